@@ -1,0 +1,119 @@
+// The instance definition: one file describing the whole line, in Amazon Connect's vocabulary.
+// The same definition runs locally and deploys to Amazon Connect (infra/).
+
+export type Weekday = 'MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY';
+
+/** Connect's HoursOfOperationConfig: one entry per open interval. */
+export interface HoursOfOperationConfig {
+  Day: Weekday;
+  StartTime: { Hours: number; Minutes: number };
+  EndTime: { Hours: number; Minutes: number };
+}
+
+export interface HoursOfOperation {
+  id: string;
+  name: string;
+  /** IANA time zone; the instance's timeZone when absent. */
+  timeZone?: string;
+  config: HoursOfOperationConfig[];
+}
+
+export interface QueueMember {
+  agent: string; // agent id
+  rank: number; // 1 knows the project best
+}
+
+export interface Queue {
+  id: string;
+  name: string;
+  description?: string;
+  hoursOfOperation: string; // hours id
+  /** Ranked members; rank 1 first. */
+  agents: QueueMember[];
+  ringTimeoutSeconds?: number; // default 20
+  maxContacts?: number; // queue capacity; unlimited when absent
+  maxWaitSeconds?: number;
+  overflow?: { queue: string; afterSeconds: number };
+}
+
+export interface RoutingProfile {
+  id: string;
+  name: string;
+  afterContactWorkTimeoutSeconds?: number; // 0 = no ACW timeout
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  username: string;
+  routingProfile?: string;
+  /** SIP extension of the agent's phone, when they use one. */
+  extension?: string;
+}
+
+export interface Prompt {
+  id: string;
+  name: string;
+  /** A WAV file relative to the data directory, or text rendered by TTS. */
+  file?: string;
+  text?: string;
+  language?: string;
+}
+
+/** A local stand-in for a Lambda function: the flow's LambdaFunctionARN maps to a handler. */
+export interface FunctionMapping {
+  arn: string;
+  /** A built-in handler name ('holiday-check', 'customer-lookup') or a module path exporting `handler`. */
+  handler: string;
+  timeoutSeconds?: number; // Connect allows 1..8, default 3
+}
+
+export interface FlowReference {
+  id: string;
+  name: string;
+  file: string; // relative to the definition file
+  type?: 'CONTACT_FLOW' | 'CUSTOMER_QUEUE' | 'CUSTOMER_HOLD' | 'CUSTOMER_WHISPER' | 'AGENT_HOLD' | 'AGENT_WHISPER' | 'AGENT_TRANSFER' | 'QUEUE_TRANSFER';
+}
+
+export interface PhoneNumber {
+  number: string; // E.164
+  flow: string; // flow id or name
+}
+
+export interface Closure {
+  /** Inclusive local dates, YYYY-MM-DD. */
+  from: string;
+  to: string;
+  name: string;
+}
+
+export interface Rates {
+  currency: 'USD';
+  /** Inbound DID per minute (Amazon Connect Japan). */
+  inboundPerMinute: number;
+  /** Amazon Connect voice service per minute. */
+  voiceServicePerMinute: number;
+  /** The self-hosted line's fixed monthly cost, for comparison. */
+  selfHostedMonthly?: number;
+}
+
+export interface InstanceDefinition {
+  name: string;
+  /** Used to build ARNs; any 12 digits locally. */
+  awsAccountId?: string;
+  awsRegion?: string; // ap-northeast-1
+  instanceId?: string;
+  timeZone: string; // Asia/Tokyo
+  language: 'ja-JP' | 'en-US';
+  phoneNumbers: PhoneNumber[];
+  hoursOfOperation: HoursOfOperation[];
+  routingProfiles: RoutingProfile[];
+  agents: Agent[];
+  queues: Queue[];
+  prompts: Prompt[];
+  functions: FunctionMapping[];
+  flows: FlowReference[];
+  closures: Closure[];
+  holidays?: { icalUrl?: string; icalCacheHours?: number };
+  rates?: Rates;
+}
