@@ -81,7 +81,7 @@ export interface PhoneNumber {
 }
 
 export interface Closure {
-  /** Inclusive local dates, YYYY-MM-DD. */
+  /** Inclusive local dates: both YYYY-MM-DD (once) or both MM-DD (every year, may span New Year). */
   from: string;
   to: string;
   name: string;

@@ -1,0 +1,65 @@
+import type { HoursOfOperation } from '../instance/types.ts';
+import type { Flow } from './types.ts';
+import type { ReferenceResolver } from './validate.ts';
+
+export interface QueueInfo {
+  id: string;
+  arn: string;
+  name: string;
+  hoursOfOperationId?: string;
+}
+
+export interface PromptInfo {
+  id: string;
+  arn: string;
+  name: string;
+  text?: string;
+  file?: string;
+}
+
+/**
+ * What a running flow may look up in its instance. Every lookup takes an id, an ARN or a name,
+ * as Connect accepts ids and ARNs (and chokutsu also names, for hand-written flows).
+ */
+export interface FlowCatalog {
+  instanceArn: string;
+  timeZone: string;
+  languageCode: string;
+  flow(ref: string): Flow | undefined;
+  queue(ref: string): QueueInfo | undefined;
+  hoursOfOperation(ref: string): HoursOfOperation | undefined;
+  prompt(ref: string): PromptInfo | undefined;
+}
+
+interface Named { id: string; arn: string; name: string }
+
+/** Indexes resources by id, ARN and name. */
+export class ResourceIndex<T extends Named> {
+  private readonly byKey = new Map<string, T>();
+  constructor(items: Iterable<T>) {
+    for (const item of items) {
+      for (const key of [item.id, item.arn, item.name]) if (!this.byKey.has(key)) this.byKey.set(key, item);
+    }
+  }
+  get(ref: string): T | undefined {
+    return this.byKey.get(ref.trim());
+  }
+  values(): T[] {
+    return [...new Set(this.byKey.values())];
+  }
+}
+
+/** Lets the validator report references a flow makes that this instance cannot satisfy. */
+export function resolverFor(
+  catalog: Pick<FlowCatalog, 'queue' | 'hoursOfOperation' | 'prompt'>,
+  flowRefs: (ref: string) => boolean,
+  lambdaArns: ReadonlySet<string>,
+): ReferenceResolver {
+  return {
+    flow: flowRefs,
+    queue: (r) => catalog.queue(r) !== undefined,
+    hoursOfOperation: (r) => catalog.hoursOfOperation(r) !== undefined,
+    prompt: (r) => catalog.prompt(r) !== undefined,
+    lambdaFunction: (arn) => lambdaArns.has(arn),
+  };
+}
