@@ -279,19 +279,14 @@ function follow(catalog: FlowCatalog, out: Run, branch: string): void {
   } else if (branch.startsWith('condition ')) {
     const value = branch.slice(10);
     next = t.Conditions?.find((c) => matches(c.Condition.Operator, value, c.Condition.Operands[0] ?? ''))?.NextAction;
-  } else {
-    next = branch.slice(5); // "goto <id>", already resolved by the caller
   }
-  const last = out.state.path[out.state.path.length - 1];
-  if (last) {
-    last.branch = branch.startsWith('goto ') ? last.branch : branch;
-    if (next !== undefined) last.next = next;
-  }
+  setBranch(out, branch, next);
   if (next === undefined) {
     fail(out, `action "${out.state.actionId}" has no transition for ${branch}`);
     return;
   }
-  out.state = { ...out.state, actionId: next };
+  const { waiting: _done, ...rest } = out.state;
+  out.state = { ...rest, actionId: next };
 }
 
 function fail(out: Run, message: string): void {
@@ -506,6 +501,7 @@ function execute(catalog: FlowCatalog, out: Run): void {
         return follow(catalog, out, 'error NoMatchingError');
       }
       lastDetail(out, { queue: queue.name });
+      setBranch(out, 'queued');
       out.effects.push({ type: 'TransferToQueue', actionId: action.Identifier, queue });
       out.state = { ...out.state, status: 'queued', waiting: { kind: 'queue', queue } };
       return;

@@ -1,0 +1,34 @@
+// The instance definition seen from a running flow: resources by id, ARN or name.
+import { ResourceIndex, type FlowCatalog, type PromptInfo, type QueueInfo } from '../flow/catalog.ts';
+import type { Flow } from '../flow/types.ts';
+import { instanceArn, resourceArn } from './arn.ts';
+import type { HoursOfOperation, InstanceDefinition } from './types.ts';
+
+export interface InstanceCatalog extends FlowCatalog {
+  queues: QueueInfo[];
+  flows: Flow[];
+}
+
+export function instanceCatalog(def: InstanceDefinition, flows: readonly Flow[]): InstanceCatalog {
+  const queues = def.queues.map((q): QueueInfo => ({
+    id: q.id, arn: resourceArn(def, 'queue', q.id), name: q.name, hoursOfOperationId: q.hoursOfOperation,
+  }));
+  const hours = new ResourceIndex(def.hoursOfOperation.map((h) => ({ ...h, arn: resourceArn(def, 'operating-hours', h.id) })));
+  const prompts = new ResourceIndex(def.prompts.map((p): PromptInfo => ({
+    id: p.id, arn: resourceArn(def, 'prompt', p.id), name: p.name,
+    ...(p.text !== undefined ? { text: p.text } : {}), ...(p.file !== undefined ? { file: p.file } : {}),
+  })));
+  const queueIndex = new ResourceIndex(queues);
+  const flowIndex = new ResourceIndex(flows.map((f) => ({ ...f, arn: f.arn ?? resourceArn(def, 'contact-flow', f.id) })));
+  return {
+    instanceArn: instanceArn(def),
+    timeZone: def.timeZone,
+    languageCode: def.language,
+    queues,
+    flows: flowIndex.values(),
+    flow: (ref) => flowIndex.get(ref),
+    queue: (ref) => queueIndex.get(ref),
+    hoursOfOperation: (ref): HoursOfOperation | undefined => hours.get(ref),
+    prompt: (ref) => prompts.get(ref),
+  };
+}

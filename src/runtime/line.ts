@@ -1,0 +1,133 @@
+// Opens the line for a data directory: the instance definition, its flows (validated before any
+// call), the SQLite store, the calendar and the functions. `call` and the server both start here.
+import type Database from 'better-sqlite3';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HolidayCalendar } from '../calendar/calendar.ts';
+import { SqliteClosureStore } from '../calendar/closures.ts';
+import { IcalHolidayFeed } from '../calendar/ical.ts';
+import { SqliteCustomerDirectory } from '../directory/customers.ts';
+import { resolverFor } from '../flow/catalog.ts';
+import type { Flow } from '../flow/types.ts';
+import { checkFlowText, type FlowProblem } from '../flow/validate.ts';
+import { createCustomerLookup } from '../functions/customer-lookup.ts';
+import { createHolidayCheck } from '../functions/holiday-check.ts';
+import { FunctionMappingError, resolveHandlers, type ResolvedFunction } from '../functions/invoke.ts';
+import { resourceArn } from '../instance/arn.ts';
+import { instanceCatalog, type InstanceCatalog } from '../instance/catalog.ts';
+import { loadInstance, type InstanceProblem } from '../instance/load.ts';
+import type { InstanceDefinition } from '../instance/types.ts';
+import { openDatabase } from '../store/database.ts';
+
+export const DEFINITION_FILES = ['chokutsu.yaml', 'chokutsu.yml', 'chokutsu.json'];
+
+export interface Line {
+  dataDir: string;
+  definitionFile: string;
+  definition: InstanceDefinition;
+  catalog: InstanceCatalog;
+  db: Database.Database;
+  directory: SqliteCustomerDirectory;
+  closures: SqliteClosureStore;
+  calendar: HolidayCalendar;
+  functions: Map<string, ResolvedFunction>;
+  /** Warnings found while loading (unreachable actions, unresolved references …). */
+  warnings: string[];
+  /** The flow a call to `dialed` runs: the phone number's flow, else the first flow. */
+  entryFlow(dialed?: string): Flow;
+  close(): void;
+}
+
+/** Why the line cannot open; every problem is listed. */
+export class LineConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}:\n  ${problems.join('\n  ')}`);
+    this.name = 'LineConfigError';
+  }
+}
+
+export interface OpenLineOptions {
+  /** The clock functions see; a test call passes its virtual clock. */
+  now: () => Date;
+  warn?: (message: string) => void;
+}
+
+export function findDefinitionFile(dataDir: string): string | undefined {
+  return DEFINITION_FILES.map((f) => join(dataDir, f)).find((f) => existsSync(f));
+}
+
+export async function openLine(dataDir: string, options: OpenLineOptions): Promise<Line> {
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const file = findDefinitionFile(dataDir);
+  if (!file) throw new LineConfigError(resolve(dataDir), [`no instance definition (${DEFINITION_FILES.join(', ')}); run \`chokutsu init\``]);
+  const loaded = loadInstance(file);
+  if (!loaded.ok) throw new LineConfigError(file, loaded.problems.map(formatInstanceProblem));
+  const { definition: def, dir } = loaded.instance;
+
+  // Flows first, each validated against the instance.
+  const preliminary = instanceCatalog(def, []);
+  const flowRefs = new Set(def.flows.flatMap((f) => [f.id, f.name, resourceArn(def, 'contact-flow', f.id)]));
+  const resolver = resolverFor(preliminary, (r) => flowRefs.has(r), new Set(def.functions.map((f) => f.arn)));
+  const flows: Flow[] = [];
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const ref of def.flows) {
+    const path = resolve(dir, ref.file);
+    const check = checkFlowText(readFileSync(path, 'utf8'), { id: ref.id, name: ref.name, arn: resourceArn(def, 'contact-flow', ref.id), resolver });
+    for (const p of check.problems) (p.severity === 'error' ? problems : warnings).push(`${ref.file}: ${formatFlowProblem(p)}`);
+    if (check.flow) flows.push(check.flow);
+  }
+  if (problems.length > 0) throw new LineConfigError(file, problems);
+  const catalog = instanceCatalog(def, flows);
+
+  const db = openDatabase(dataDir);
+  try {
+    const directory = new SqliteCustomerDirectory(db);
+    const closures = new SqliteClosureStore(db);
+    closures.replaceFromDefinition(def.closures);
+    const feed = def.holidays?.icalUrl
+      ? new IcalHolidayFeed({
+          url: def.holidays.icalUrl,
+          cacheFile: join(dataDir, 'cache', 'holidays-ical.json'),
+          cacheHours: def.holidays.icalCacheHours ?? 24,
+          fetch: (url) => fetch(url, { signal: AbortSignal.timeout(5000) }),
+          now: options.now,
+          warn,
+        })
+      : undefined;
+    const calendar = new HolidayCalendar({ timeZone: def.timeZone, closures: () => closures.list(), ...(feed ? { feed } : {}) });
+    const builtIns = {
+      'holiday-check': createHolidayCheck({ calendar, now: options.now }),
+      'customer-lookup': createCustomerLookup({ directory, queues: def.queues }),
+    };
+    let functions: Map<string, ResolvedFunction>;
+    try {
+      functions = await resolveHandlers(def.functions, builtIns, dir);
+    } catch (err) {
+      if (err instanceof FunctionMappingError) throw new LineConfigError(file, [`functions: ${err.arn}: ${err.message}`]);
+      throw err;
+    }
+    const byNumber = new Map(def.phoneNumbers.map((p) => [p.number, p.flow]));
+    return {
+      dataDir, definitionFile: file, definition: def, catalog, db, directory, closures, calendar, functions, warnings,
+      entryFlow(dialed) {
+        const ref = (dialed !== undefined ? byNumber.get(dialed) : undefined) ?? def.phoneNumbers[0]?.flow;
+        const flow = (ref !== undefined ? catalog.flow(ref) : undefined) ?? flows[0];
+        if (!flow) throw new LineConfigError(file, ['the instance has no flows']);
+        return flow;
+      },
+      close: () => db.close(),
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export function formatFlowProblem(p: FlowProblem): string {
+  return `${p.severity} ${p.code}${p.actionId !== undefined ? ` [${p.actionId}]` : ''} at ${p.path}: ${p.message}`;
+}
+
+function formatInstanceProblem(p: InstanceProblem): string {
+  return `${p.path}${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.message}`;
+}
