@@ -282,11 +282,20 @@ function follow(catalog: FlowCatalog, out: Run, branch: string): void {
   }
   setBranch(out, branch, next);
   if (next === undefined) {
-    fail(out, `action "${out.state.actionId}" has no transition for ${branch}`);
+    if (isDeadEnd(t)) {
+      cancelTimers(out);
+      end(out, 'FLOW_ENDED', `the flow ends after "${out.state.actionId}", which has no transitions`);
+    } else {
+      fail(out, `action "${out.state.actionId}" has no transition for ${branch}`);
+    }
     return;
   }
   const { waiting: _done, ...rest } = out.state;
   out.state = { ...rest, actionId: next };
+}
+
+function isDeadEnd(t: Transitions): boolean {
+  return t.NextAction === undefined && (t.Errors ?? []).length === 0 && (t.Conditions ?? []).length === 0;
 }
 
 function fail(out: Run, message: string): void {

@@ -60,8 +60,10 @@ export function checkFlowText(text: string, options: LoadOptions): FlowCheck {
     doc = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    const at = /position (\d+)/.exec(message);
+    const where = at ? ` (line ${lineAndColumn(text, Number(at[1]))})` : '';
     return {
-      problems: [{ code: 'invalid-json', severity: 'error', message: `not valid JSON: ${message}`, path: '$' }],
+      problems: [{ code: 'invalid-json', severity: 'error', message: `not valid JSON${where}: ${message}`, path: '$' }],
       actionTypes: new Map(),
       unsupportedTypes: [],
     };
@@ -227,7 +229,13 @@ function checkAction(
     if (!spec.errors.includes(err)) add({ code: 'invalid-condition', severity: 'warning', actionId, message: `${raw.Type} never raises ${err}`, path: `${path}.Transitions.Errors` });
   }
   if ((spec.needsNext || storeInput) && t.NextAction === undefined) {
-    add({ code: 'missing-transition', actionId, message: `${raw.Type} needs a NextAction`, path: `${path}.Transitions.NextAction` });
+    // An action with no transitions at all is a dead end: the flow ends there (hold flows do this).
+    const deadEnd = conditions.length === 0 && errors.size === 0;
+    add({
+      code: 'missing-transition', actionId, severity: deadEnd ? 'warning' : 'error',
+      message: `${raw.Type} needs a NextAction${deadEnd ? '; the flow ends after it' : ''}`,
+      path: `${path}.Transitions.NextAction`,
+    });
   }
 
   checkParameters(raw.Type, params, path, actionId, add);
@@ -318,4 +326,9 @@ function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unkn
     else out[key] = v;
   }
   return out;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position).split('\n');
+  return `${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
 }

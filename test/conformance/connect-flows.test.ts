@@ -1,0 +1,117 @@
+// Real Amazon Connect flows exported by others (../shared/connect-flows, see its SOURCES.md):
+// every one loads, `flow check` says precisely what it finds, and every runnable one takes a
+// contact to an ending.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import type { FlowCatalog } from '../../src/flow/catalog.ts';
+import type { Flow } from '../../src/flow/types.ts';
+import { checkFlowText } from '../../src/flow/validate.ts';
+import { runTextCall, VirtualClock } from '../../src/runtime/text-call.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'connect-flows');
+
+function flowFiles(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return flowFiles(path);
+    return name.endsWith('.json') ? [path] : [];
+  });
+}
+
+const files = flowFiles(ROOT);
+const check = (file: string) => checkFlowText(readFileSync(file, 'utf8'), { id: relative(ROOT, file) });
+
+/** An instance that has none of the exporters' queues, prompts, hours or functions. */
+function foreignCatalog(flow: Flow): FlowCatalog {
+  return {
+    instanceArn: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu',
+    timeZone: 'Asia/Tokyo',
+    languageCode: 'en-US',
+    flow: (ref) => (ref === flow.id ? flow : undefined),
+    queue: () => undefined,
+    hoursOfOperation: () => undefined,
+    prompt: () => undefined,
+  };
+}
+
+describe('real Amazon Connect flows', () => {
+  test('all 27 exported flows are there', () => {
+    assert.equal(files.length, 27);
+  });
+
+  for (const file of files) {
+    const name = relative(ROOT, file);
+    test(`${name} loads and is checked without throwing`, () => {
+      const result = check(file);
+      for (const p of result.problems) {
+        assert.ok(p.path.startsWith('$'), `${p.code} has a JSON path`);
+        if (p.code !== 'invalid-json' && p.code !== 'invalid-document' && p.code !== 'unknown-version') {
+          assert.ok(p.actionId, `${p.code} at ${p.path} names its action`);
+        }
+      }
+    });
+  }
+
+  test('the file that is not JSON is reported with its line, and nothing else', () => {
+    const result = check(join(ROOT, 'goodmeasures-staging', 'sample_ab_test.json'));
+    assert.deepEqual(result.problems.map((p) => p.code), ['invalid-json']);
+    assert.match(result.problems[0]?.message ?? '', /line 90, column 11/);
+    assert.equal(result.flow, undefined);
+  });
+
+  test('CDK placeholders and the non-Connect type TransferToQueue are reported', () => {
+    const result = check(join(ROOT, 'godwillcho-cdk', 'sales_main_flow.json'));
+    const unknown = result.problems.find((p) => p.code === 'unknown-type');
+    assert.equal(unknown?.actionId, '87654321-4321-4321-4321-210987654321');
+    assert.equal(unknown?.path, '$.Actions[1].Type');
+    assert.match(unknown?.message ?? '', /TransferContactToQueue/);
+    assert.deepEqual(result.problems.filter((p) => p.code === 'placeholder').map((p) => p.path),
+      ['$.Actions[0].Parameters.Text', '$.Actions[1].Parameters.QueueId']);
+  });
+
+  test('Terraform ${...} placeholders are warnings naming the parameter', () => {
+    const result = check(join(ROOT, 'goodmeasures-staging', 'sample_secure_input_with_no_agent.json'));
+    const placeholders = result.problems.filter((p) => p.code === 'placeholder');
+    assert.ok(placeholders.length >= 1);
+    assert.ok(placeholders.every((p) => p.severity === 'warning' && p.path.endsWith('Parameters.ContactFlowId')));
+    assert.ok(result.flow, 'still runnable: Connect would take the error branch');
+  });
+
+  test('action types chokutsu does not run yet are listed per flow', () => {
+    const unsupported = new Set(files.flatMap((f) => check(f).unsupportedTypes));
+    assert.deepEqual([...unsupported].sort(), [
+      'CheckMetricData', 'CompleteOutboundCall', 'CreateCallbackContact', 'CreateTask', 'MessageParticipantIteratively',
+      'TransferContactToAgent', 'UpdateContactCallbackNumber', 'UpdateContactRoutingBehavior',
+      'UpdatePreviousContactParticipantState',
+    ]);
+    assert.deepEqual(check(join(ROOT, 'goodmeasures-staging', 'default_queue_transfer.json')).unsupportedTypes, ['CheckMetricData']);
+  });
+
+  const runnable = files.filter((f) => check(f).flow !== undefined);
+  test('every flow whose action types are all supported is runnable', () => {
+    for (const f of files) {
+      const r = check(f);
+      const allSupported = r.unsupportedTypes.length === 0 && !r.problems.some((p) => p.code === 'unknown-type' || p.code === 'invalid-json');
+      assert.equal(r.flow !== undefined, allSupported, relative(ROOT, f));
+    }
+    assert.ok(runnable.length >= 12, `${runnable.length} runnable`);
+  });
+
+  for (const file of runnable) {
+    for (const keys of ['', '1#', '2', '1234567890#']) {
+      test(`${relative(ROOT, file)} takes a contact to an ending (keys "${keys}")`, async () => {
+        const flow = check(file).flow as Flow;
+        const result = await runTextCall({
+          catalog: foreignCatalog(flow), flow, keys,
+          clock: new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00')),
+          functions: new Map(), patienceSeconds: 3600,
+        });
+        assert.ok(result.state.status === 'ended' || result.state.status === 'queued', result.state.status);
+        assert.ok(result.state.path.length > 0);
+        assert.notEqual(result.state.ending?.reason, 'FLOW_ERROR', result.state.ending?.message);
+      });
+    }
+  }
+});
