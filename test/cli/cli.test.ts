@@ -1,0 +1,168 @@
+// The chokutsu command, run in-process (and once as a real process).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { main } from '../../src/cli/main.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'chokutsu-cli-'));
+}
+
+describe('chokutsu init and call', () => {
+  const dir = tempDir();
+
+  test('init writes the demo company with its three customers', async () => {
+    const r = await run('--data-dir', dir, 'init');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /1001/);
+    const again = await run('--data-dir', dir, 'init');
+    assert.match(again.out, /exists/);
+  });
+
+  test('call --json prints the contact: path, queue and ending', async () => {
+    const r = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00:00+09:00', '--keys', '1003#', '--json');
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
+    assert.equal(report.outcome, 'queued');
+    assert.equal(report.queue.id, 'project-sakura');
+    assert.equal(report.storedCustomerInput, '1003');
+    assert.equal(report.path[0].actionId, 'set-logging');
+    assert.equal(report.path[0].at, '2026-11-24T01:00:00.000Z');
+  });
+
+  test('call prints each step as text, ending at the holiday message on 2026-11-23', async () => {
+    const r = await run('--data-dir', dir, 'call', '--at', '2026-11-23T10:00:00+09:00', '--keys', '1001#');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /勤労感謝の日/);
+    assert.match(r.out, /holiday-message/);
+    assert.match(r.out, /ending: disconnected by the flow/);
+  });
+
+  test('a bad --at or a key that is not on a phone is refused with a clear message', async () => {
+    const badTime = await run('--data-dir', dir, 'call', '--at', 'tomorrow', '--keys', '1#');
+    assert.equal(badTime.code, 2);
+    assert.match(badTime.err, /not an ISO date-time/);
+    const badKeys = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00:00+09:00', '--keys', '10x1#');
+    assert.equal(badKeys.code, 2);
+    assert.match(badKeys.err, /"x" at position 3/);
+  });
+
+  test('call without an instance says to run init', async () => {
+    const r = await run('--data-dir', tempDir(), 'call', '--keys', '1#');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /chokutsu init/);
+  });
+});
+
+describe('chokutsu import and export', () => {
+  const dir = tempDir();
+
+  test('a CSV with a bad row imports nothing and names the line', async () => {
+    assert.equal((await run('--data-dir', dir, 'init')).code, 0);
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, 'customer_number,name,queue\n2001,山田商店,project-fuji\n2002,川口建設,general\n20x3,田中,general\n2004,,nowhere\n');
+    const r = await run('--data-dir', dir, 'import', csv);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /bad\.csv:4: /);
+    assert.match(r.err, /bad\.csv:5: /);
+    assert.match(r.err, /nothing imported/);
+    const exported = await run('--data-dir', dir, 'export');
+    assert.doesNotMatch(exported.out, /2001/, 'the good rows were not imported either');
+  });
+
+  test('a good CSV imports, updates, and exports again', async () => {
+    const csv = join(dir, 'good.csv');
+    writeFileSync(csv, '\uFEFFcustomer_number,name,queue\r\n2001,山田商店,project-fuji\r\n1001,"さくら 太郎, 様",さくら邸リフォーム\r\n');
+    const r = await run('--data-dir', dir, 'import', csv);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /1 new, 1 updated/);
+    const file = join(dir, 'out.csv');
+    assert.equal((await run('--data-dir', dir, 'export', file)).code, 0);
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /^customer_number,name,queue/);
+    assert.match(text, /2001,山田商店,project-fuji/);
+    assert.match(text, /"さくら 太郎, 様"/);
+    const call = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00:00+09:00', '--keys', '2001#', '--json');
+    assert.equal(JSON.parse(call.out).queue.id, 'project-fuji');
+  });
+});
+
+describe('chokutsu flow check', () => {
+  const dir = tempDir();
+
+  test('the shipped flow has no problems', async () => {
+    await run('--data-dir', dir, 'init');
+    const r = await run('--data-dir', dir, 'flow', 'check', join(ROOT, 'flows', 'direct-line.json'));
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /: ok/);
+  });
+
+  test('a broken flow lists every problem with its Identifier and JSON path, exit code 1', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, JSON.stringify({
+      Version: '2019-10-30', StartAction: 'start',
+      Actions: [
+        { Identifier: 'start', Type: 'MessageParticipant', Parameters: { Text: 'hi' }, Transitions: { NextAction: 'nowhere' } },
+        { Identifier: 'cmp', Type: 'Compare', Parameters: {}, Transitions: { Conditions: [] } },
+        { Identifier: 'odd', Type: 'PlayMusic', Parameters: {}, Transitions: {} },
+        { Identifier: 'metric', Type: 'CheckMetricData', Parameters: {}, Transitions: {} },
+      ],
+    }));
+    const r = await run('--data-dir', dir, 'flow', 'check', file, '--json');
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.out);
+    const has = (code: string, actionId: string, path: string) =>
+      assert.ok(report.problems.some((p: { code: string; actionId?: string; path: string }) => p.code === code && p.actionId === actionId && p.path === path), `${code} ${actionId} ${path}`);
+    has('dangling-transition', 'start', '$.Actions[0].Transitions.NextAction');
+    has('missing-parameter', 'cmp', '$.Actions[1].Parameters.ComparisonValue');
+    has('missing-transition', 'cmp', '$.Actions[1].Transitions.Errors');
+    has('unknown-type', 'odd', '$.Actions[2].Type');
+    has('unsupported-type', 'metric', '$.Actions[3].Type');
+    has('unreachable-action', 'cmp', '$.Actions[1]');
+    assert.deepEqual(report.unsupportedTypes, ['CheckMetricData']);
+    assert.equal(report.runnable, false);
+  });
+
+  test('a file that is not JSON is a problem, not a crash', async () => {
+    const file = join(dir, 'half.json');
+    writeFileSync(file, '{"Version": "2019-10-30", "Actions": [');
+    const r = await run('--data-dir', dir, 'flow', 'check', file);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /invalid-json/);
+  });
+
+  test('references are checked against the instance in the data directory', async () => {
+    const file = join(dir, 'foreign.json');
+    writeFileSync(file, JSON.stringify({
+      Version: '2019-10-30', StartAction: 'q',
+      Actions: [
+        { Identifier: 'q', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'arn:aws:connect:us-east-1:111111111111:instance/x/queue/y' }, Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] } },
+        { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+      ],
+    }));
+    const r = await run('--data-dir', dir, 'flow', 'check', file);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /unresolved-reference \[q\] at \$\.Actions\[0\]\.Parameters\.QueueId/);
+  });
+});
+
+test('the chokutsu bin runs as a process', () => {
+  const dir = tempDir();
+  const bin = join(ROOT, 'bin', 'chokutsu.mjs');
+  execFileSync(process.execPath, [bin, '--data-dir', dir, 'init'], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [bin, '--data-dir', dir, 'call', '--at', '2026-11-24T10:00:00+09:00', '--keys', '9999#1002#'], { encoding: 'utf8' });
+  assert.match(out, /not-found-message/);
+  assert.match(out, /ending: transferred to queue 富士ビル改修 \(project-fuji\)/);
+});
