@@ -86,15 +86,18 @@ export class Call {
   now: number;
   private readonly autoPlay: boolean;
 
+  private readonly catalog: FlowCatalog;
+
+  /** Starts a contact on `flow`; the default catalog holds just that flow. */
   constructor(
-    private readonly catalog: FlowCatalog,
     flow: Flow,
-    options: Partial<Omit<NewContact, 'flow'>> & { autoPlay?: boolean } = {},
+    options: Partial<Omit<NewContact, 'flow'>> & { autoPlay?: boolean; catalog?: FlowCatalog } = {},
   ) {
-    this.now = options.at ?? TUESDAY_0900;
-    this.autoPlay = options.autoPlay ?? true;
-    const { autoPlay: _autoPlay, ...init } = options;
-    const r = startContact(catalog, { contactId: 'contact-1', ...init, flow, at: this.now });
+    const { autoPlay, catalog, ...init } = options;
+    this.catalog = catalog ?? catalogWith({ flows: [flow] });
+    this.now = init.at ?? TUESDAY_0900;
+    this.autoPlay = autoPlay ?? true;
+    const r = startContact(this.catalog, { contactId: 'contact-1', ...init, flow, at: this.now });
     this.state = r.state;
     this.last = r.effects;
     this.effects.push(...r.effects);
