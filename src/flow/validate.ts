@@ -51,6 +51,11 @@ const OPERATORS = new Set([
   'TextStartsWith', 'TextEndsWith', 'TextContains',
 ]);
 const IDENTIFIER_FORBIDDEN = /[%:()\\/=$,;[\]{}]/;
+// Connect also refuses these strings as Identifiers (flow-language-actions, "Identifier").
+const IDENTIFIER_RESERVED = new Set([
+  '__proto__', 'constructor', '__defineGetter__', '__defineSetter__', 'toString', 'hasOwnProperty',
+  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',
+]);
 const PLACEHOLDER = /\$\{[^}]*\}|PLACEHOLDER/;
 
 /** Parses the text first, so a file that is not JSON is a problem, not a crash. */
@@ -91,6 +96,8 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
   }
 
   const actions: RawAction[] = [];
+  // Each action's own position in the document (a duplicate Identifier must not borrow the first one's).
+  const position = new Map<RawAction, number>();
   const indexById = new Map<string, number>();
   doc.Actions.forEach((a: unknown, i: number) => {
     const path = `$.Actions[${i}]`;
@@ -107,8 +114,12 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
     if (raw.Identifier.length === 0 || raw.Identifier.length > 50 || IDENTIFIER_FORBIDDEN.test(raw.Identifier)) {
       add({ code: 'invalid-identifier', actionId: raw.Identifier, message: 'an Identifier is 1–50 characters without % : ( \\ / ) = $ , ; [ ] { }', path: `${path}.Identifier` });
     }
+    if (IDENTIFIER_RESERVED.has(raw.Identifier)) {
+      add({ code: 'invalid-identifier', actionId: raw.Identifier, message: `"${raw.Identifier}" is reserved and cannot be an Identifier`, path: `${path}.Identifier` });
+    }
     actionTypes.set(raw.Type, (actionTypes.get(raw.Type) ?? 0) + 1);
     actions.push(raw);
+    position.set(raw, i);
   });
 
   const start = typeof doc.StartAction === 'string' ? doc.StartAction : undefined;
@@ -117,7 +128,7 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
   }
 
   for (const raw of actions) {
-    const i = indexById.get(raw.Identifier) ?? -1;
+    const i = position.get(raw) ?? -1;
     checkAction(raw, `$.Actions[${i}]`, indexById, options.resolver, add, unsupported);
   }
 
@@ -134,7 +145,7 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
     }
     for (const a of actions) {
       if (!seen.has(a.Identifier)) {
-        add({ code: 'unreachable-action', severity: 'warning', actionId: a.Identifier, message: `no path from StartAction reaches "${a.Identifier}" (${a.Type})`, path: `$.Actions[${indexById.get(a.Identifier)}]` });
+        add({ code: 'unreachable-action', severity: 'warning', actionId: a.Identifier, message: `no path from StartAction reaches "${a.Identifier}" (${a.Type})`, path: `$.Actions[${position.get(a)}]` });
       }
     }
   }

@@ -135,6 +135,14 @@ describe('GetParticipantInput storing the customer input', () => {
     assert.equal(call.state.storedCustomerInput, '123');
   });
 
+  test('a stored prompt named by an attribute is played; an unknown one takes NoMatchingError', () => {
+    const flow = storing({ Text: undefined, PromptId: '$.Attributes.greeting' });
+    const known = new Call(flow, { autoPlay: false, attributes: { greeting: 'Welcome' } });
+    assert.equal(known.of('PlayPrompt')[0]?.content.prompt?.id, 'welcome');
+    const unknown = new Call(flow, { autoPlay: false, attributes: { greeting: 'nope' } });
+    assert.deepEqual(unknown.path(), ['ask error NoMatchingError', 'bye end']);
+  });
+
   test('E164 phone number validation stores the number with +', () => {
     const call = asked({ InputValidation: { PhoneNumberValidation: { NumberFormat: 'E164' } } });
     call.keys('819012345678#');
