@@ -94,7 +94,8 @@ export interface ContactState {
 }
 
 export type ContactEvent =
-  | { type: 'PromptPlayed'; at: number }
+  /** actionId names the prompt's action, so a late PromptPlayed for an interrupted prompt is ignored. */
+  | { type: 'PromptPlayed'; at: number; actionId?: string }
   | { type: 'Dtmf'; digit: string; at: number }
   | { type: 'TimerExpired'; timerId: string; at: number }
   | { type: 'FunctionReturned'; result: Record<string, unknown>; at: number }
@@ -172,7 +173,11 @@ export function step(catalog: FlowCatalog, current: ContactState, event: Contact
   const state: ContactState = { ...current, now: Math.max(current.now, event.at) };
   const out: Run = { state, effects: [] };
 
+  if (event.type === 'PromptPlayed' && event.actionId !== undefined && event.actionId !== state.actionId) {
+    return ignore(current, event);
+  }
   if (event.type === 'CustomerDisconnected') {
+    if (state.path[state.path.length - 1]?.branch === 'pending') setBranch(out, 'hangup');
     cancelTimers(out);
     end(out, 'CUSTOMER_DISCONNECT');
     return out;

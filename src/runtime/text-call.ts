@@ -169,7 +169,7 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
       if (w.kind === 'input' && keys[0] === ',') keys = keys.slice(1);
       const at = promptEndsAt ?? clock.epochMs();
       promptEndsAt = undefined;
-      return { type: 'PromptPlayed', at };
+      return { type: 'PromptPlayed', at, ...(state.actionId !== undefined ? { actionId: state.actionId } : {}) };
     }
     if (w.kind === 'input' && keys.length > 0 && keys[0] !== ',') return press();
     if (w.kind === 'input' && keys[0] === ',') keys = keys.slice(1);
