@@ -1,5 +1,6 @@
 // The chokutsu command. Each subcommand opens what it needs and reports problems with their context.
 import { Command, CommanderError, Option } from 'commander';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,11 @@ import { demoCustomers, writeDemoInstance } from '../instance/demo.ts';
 import { findDefinitionFile, formatFlowProblem, LineConfigError, openLine, type Line } from '../runtime/line.ts';
 import { KeyScriptError, runTextCall, VirtualClock } from '../runtime/text-call.ts';
 import { callReport, formatCallText } from './format-call.ts';
+import { callServer } from './call-server.ts';
+import { DEFAULT_RATES, InvalidMonthError, monthlyCost, type MonthlyCost } from '../contacts/cost.ts';
+import { SqliteContactStore } from '../contacts/store.ts';
+import { startServer, type RunningServer } from '../server/start.ts';
+import { ROLES, SqliteUserStore, UserError, type Role } from '../server/users.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,26 +52,99 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program.command('start')
     .description('run the line on the embedded defaults (initialises the demo company when the data directory is empty)')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option('--host <address>', 'HTTP address to listen on', '127.0.0.1')
+    .option('--port <port>', 'HTTP port', '8080')
+    .action(async (opts: { host: string; port: string }, cmd: Command) => {
       const dataDir = dataDirOf(cmd);
       if (!findDefinitionFile(dataDir)) {
         code = await init(dataDir, false, io);
         if (code !== 0) return;
       }
-      code = await withLine(dataDir, new VirtualClock(Date.now()), io, async (line) => {
-        describeLine(line, io);
+      code = await serve(dataDir, opts.host, Number(opts.port), io);
+    });
+
+  const user = program.command('user').description('users of the web app and API');
+  user.command('add')
+    .description('add a user (role admin, supervisor or agent)')
+    .argument('<username>')
+    .requiredOption('--role <role>', 'admin, supervisor or agent')
+    .option('--agent <agentId>', 'the agent this user works as')
+    .option('--password <password>', 'at least 8 characters (default: generated and printed)')
+    .action(async (username: string, opts: { role: string; agent?: string; password?: string }, cmd: Command) => {
+      code = await withLine(dataDirOf(cmd), new VirtualClock(Date.now()), io, async (line) => {
+        const users = new SqliteUserStore(line.db);
+        if (!ROLES.includes(opts.role as Role)) {
+          io.err(`--role: one of ${ROLES.join(', ')}`);
+          return 2;
+        }
+        if (opts.agent && !line.definition.agents.some((a) => a.id === opts.agent)) {
+          io.err(`--agent: no agent ${opts.agent} (agents: ${line.definition.agents.map((a) => a.id).join(', ')})`);
+          return 2;
+        }
+        const password = opts.password ?? generatePassword();
+        try {
+          await users.create({ username, password, role: opts.role as Role, ...(opts.agent ? { agentId: opts.agent } : {}) });
+        } catch (err) {
+          if (err instanceof UserError) {
+            io.err(err.message);
+            return 1;
+          }
+          throw err;
+        }
+        io.out(`added ${opts.role} ${username}${opts.password ? '' : ` with password ${password}`}`);
+        return 0;
+      });
+    });
+  user.command('list').description('list users').action(async (_o: unknown, cmd: Command) => {
+    code = await withLine(dataDirOf(cmd), new VirtualClock(Date.now()), io, async (line) => {
+      for (const u of new SqliteUserStore(line.db).list()) io.out(`${u.username}\t${u.role}${u.agentId ? `\t${u.agentId}` : ''}`);
+      return 0;
+    });
+  });
+
+  const report = program.command('report').description('reports');
+  report.command('cost')
+    .description('what the line cost in a month, per contact minute (Amazon Connect rates) and self-hosted')
+    .requiredOption('--month <YYYY-MM>', 'the month, e.g. 2026-11')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { month: string; json?: boolean }, cmd: Command) => {
+      code = await withLine(dataDirOf(cmd), new VirtualClock(Date.now()), io, async (line) => {
+        let cost: MonthlyCost;
+        try {
+          cost = monthlyCostOf(line, opts.month);
+        } catch (err) {
+          if (err instanceof InvalidMonthError) {
+            io.err(err.message);
+            return 2;
+          }
+          throw err;
+        }
+        io.out(opts.json ? JSON.stringify(cost, null, 2) : formatCost(cost));
         return 0;
       });
     });
 
   program.command('call')
-    .description('walk one contact through the flow with a text channel')
+    .description('walk one contact through the flow with a text channel (or, with --server, a whole contact on a running line)')
     .option('--at <iso-time>', 'when the call happens (default: now)')
     .option('--from <number>', "the caller's number", '+819012345678')
     .option('--to <number>', 'the number dialed (default: the line\'s first number)')
     .option('--keys <keys>', 'keys the caller presses: 0-9 * # A-D, and , to stay silent until a timeout', '')
     .option('--json', 'print the contact as JSON')
-    .action(async (opts: { at?: string; from: string; to?: string; keys: string; json?: boolean }, cmd: Command) => {
+    .option('--server <url>', 'place the call on a running line (chokutsu start), e.g. http://127.0.0.1:8080')
+    .option('--user <user:password>', 'with --server: a supervisor or admin to place the call as')
+    .option('--answer-as <user:password>', 'with --server: an agent who answers, talks and hangs up')
+    .option('--talk <seconds>', 'with --server: how long the agent talks', '3')
+    .option('--wait <seconds>', 'with --server: how long to wait for the contact to end', '60')
+    .action(async (opts: { at?: string; from: string; to?: string; keys: string; json?: boolean; server?: string; user?: string; answerAs?: string; talk: string; wait: string }, cmd: Command) => {
+      if (opts.server) {
+        code = await callServer({
+          server: opts.server, keys: opts.keys, from: opts.from, json: opts.json === true,
+          talkSeconds: Number(opts.talk), waitSeconds: Number(opts.wait),
+          ...(opts.to ? { to: opts.to } : {}), ...(opts.user ? { user: opts.user } : {}), ...(opts.answerAs ? { answerAs: opts.answerAs } : {}),
+        }, io);
+        return;
+      }
       const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
       if (!Number.isFinite(at)) {
         io.err(`--at ${JSON.stringify(opts.at)} is not an ISO date-time (e.g. 2026-11-24T10:00:00+09:00)`);
@@ -158,9 +237,56 @@ async function init(dataDir: string, force: boolean, io: Io): Promise<number> {
     if (line.directory.count() === 0 || force) line.directory.importAll(demoCustomers(), new Date());
     io.out(`wrote the demo company ${line.definition.name} to ${written.file}`);
     io.out(`customers: ${line.directory.list().map((c) => `${c.customerNumber} ${c.name} → ${c.queue}`).join(', ')}`);
+    const users = new SqliteUserStore(line.db);
+    if (users.count() === 0) {
+      // Demo users with generated passwords, kept readable only by the owner.
+      const lines: string[] = [];
+      const admin = generatePassword();
+      await users.create({ username: 'admin', password: admin, role: 'admin' });
+      lines.push(`admin\t${admin}\tadmin`);
+      for (const a of line.definition.agents) {
+        const pw = generatePassword();
+        await users.create({ username: a.username, password: pw, role: 'agent', agentId: a.id });
+        lines.push(`${a.username}\t${pw}\tagent ${a.id} (${a.name})`);
+      }
+      const file = join(dataDir, 'demo-users.txt');
+      writeFileSync(file, `# username\tpassword\trole\n${lines.join('\n')}\n`, { mode: 0o600 });
+      io.out(`demo users and their passwords: ${file}`);
+    }
     io.out('try: chokutsu call --at 2026-11-24T10:00:00+09:00 --keys "1001#"');
     return 0;
   });
+}
+
+async function serve(dataDir: string, host: string, port: number, io: Io): Promise<number> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`--port ${port}: a port number`);
+    return 2;
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer(dataDir, { host, port, log: (m) => io.err(m) });
+  } catch (err) {
+    if (err instanceof LineConfigError) {
+      io.err(err.message);
+      return 1;
+    }
+    io.err(`cannot start: ${(err as Error).message}`);
+    return 1;
+  }
+  const d = server.services.line.definition;
+  io.out(`${d.name}: the line is up at ${server.url} (API /api, events /api/events, Prometheus /metrics)`);
+  io.out(`queues: ${d.queues.map((q) => `${q.name} (${q.agents.length} agents)`).join(', ')} · customers: ${server.services.line.directory.count()}`);
+  for (const w of server.services.line.warnings) io.err(`warning: ${w}`);
+  io.out(`log in with a user from ${join(dataDir, 'demo-users.txt')}; place a test call: chokutsu call --server ${server.url} --user admin:PASSWORD --keys "1001#"`);
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  io.out('the line is down');
+  return 0;
 }
 
 async function withLine(dataDir: string, clock: VirtualClock, io: Io, use: (line: Line) => Promise<number>): Promise<number> {
@@ -187,13 +313,35 @@ async function withLine(dataDir: string, clock: VirtualClock, io: Io, use: (line
   }
 }
 
-function describeLine(line: Line, io: Io): void {
-  const d = line.definition;
-  io.out(`${d.name}: ${d.phoneNumbers.map((p) => `${p.number} → ${p.flow}`).join(', ')}`);
-  io.out(`queues: ${d.queues.map((q) => `${q.name} (${q.agents.length} agents)`).join(', ')}`);
-  io.out(`customers: ${line.directory.count()} · closures: ${line.closures.list().length} · time zone ${d.timeZone}`);
-  for (const w of line.warnings) io.err(`warning: ${w}`);
-  io.out('flows validated. Place a test call: chokutsu call --keys "1001#"');
+function generatePassword(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+function monthlyCostOf(line: Line, month: string): MonthlyCost {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!m) throw new InvalidMonthError(month);
+  const from = Date.UTC(Number(m[1]), Number(m[2]) - 1, 1);
+  const to = Date.UTC(Number(m[1]), Number(m[2]), 1);
+  const store = new SqliteContactStore(line.db);
+  const records = [];
+  let cursor: string | undefined;
+  do {
+    const page = store.search({ from, to }, { limit: 500, ...(cursor ? { cursor } : {}) });
+    records.push(...page.records);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return monthlyCost(records, line.definition.rates ?? DEFAULT_RATES, month);
+}
+
+function formatCost(c: MonthlyCost): string {
+  const usd = (n: number) => `${n.toFixed(4)} ${c.currency}`;
+  const lines = [
+    `cost report ${c.month}: ${c.contacts} contacts, ${c.billedMinutes} billed minutes`,
+    `  on Amazon Connect: ${usd(c.connectCost)}`,
+  ];
+  if (c.selfHostedMonthly !== undefined) lines.push(`  self-hosted (this machine): ${usd(c.selfHostedMonthly)} a month`);
+  for (const q of Object.values(c.byQueue)) lines.push(`  ${q.queueName}: ${q.contacts} contacts, ${q.billedMinutes} min, ${usd(q.connectCost)}`);
+  return lines.join('\n');
 }
 
 async function checkFlowFile(file: string, dataDir: string, json: boolean, io: Io): Promise<number> {

@@ -59,6 +59,13 @@ export const actionSpecs: Record<SupportedActionType, ActionSpec> = {
     mustHandleConditions: ['ContinueLooping', 'DoneLooping'], needsNext: false,
   }),
   TransferToFlow: spec({ required: ['ContactFlowId'], errors: ['NoMatchingError'], mustHandle: ['NoMatchingError'], needsNext: false }),
+  // Loops its messages until the contact leaves (customer queue and hold flows), or until
+  // InterruptFrequencySeconds elapse: then MessagesInterrupted.
+  MessageParticipantIteratively: spec({ required: ['Messages'], errors: ['NoMatchingError'], conditions: ['MessagesInterrupted'], needsNext: false }),
+  CheckMetricData: spec({ required: ['MetricType'], errors: ['NoMatchingError', 'NoMatchingCondition'], conditions: 'any', needsNext: false }),
+  // Ends the flow and rings the agent of the contact's agent queue.
+  TransferContactToAgent: spec({ needsNext: false, terminal: true }),
+  UpdateContactRoutingBehavior: spec({}),
 };
 
 export const supportedActionTypes = Object.keys(actionSpecs) as SupportedActionType[];
@@ -69,14 +76,14 @@ export function isSupportedType(type: string): type is SupportedActionType {
 
 /** Action types of the Connect Flow Language that chokutsu does not run yet (known, so not "unknown"). */
 export const knownUnsupportedTypes: ReadonlySet<string> = new Set([
-  'AssociateContactToCustomerProfile', 'CheckMetricData', 'CheckOutboundCallStatus', 'CheckVoiceId',
+  'AssociateContactToCustomerProfile', 'CheckOutboundCallStatus', 'CheckVoiceId',
   'CompleteOutboundCall', 'ConnectParticipantWithLexBot', 'CreateCallbackContact', 'CreateCase',
   'CreateCustomerProfile', 'CreatePersistentContactAssociation', 'CreateTask', 'CreateWisdomSession',
   'DequeueContactAndTransferToQueue', 'GetCase', 'GetCustomerProfile', 'GetCustomerProfileObject',
-  'GetMetricData', 'InvokeFlowModule', 'MessageParticipantIteratively', 'ResumeContact', 'ShowView',
-  'StartVoiceIdStream', 'TagContact', 'TransferContactToAgent', 'TransferParticipantToThirdParty',
+  'GetMetricData', 'InvokeFlowModule', 'ResumeContact', 'ShowView',
+  'StartVoiceIdStream', 'TagContact', 'TransferParticipantToThirdParty',
   'UnTagContact', 'UpdateCase', 'UpdateContactCallbackNumber', 'UpdateContactData',
-  'UpdateContactMediaProcessing', 'UpdateContactRecordingAndAnalyticsBehavior', 'UpdateContactRoutingBehavior',
+  'UpdateContactMediaProcessing', 'UpdateContactRecordingAndAnalyticsBehavior', 
   'UpdateCustomerProfile', 'UpdateFlowAttributes', 'UpdatePreviousContactParticipantState', 'UpdateRoutingCriteria',
   'UpdateContactSchedule', 'StartOutboundChatContact',
 ]);

@@ -1,5 +1,5 @@
 import type { HoursOfOperation } from '../instance/types.ts';
-import type { Flow } from './types.ts';
+import type { Flow, QueueMetricType } from './types.ts';
 import type { ReferenceResolver } from './validate.ts';
 
 export interface QueueInfo {
@@ -29,6 +29,8 @@ export interface FlowCatalog {
   queue(ref: string): QueueInfo | undefined;
   hoursOfOperation(ref: string): HoursOfOperation | undefined;
   prompt(ref: string): PromptInfo | undefined;
+  /** Real-time queue metrics for CheckMetricData; absent when no router runs (the text channel). */
+  queueMetric?(queueId: string, metric: QueueMetricType): number | undefined;
 }
 
 interface Named { id: string; arn: string; name: string }

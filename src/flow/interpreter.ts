@@ -7,7 +7,7 @@ import type { ConnectContactFlowEvent } from '../functions/connect-event.ts';
 import { actionSpecs } from './action-specs.ts';
 import { interpolate, resolveValue, type ContactDataView } from './attributes.ts';
 import type { FlowCatalog, PromptInfo, QueueInfo } from './catalog.ts';
-import type { Flow, GetParticipantInputParameters, SupportedAction, Transitions } from './types.ts';
+import type { Flow, GetParticipantInputParameters, PromptParameters, SupportedAction, Transitions } from './types.ts';
 
 export type Channel = 'VOICE' | 'CHAT';
 
@@ -50,7 +50,8 @@ type Waiting =
   | { kind: 'input'; config: InputConfig; phase: 'prompt' | 'collecting'; digits: string; timerId?: string }
   | { kind: 'function'; functionArn: string }
   | { kind: 'wait'; timerId: string }
-  | { kind: 'queue'; queue: QueueInfo };
+  | { kind: 'queue'; queue: QueueInfo }
+  | { kind: 'iterate'; messages: PromptContent[]; index: number; timerId?: string };
 
 export type EndReason =
   | 'DISCONNECTED_BY_FLOW' | 'FLOW_ENDED' | 'CUSTOMER_DISCONNECT' | 'FLOW_ERROR' | 'CONNECTED_TO_AGENT';
@@ -85,6 +86,8 @@ export interface ContactState {
   logging: boolean;
   eventHooks: Record<string, string>;
   mediaStreaming: boolean;
+  /** UpdateContactRoutingBehavior: lower priority numbers are routed first; a time adjustment makes the contact look older. */
+  routing: { priority?: number; timeAdjustSeconds?: number };
   /** Times each Loop action has returned ContinueLooping, keyed "flowId/actionId". */
   loops: Record<string, number>;
   rng: number;
@@ -111,7 +114,8 @@ export type ContactEffect =
   | { type: 'CancelTimer'; timerId: string }
   | { type: 'InvokeFunction'; actionId: string; functionArn: string; timeLimitSeconds: number; responseType: 'STRING_MAP' | 'JSON'; event: ConnectContactFlowEvent }
   | { type: 'UpdateRecording'; participants: string[] }
-  | { type: 'TransferToQueue'; actionId: string; queue: QueueInfo }
+  | { type: 'TransferToQueue'; actionId: string; queue: QueueInfo; routing: ContactState['routing'] }
+  | { type: 'TransferToAgent'; actionId: string; agentId: string; queue: QueueInfo }
   | { type: 'Disconnect'; reason: EndReason; actionId?: string };
 
 export interface StepResult {
@@ -129,6 +133,8 @@ export interface NewContact {
   customerAddress?: string;
   systemAddress?: string;
   attributes?: Record<string, string>;
+  /** A customer queue flow starts with the contact already in its queue. */
+  queue?: QueueInfo;
 }
 
 /** Guards against flows that loop without ever waiting for the customer (Compare → Loop → Compare …). */
@@ -154,12 +160,14 @@ export function startContact(catalog: FlowCatalog, init: NewContact): StepResult
     actionId: init.flow.startAction,
     status: 'waiting',
     attributes: { ...(init.attributes ?? {}) },
+    ...(init.queue ? { queue: init.queue } : {}),
     external: {},
     recordedParticipants: [],
     voice: { name: catalog.languageCode === 'ja-JP' ? 'Kazuha' : 'Joanna' },
     logging: false,
     eventHooks: {},
     mediaStreaming: false,
+    routing: {},
     loops: {},
     rng: seedFrom(init.contactId),
     timerSeq: 0,
@@ -208,6 +216,18 @@ export function step(catalog: FlowCatalog, current: ContactState, event: Contact
       if (event.type === 'TimerExpired' && event.timerId === w.timerId) {
         out.state = { ...out.state, waiting: undefined };
         return run(catalog, takeCondition(out, 'WaitCompleted'));
+      }
+      return ignore(current, event);
+    case 'iterate':
+      if (event.type === 'PromptPlayed') {
+        const index = (w.index + 1) % w.messages.length;
+        out.state = { ...out.state, waiting: { ...w, index } };
+        out.effects.push({ type: 'PlayPrompt', actionId: out.state.actionId ?? '', content: w.messages[index] as PromptContent, voice: out.state.voice, interruptible: false });
+        return out;
+      }
+      if (event.type === 'TimerExpired' && event.timerId === w.timerId) {
+        out.effects.push({ type: 'StopPrompt' });
+        return run(catalog, takeCondition(out, 'MessagesInterrupted'));
       }
       return ignore(current, event);
     case 'queue':
@@ -330,6 +350,7 @@ function cancelTimers(out: Run): void {
   const w = out.state.waiting;
   if (w?.kind === 'input' && w.timerId) out.effects.push({ type: 'CancelTimer', timerId: w.timerId });
   if (w?.kind === 'wait') out.effects.push({ type: 'CancelTimer', timerId: w.timerId });
+  if (w?.kind === 'iterate' && w.timerId) out.effects.push({ type: 'CancelTimer', timerId: w.timerId });
 }
 
 function record(out: Run, action: SupportedAction, detail: Record<string, string> = {}): void {
@@ -522,7 +543,7 @@ function execute(catalog: FlowCatalog, out: Run): void {
       }
       lastDetail(out, { queue: queue.name });
       setBranch(out, 'queued');
-      out.effects.push({ type: 'TransferToQueue', actionId: action.Identifier, queue });
+      out.effects.push({ type: 'TransferToQueue', actionId: action.Identifier, queue, routing: out.state.routing });
       out.state = { ...out.state, status: 'queued', waiting: { kind: 'queue', queue } };
       return;
     }
@@ -554,6 +575,55 @@ function execute(catalog: FlowCatalog, out: Run): void {
       setBranch(out, 'transfer', flow.startAction);
       out.state = { ...out.state, flowId: flow.id, actionId: flow.startAction };
       return;
+    }
+    case 'MessageParticipantIteratively': {
+      const messages = action.Parameters.Messages.map((m: PromptParameters) => promptOf(catalog, m, out.state));
+      if (messages.length === 0 || messages.some((m) => m === undefined)) return follow(catalog, out, 'error NoMatchingError');
+      const contents = messages as PromptContent[];
+      const every = Number(resolveValue(action.Parameters.InterruptFrequencySeconds ?? '', d));
+      const timerId = Number.isFinite(every) && every > 0 ? nextTimer(out, every) : undefined;
+      out.effects.push({ type: 'PlayPrompt', actionId: action.Identifier, content: contents[0] as PromptContent, voice: out.state.voice, interruptible: false });
+      out.state = { ...out.state, waiting: { kind: 'iterate', messages: contents, index: 0, ...(timerId ? { timerId } : {}) } };
+      lastDetail(out, { messages: String(contents.length), ...(timerId ? { interruptEverySeconds: String(every) } : {}) });
+      return;
+    }
+    case 'CheckMetricData': {
+      const p = action.Parameters;
+      const ref = p.QueueId !== undefined ? resolveValue(p.QueueId, d) : p.AgentId !== undefined ? `agent:${resolveValue(p.AgentId, d).split('/').pop()}` : undefined;
+      const queue = ref !== undefined ? catalog.queue(ref) : out.state.queue;
+      const value = queue ? catalog.queueMetric?.(queue.id, p.MetricType) : undefined;
+      if (!queue || value === undefined) {
+        lastDetail(out, { error: !queue ? 'no queue to check' : 'no queue metrics here' });
+        return follow(catalog, out, 'error NoMatchingError');
+      }
+      lastDetail(out, { queue: queue.name, [p.MetricType]: String(value) });
+      return follow(catalog, out, conditionBranch(action.Transitions, String(value)));
+    }
+    case 'TransferContactToAgent': {
+      const queue = out.state.queue;
+      if (!queue || !queue.id.startsWith('agent:')) {
+        // Connect disconnects a contact it cannot put through to the agent.
+        lastDetail(out, { error: 'no agent queue set' });
+        setBranch(out, 'end');
+        return end(out, 'DISCONNECTED_BY_FLOW', 'no agent to transfer to');
+      }
+      const agentId = queue.id.slice('agent:'.length);
+      lastDetail(out, { agent: agentId });
+      setBranch(out, 'queued');
+      out.effects.push({ type: 'TransferToAgent', actionId: action.Identifier, agentId, queue });
+      out.state = { ...out.state, status: 'queued', waiting: { kind: 'queue', queue } };
+      return;
+    }
+    case 'UpdateContactRoutingBehavior': {
+      const p = action.Parameters;
+      const priority = p.QueuePriority !== undefined ? Number(p.QueuePriority) : undefined;
+      const adjust = p.QueueTimeAdjustmentSeconds !== undefined ? Number(p.QueueTimeAdjustmentSeconds) : undefined;
+      const routing = { ...out.state.routing };
+      if (priority !== undefined && Number.isInteger(priority) && priority > 0) routing.priority = priority;
+      if (adjust !== undefined && Number.isInteger(adjust)) routing.timeAdjustSeconds = adjust;
+      out.state = { ...out.state, routing };
+      lastDetail(out, Object.fromEntries(Object.entries(routing).map(([k, v]) => [k, String(v)])));
+      return follow(catalog, out, 'next');
     }
     default: {
       const unreachable: never = action;

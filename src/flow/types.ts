@@ -82,7 +82,15 @@ export type SupportedAction =
   | Action<'DisconnectParticipant', Record<string, never>>
   | Action<'EndFlowExecution', Record<string, never>>
   | Action<'Loop', { LoopCount: string }>
-  | Action<'TransferToFlow', { ContactFlowId: string }>;
+  | Action<'TransferToFlow', { ContactFlowId: string }>
+  | Action<'MessageParticipantIteratively', { Messages: PromptParameters[]; InterruptFrequencySeconds?: string }>
+  | Action<'CheckMetricData', { MetricType: QueueMetricType; QueueId?: string; AgentId?: string }>
+  | Action<'TransferContactToAgent', Record<string, never>>
+  | Action<'UpdateContactRoutingBehavior', { QueuePriority?: string; QueueTimeAdjustmentSeconds?: string }>;
+
+export type QueueMetricType =
+  | 'NumberOfAgentsAvailable' | 'NumberOfAgentsStaffed' | 'NumberOfAgentsOnline'
+  | 'OldestContactInQueueAgeSeconds' | 'NumberOfContactsInQueue';
 
 export type SupportedActionType = SupportedAction['Type'];
 

@@ -46,7 +46,7 @@ export interface TextCallOptions {
   customerAddress?: string;
   systemAddress?: string;
   /** What the queue says to a transfer; undefined leaves the contact queued (the router is elsewhere). */
-  onTransfer?: (effect: Extract<ContactEffect, { type: 'TransferToQueue' }>, at: number) => ContactEvent | undefined;
+  onTransfer?: (effect: Extract<ContactEffect, { type: 'TransferToQueue' | 'TransferToAgent' }>, at: number) => ContactEvent | undefined;
   /** Seconds a silent caller waits before hanging up when the flow waits for ever. */
   patienceSeconds?: number;
 }
@@ -117,6 +117,7 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
             : { type: 'FunctionFailed', error: result.error, message: result.message, at: clock.epochMs() });
           break;
         }
+        case 'TransferToAgent':
         case 'TransferToQueue': {
           const answer = o.onTransfer?.(effect, clock.epochMs());
           if (answer) pending.push(answer);

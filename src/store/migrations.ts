@@ -29,16 +29,74 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'contact records and agent status history',
+    up: (db) => {
+      // Timestamps are epoch milliseconds so ranges and keyset paging compare as integers.
+      db.exec(`
+        CREATE TABLE contact_records (
+          contact_id        TEXT PRIMARY KEY,
+          initiation_ts     INTEGER NOT NULL,
+          disconnect_ts     INTEGER NOT NULL,
+          queue_id          TEXT,
+          agent_id          TEXT,
+          customer_number   TEXT,
+          caller            TEXT NOT NULL,
+          total_duration    INTEGER NOT NULL,  -- seconds
+          disconnect_reason TEXT NOT NULL,
+          record            TEXT NOT NULL      -- the full ContactRecord as JSON
+        );
+        CREATE INDEX contact_records_initiation ON contact_records (initiation_ts, contact_id);
+        CREATE INDEX contact_records_queue ON contact_records (queue_id, initiation_ts);
+        CREATE INDEX contact_records_agent ON contact_records (agent_id, initiation_ts);
+        CREATE INDEX contact_records_customer ON contact_records (customer_number, initiation_ts);
+        CREATE INDEX contact_records_caller ON contact_records (caller, initiation_ts);
+        CREATE INDEX contact_records_reason ON contact_records (disconnect_reason, initiation_ts);
+        CREATE TABLE agent_status_history (
+          id            INTEGER PRIMARY KEY,
+          agent_id      TEXT NOT NULL,
+          status        TEXT NOT NULL,
+          custom_status TEXT,
+          from_ts       INTEGER NOT NULL,
+          to_ts         INTEGER            -- NULL while the agent is still in this status
+        );
+        CREATE INDEX agent_status_history_agent ON agent_status_history (agent_id, from_ts);
+        CREATE INDEX agent_status_history_from ON agent_status_history (from_ts);
+      `);
+    },
+  },
+  {
+    version: 3,
+    name: 'users and sessions',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE users (
+          id            INTEGER PRIMARY KEY,
+          username      TEXT NOT NULL UNIQUE,
+          password_hash TEXT NOT NULL,
+          role          TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'agent')),
+          agent_id      TEXT,
+          created_at    TEXT NOT NULL
+        );
+        CREATE TABLE sessions (
+          token_digest TEXT PRIMARY KEY,
+          user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+          expires_at   TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */
 export function migrate(db: Database.Database, list: Migration[] = migrations): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
   const applied: number[] = [];
   for (const m of [...list].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     db.transaction(() => {
       m.up(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(

@@ -117,7 +117,7 @@ describe('chokutsu flow check', () => {
         { Identifier: 'start', Type: 'MessageParticipant', Parameters: { Text: 'hi' }, Transitions: { NextAction: 'nowhere' } },
         { Identifier: 'cmp', Type: 'Compare', Parameters: {}, Transitions: { Conditions: [] } },
         { Identifier: 'odd', Type: 'PlayMusic', Parameters: {}, Transitions: {} },
-        { Identifier: 'metric', Type: 'CheckMetricData', Parameters: {}, Transitions: {} },
+        { Identifier: 'metric', Type: 'CreateTask', Parameters: {}, Transitions: {} },
       ],
     }));
     const r = await run('--data-dir', dir, 'flow', 'check', file, '--json');
@@ -131,7 +131,7 @@ describe('chokutsu flow check', () => {
     has('unknown-type', 'odd', '$.Actions[2].Type');
     has('unsupported-type', 'metric', '$.Actions[3].Type');
     has('unreachable-action', 'cmp', '$.Actions[1]');
-    assert.deepEqual(report.unsupportedTypes, ['CheckMetricData']);
+    assert.deepEqual(report.unsupportedTypes, ['CreateTask']);
     assert.equal(report.runnable, false);
   });
 

@@ -51,7 +51,7 @@ describe('UpdateContactTargetQueue and TransferContactToQueue', () => {
     test(`sets the queue by its ${how} and transfers the contact to it`, () => {
       const call = new Call(toQueue(ref));
       assert.deepEqual(call.state.queue, supportQueue);
-      assert.deepEqual(call.of('TransferToQueue'), [{ type: 'TransferToQueue', actionId: 'transfer', queue: supportQueue }]);
+      assert.deepEqual(call.of('TransferToQueue'), [{ type: 'TransferToQueue', actionId: 'transfer', queue: supportQueue, routing: {} }]);
       assert.equal(call.state.status, 'queued');
       assert.deepEqual(call.path(), ['target next', 'transfer queued']);
     });

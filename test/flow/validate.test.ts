@@ -86,9 +86,9 @@ describe('the flow validator', () => {
   });
 
   test('a Connect action type chokutsu does not run yet is reported as unsupported, not unknown', () => {
-    const r = check(flowDoc('metrics', [{ Identifier: 'metrics', Type: 'CheckMetricData', Parameters: {}, Transitions: { NextAction: 'bye' } }, disconnect()]));
+    const r = check(flowDoc('metrics', [{ Identifier: 'metrics', Type: 'CreateTask', Parameters: {}, Transitions: { NextAction: 'bye' } }, disconnect()]));
     assert.deepEqual(errors(r), [{ code: 'unsupported-type', severity: 'error', actionId: 'metrics', path: '$.Actions[0].Type' }]);
-    assert.deepEqual(r.unsupportedTypes, ['CheckMetricData']);
+    assert.deepEqual(r.unsupportedTypes, ['CreateTask']);
   });
 
   test('a NextAction that names no action is reported at its path', () => {

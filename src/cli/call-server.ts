@@ -1,0 +1,94 @@
+// `chokutsu call --server`: a whole simulated contact on a running line, through its API: a test
+// caller dials and presses keys; optionally an agent logs in, becomes Available, answers, talks,
+// hangs up and finishes after-contact work.
+import type { Io } from './main.ts';
+
+export interface CallServerOptions {
+  server: string;
+  keys: string;
+  from: string;
+  to?: string;
+  user?: string;
+  answerAs?: string;
+  talkSeconds: number;
+  waitSeconds: number;
+  json: boolean;
+}
+
+class ApiError extends Error {}
+
+async function api<T>(base: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(new URL(path, base), {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const data = (await res.json().catch(() => ({}))) as T & { error?: string };
+  if (!res.ok) throw new ApiError(`${method} ${path}: ${res.status} ${data.error ?? ''}`.trim());
+  return data;
+}
+
+async function login(base: string, credentials: string): Promise<string> {
+  const i = credentials.indexOf(':');
+  if (i < 1) throw new ApiError('credentials are user:password');
+  const r = await api<{ token: string }>(base, undefined, 'POST', '/api/login', { username: credentials.slice(0, i), password: credentials.slice(i + 1) });
+  return r.token;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface CallView { contactId: string; phase: string; hungUp: boolean; heard: { at: string; kind: string; text: string }[]; agentId?: string; queueId?: string }
+
+export async function callServer(o: CallServerOptions, io: Io): Promise<number> {
+  try {
+    if (!o.user) throw new ApiError('--user user:password (a supervisor or admin) is needed with --server');
+    const token = await login(o.server, o.user);
+    let agentToken: string | undefined;
+    if (o.answerAs) {
+      agentToken = await login(o.server, o.answerAs);
+      await api(o.server, agentToken, 'PUT', '/api/agent/status', { status: 'Available' });
+    }
+    const call = await api<CallView>(o.server, token, 'POST', '/api/calls', { keys: o.keys, from: o.from.replace(/[^+0-9]/g, ''), ...(o.to ? { to: o.to } : {}) });
+    const deadline = Date.now() + o.waitSeconds * 1000;
+    let view = call;
+    let answeredAt: number | undefined;
+    let hungUpByAgent = false;
+    // Bounded polling: every 100 ms until the contact ends or the wait runs out.
+    while (Date.now() < deadline) {
+      view = await api<CallView>(o.server, token, 'GET', `/api/calls/${call.contactId}`);
+      if (view.hungUp || view.phase === 'ended') break;
+      if (agentToken) {
+        const desk = await api<{ offers: { contactId: string }[] }>(o.server, agentToken, 'GET', '/api/agent');
+        if (answeredAt === undefined && desk.offers.some((c) => c.contactId === call.contactId)) {
+          await api(o.server, agentToken, 'POST', `/api/agent/contacts/${call.contactId}/accept`);
+          answeredAt = Date.now();
+        }
+        if (answeredAt !== undefined && !hungUpByAgent && Date.now() - answeredAt >= o.talkSeconds * 1000) {
+          await api(o.server, agentToken, 'POST', `/api/agent/contacts/${call.contactId}/hangup`);
+          await api(o.server, agentToken, 'POST', '/api/agent/acw/finish', { notes: 'chokutsu call --server' });
+          hungUpByAgent = true;
+        }
+      } else if (view.phase === 'queued' || view.phase === 'ringing') {
+        break; // nobody simulated to answer: the call waits in the queue
+      }
+      await pause(100);
+    }
+    const record = await api<Record<string, unknown>>(o.server, token, 'GET', `/api/contacts/${call.contactId}`).catch(() => undefined);
+    if (o.json) {
+      io.out(JSON.stringify({ call: view, record }, null, 2));
+    } else {
+      io.out(`contact ${call.contactId} on ${o.server}`);
+      for (const h of view.heard) io.out(`${h.at}  ${h.kind.padEnd(10)} ${h.text}`);
+      io.out(`phase: ${view.phase}${view.queueId ? ` · queue ${view.queueId}` : ''}${view.agentId ? ` · agent ${view.agentId}` : ''}`);
+      if (record) io.out(`record: ${String(record['disconnectReason'])} · talk ${String(record['talkDuration'])} s · cost ${JSON.stringify(record['cost'])}`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof ApiError || (err instanceof Error && err.name === 'TypeError')) {
+      io.err(`call --server: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+// Agent status history in SQLite: one row per stretch of time an agent spent in a status, the
+// input for occupancy and staffed time. The current stretch is open (no `to`) until the next change.
+import type Database from 'better-sqlite3';
+
+export interface AgentStatusInterval {
+  agentId: string;
+  /** The router's AgentStatus: Offline, Available, Ringing, OnContact, AfterContactWork, Missed, Custom. */
+  status: string;
+  /** The name of a Custom, not-routable status (Break, Lunch). */
+  customStatus?: string;
+  /** ISO 8601. */
+  from: string;
+  /** ISO 8601; absent while the agent is still in this status. */
+  to?: string;
+}
+
+interface Row {
+  agent_id: string;
+  status: string;
+  custom_status: string | null;
+  from_ts: number;
+  to_ts: number | null;
+}
+
+function toInterval(r: Row): AgentStatusInterval {
+  return {
+    agentId: r.agent_id,
+    status: r.status,
+    ...(r.custom_status !== null ? { customStatus: r.custom_status } : {}),
+    from: new Date(r.from_ts).toISOString(),
+    ...(r.to_ts !== null ? { to: new Date(r.to_ts).toISOString() } : {}),
+  };
+}
+
+export class SqliteAgentStatusHistory {
+  private readonly closeOpen: Database.Statement;
+  private readonly closeEveryOpen: Database.Statement;
+  private readonly insert: Database.Statement;
+  private readonly appendTx: (change: { agentId: string; status: string; customStatus?: string; at: number }) => void;
+
+  constructor(private readonly db: Database.Database) {
+    this.closeOpen = db.prepare('UPDATE agent_status_history SET to_ts = ? WHERE agent_id = ? AND to_ts IS NULL');
+    this.closeEveryOpen = db.prepare('UPDATE agent_status_history SET to_ts = ? WHERE to_ts IS NULL');
+    this.insert = db.prepare('INSERT INTO agent_status_history (agent_id, status, custom_status, from_ts) VALUES (?, ?, ?, ?)');
+    this.appendTx = db.transaction((change: { agentId: string; status: string; customStatus?: string; at: number }) => {
+      this.closeOpen.run(change.at, change.agentId);
+      this.insert.run(change.agentId, change.status, change.customStatus ?? null, change.at);
+    });
+  }
+
+  /** The agent entered `status` at `at`: closes the stretch they were in and opens a new one. */
+  append(change: { agentId: string; status: string; customStatus?: string; at: Date | number }): void {
+    const at = typeof change.at === 'number' ? change.at : change.at.getTime();
+    this.appendTx({ agentId: change.agentId, status: change.status, ...(change.customStatus !== undefined ? { customStatus: change.customStatus } : {}), at });
+  }
+
+  /** Ends the agent's open stretch (they went away without a last status change). */
+  close(agentId: string, at: Date | number): void {
+    this.closeOpen.run(typeof at === 'number' ? at : at.getTime(), agentId);
+  }
+
+  /** Ends every open stretch: at shutdown, or at start-up for stretches a crash left open. */
+  closeAll(at: Date | number): number {
+    return this.closeEveryOpen.run(typeof at === 'number' ? at : at.getTime()).changes;
+  }
+
+  /** Stretches overlapping [from, to), oldest first; open stretches included. */
+  list(range: { from: Date | number; to: Date | number; agentId?: string }): AgentStatusInterval[] {
+    const from = typeof range.from === 'number' ? range.from : range.from.getTime();
+    const to = typeof range.to === 'number' ? range.to : range.to.getTime();
+    const rows = this.db.prepare(`
+      SELECT agent_id, status, custom_status, from_ts, to_ts FROM agent_status_history
+      WHERE from_ts < ? AND (to_ts IS NULL OR to_ts > ?) ${range.agentId !== undefined ? 'AND agent_id = ?' : ''}
+      ORDER BY from_ts, id`).all(...[to, from, ...(range.agentId !== undefined ? [range.agentId] : [])]) as Row[];
+    return rows.map(toInterval);
+  }
+}

@@ -1,0 +1,115 @@
+// What a contact would cost on Amazon Connect, and what a month of them costs next to the self-hosted line.
+//
+// Billing as Connect does it (per-second billing announced March 2020, see
+// https://blog.serverworks.co.jp/tech/2020/03/10/connect_per_second_billing/ and the pricing page
+// https://aws.amazon.com/connect/pricing/):
+// - telephony (inbound DID minutes) is billed per second after a minimum of one minute;
+// - the voice service charge is billed per second with a minimum of 10 seconds.
+// Both run over the caller's leg, initiation → disconnect, in whole seconds rounded up.
+import type { Rates } from '../instance/types.ts';
+import type { ContactRecord } from './record.ts';
+
+/**
+ * Amazon Connect, Asia Pacific (Tokyo), Japan DID: voice service 0.018 USD/min (pricing page; also quoted
+ * in the blog above) plus inbound DID 0.0056 USD/min, the figure this project's design adopts. Older
+ * published figures for the Tokyo DID were 0.003 USD/min — set `rates` in the instance file to override.
+ */
+export const DEFAULT_RATES: Rates = {
+  currency: 'USD',
+  inboundPerMinute: 0.0056,
+  voiceServicePerMinute: 0.018,
+};
+
+export const TELEPHONY_MINIMUM_SECONDS = 60;
+export const SERVICE_MINIMUM_SECONDS = 10;
+
+export interface ContactCost {
+  currency: 'USD';
+  amount: number;
+  /** Telephony minutes billed (per second, one-minute minimum). */
+  billedMinutes: number;
+}
+
+/** Amounts are kept to a millionth of a dollar so sums do not collect floating-point noise. */
+function usd(amount: number): number {
+  return Math.round(amount * 1e6) / 1e6;
+}
+
+/** The caller's leg in whole seconds, rounded up. */
+export function billableSeconds(record: Pick<ContactRecord, 'initiationTimestamp' | 'disconnectTimestamp'>): number {
+  const ms = Date.parse(record.disconnectTimestamp) - Date.parse(record.initiationTimestamp);
+  return Number.isFinite(ms) && ms > 0 ? Math.ceil(ms / 1000) : 0;
+}
+
+export function contactCost(record: Pick<ContactRecord, 'initiationTimestamp' | 'disconnectTimestamp'>, rates: Rates = DEFAULT_RATES): ContactCost {
+  const seconds = billableSeconds(record);
+  const telephonySeconds = Math.max(TELEPHONY_MINIMUM_SECONDS, seconds);
+  const serviceSeconds = Math.max(SERVICE_MINIMUM_SECONDS, seconds);
+  return {
+    currency: rates.currency,
+    amount: usd((telephonySeconds * rates.inboundPerMinute + serviceSeconds * rates.voiceServicePerMinute) / 60),
+    billedMinutes: usd(telephonySeconds / 60),
+  };
+}
+
+/** The byQueue key for contacts that never reached a queue (after hours, holiday, unknown customer …). */
+export const NO_QUEUE = '(none)';
+
+export interface QueueCost {
+  queueName: string;
+  contacts: number;
+  billedMinutes: number;
+  connectCost: number;
+}
+
+export interface MonthlyCost {
+  month: string;
+  currency: 'USD';
+  contacts: number;
+  billedMinutes: number;
+  connectCost: number;
+  selfHostedMonthly?: number;
+  byQueue: Record<string, QueueCost>;
+}
+
+export class InvalidMonthError extends Error {
+  constructor(readonly month: string) {
+    super(`month must be YYYY-MM, got ${JSON.stringify(month)}`);
+    this.name = 'InvalidMonthError';
+  }
+}
+
+/**
+ * The Connect cost of the contacts initiated in `month` (YYYY-MM, UTC: AWS bills by UTC month),
+ * recomputed with `rates` so a change of rates applies to past contacts too.
+ */
+export function monthlyCost(records: Iterable<ContactRecord>, rates: Rates, month: string): MonthlyCost {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!m) throw new InvalidMonthError(month);
+  const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, 1);
+  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
+  const byQueue: Record<string, QueueCost> = {};
+  let contacts = 0;
+  let billedMinutes = 0;
+  let connectCost = 0;
+  for (const record of records) {
+    const at = Date.parse(record.initiationTimestamp);
+    if (!(at >= start && at < end)) continue;
+    const cost = contactCost(record, rates);
+    contacts += 1;
+    billedMinutes += cost.billedMinutes;
+    connectCost += cost.amount;
+    const key = record.queue?.id ?? NO_QUEUE;
+    const q = byQueue[key] ?? { queueName: record.queue?.name ?? NO_QUEUE, contacts: 0, billedMinutes: 0, connectCost: 0 };
+    byQueue[key] = { queueName: q.queueName, contacts: q.contacts + 1, billedMinutes: usd(q.billedMinutes + cost.billedMinutes), connectCost: usd(q.connectCost + cost.amount) };
+  }
+  return {
+    month,
+    currency: rates.currency,
+    contacts,
+    billedMinutes: usd(billedMinutes),
+    connectCost: usd(connectCost),
+    ...(rates.selfHostedMonthly !== undefined ? { selfHostedMonthly: rates.selfHostedMonthly } : {}),
+    byQueue,
+  };
+}

@@ -1,0 +1,151 @@
+// The contact record, shaped after Amazon Connect's contact record (ContactTraceRecord), in camelCase.
+// Timestamps are ISO 8601 strings as in Connect's records; durations are whole seconds.
+import type { ContactEnding, PathStep } from '../flow/interpreter.ts';
+import type { Rates } from '../instance/types.ts';
+import { contactCost, type ContactCost } from './cost.ts';
+
+export const DISCONNECT_REASONS = [
+  'CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'ABANDONED_IN_QUEUE', 'AFTER_HOURS', 'HOLIDAY',
+  'CUSTOMER_NOT_FOUND', 'QUEUE_AT_CAPACITY', 'QUEUE_TIMEOUT', 'FLOW_ERROR', 'FLOW_DISCONNECT',
+] as const;
+
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
+
+export function isDisconnectReason(value: string): value is DisconnectReason {
+  return (DISCONNECT_REASONS as readonly string[]).includes(value);
+}
+
+export type OfferOutcome = 'Accepted' | 'Declined' | 'RingTimeout' | 'Abandoned' | 'Withdrawn';
+
+export interface AgentOffer {
+  agentId: string;
+  /** When the contact started ringing at the agent. */
+  at: string;
+  /** When the ringing stopped; the connection (Accepted) or the disconnect when absent. */
+  endedAt?: string;
+  outcome: OfferOutcome;
+}
+
+export interface ContactRecord {
+  contactId: string;
+  initialContactId: string;
+  channel: 'VOICE';
+  initiationMethod: 'INBOUND';
+  /** The caller's number. */
+  customerEndpoint: string;
+  /** The number dialed. */
+  systemEndpoint: string;
+  customerNumber?: string;
+  customerName?: string;
+  queue?: { id: string; name: string; arn: string };
+  agent?: { id: string; name: string; username: string };
+  initiationTimestamp: string;
+  enqueueTimestamp?: string;
+  /** The first offer to an agent. */
+  offeredTimestamp?: string;
+  connectedToAgentTimestamp?: string;
+  disconnectTimestamp: string;
+  afterContactWorkEndTimestamp?: string;
+  /** Enqueue → connected to an agent (or → disconnect when never connected); ringing included, as Connect's QueueInfo.Duration. */
+  queueDuration: number;
+  /** Time spent ringing at agents, over all offers. */
+  ringDuration: number;
+  /** Connected → disconnect, less time on hold: Connect's AgentInteractionDuration. */
+  talkDuration: number;
+  holdDuration: number;
+  afterContactWorkDuration: number;
+  /** Initiation → disconnect; after-contact work is the agent's time, not the caller's. */
+  totalDuration: number;
+  disconnectReason: DisconnectReason;
+  attributes: Record<string, string>;
+  /** Action identifiers in the order they ran. */
+  flowPath: string[];
+  recording?: { location: string; participants: string[] };
+  agentOffers: AgentOffer[];
+  cost: ContactCost;
+  /** After-contact-work notes. */
+  notes?: string;
+}
+
+type Derived = 'queueDuration' | 'ringDuration' | 'talkDuration' | 'afterContactWorkDuration' | 'totalDuration' | 'holdDuration' | 'cost';
+
+/** A record as the runtime knows it when the contact ends; durations and cost are derived from it. */
+export type ContactRecordDraft = Omit<ContactRecord, Derived> & { holdDuration?: number };
+
+/** Fills in the durations (from the timestamps) and the cost of a finished contact. */
+export function finalizeContactRecord(draft: ContactRecordDraft, rates: Rates): ContactRecord {
+  const ms = (iso: string): number => Date.parse(iso);
+  const seconds = (from: string, to: string): number => Math.max(0, Math.round((ms(to) - ms(from)) / 1000));
+  const disconnect = draft.disconnectTimestamp;
+  const connected = draft.connectedToAgentTimestamp;
+  const holdDuration = draft.holdDuration ?? 0;
+  const ringDuration = draft.agentOffers.reduce(
+    (sum, o) => sum + seconds(o.at, o.endedAt ?? (o.outcome === 'Accepted' && connected ? connected : disconnect)), 0);
+  const record: Omit<ContactRecord, 'cost'> = {
+    ...draft,
+    queueDuration: draft.enqueueTimestamp ? seconds(draft.enqueueTimestamp, connected ?? disconnect) : 0,
+    ringDuration,
+    talkDuration: connected ? Math.max(0, seconds(connected, disconnect) - holdDuration) : 0,
+    holdDuration,
+    afterContactWorkDuration: draft.afterContactWorkEndTimestamp ? seconds(disconnect, draft.afterContactWorkEndTimestamp) : 0,
+    totalDuration: seconds(draft.initiationTimestamp, disconnect),
+  };
+  return { ...record, cost: contactCost(record, rates) };
+}
+
+/** What the flow interpreter knows about how a contact's flow ended. */
+export interface FlowOutcome {
+  ending?: Pick<ContactEnding, 'reason'>;
+  path: readonly Pick<PathStep, 'type' | 'branch'>[];
+  /** `$.External`: the last function's result. */
+  external: Record<string, unknown>;
+}
+
+/**
+ * Why a contact that never reached an agent ended, judged from its flow. Rules, in order:
+ * - the flow failed (FLOW_ERROR ending) → FLOW_ERROR;
+ * - the last decision the flow took before it ended (the latest CheckHoursOfOperation or
+ *   successfully returned InvokeLambdaFunction in the path) names the reason:
+ *   hours check on its False branch → AFTER_HOURS; a function that returned isHoliday "true"
+ *   (the holiday check) → HOLIDAY; a function that returned status "404" (the customer lookup,
+ *   i.e. the last try failed) → CUSTOMER_NOT_FOUND. This holds also when the caller hangs up
+ *   during the closing message, which is the common way such a call ends;
+ * - otherwise CUSTOMER_DISCONNECT when the caller hung up, FLOW_DISCONNECT when the flow did.
+ */
+export function disconnectReasonFromFlow({ ending, path, external }: FlowOutcome): DisconnectReason {
+  if (ending?.reason === 'FLOW_ERROR') return 'FLOW_ERROR';
+  for (let i = path.length - 1; i >= 0; i--) {
+    const step = path[i];
+    if (step?.type === 'CheckHoursOfOperation') {
+      if (step.branch === 'condition False') return 'AFTER_HOURS';
+      break;
+    }
+    // A failed invocation (error branch) leaves `$.External` from an earlier function: do not trust it.
+    if (step?.type === 'InvokeLambdaFunction') {
+      if (step.branch !== 'next') break;
+      if (external.isHoliday === 'true') return 'HOLIDAY';
+      if (external.status === '404') return 'CUSTOMER_NOT_FOUND';
+      break;
+    }
+  }
+  return ending?.reason === 'CUSTOMER_DISCONNECT' ? 'CUSTOMER_DISCONNECT' : 'FLOW_DISCONNECT';
+}
+
+export interface DisconnectFacts {
+  flow: FlowOutcome;
+  enqueued: boolean;
+  connectedToAgent: boolean;
+  /** Who ended the contact. */
+  disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM';
+  queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
+}
+
+/** The disconnect reason of any contact: agent leg first, then the queue, then the flow. */
+export function classifyDisconnect(facts: DisconnectFacts): DisconnectReason {
+  if (facts.connectedToAgent) return facts.disconnectedBy === 'AGENT' ? 'AGENT_DISCONNECT' : 'CUSTOMER_DISCONNECT';
+  // The queue's error branch usually plays a message and disconnects; the queue is still the cause.
+  if (facts.queueError === 'QueueAtCapacity') return 'QUEUE_AT_CAPACITY';
+  if (facts.queueError === 'MaxWaitExceeded') return 'QUEUE_TIMEOUT';
+  if (facts.enqueued && facts.disconnectedBy === 'CUSTOMER') return 'ABANDONED_IN_QUEUE';
+  return disconnectReasonFromFlow(facts.flow);
+}

@@ -1,0 +1,242 @@
+// Contact records in SQLite: one row per contact, the searchable fields as indexed columns and the
+// whole record as JSON. Search pages newest first with a keyset on (initiation_ts, contact_id), so a
+// page costs the same however deep it is and new contacts do not shift the pages already read.
+import type Database from 'better-sqlite3';
+import { isDisconnectReason, type ContactRecord, type DisconnectReason } from './record.ts';
+
+export interface ContactSearchFilter {
+  /** Initiation at or after (ISO 8601 or epoch ms). */
+  from?: string | number;
+  /** Initiation before (exclusive; ISO 8601 or epoch ms). */
+  to?: string | number;
+  queueId?: string;
+  agentId?: string;
+  customerNumber?: string;
+  /** The caller's number (customerEndpoint), exact. */
+  caller?: string;
+  minDurationSeconds?: number;
+  maxDurationSeconds?: number;
+  disconnectReason?: DisconnectReason;
+}
+
+export interface ContactSearchPage {
+  limit?: number;
+  /** The nextCursor of the previous page. */
+  cursor?: string;
+}
+
+export interface ContactSearchResult {
+  records: ContactRecord[];
+  nextCursor?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export interface SearchProblem {
+  field: string;
+  message: string;
+}
+
+/** A search the caller asked for wrongly; every bad field is listed. */
+export class InvalidContactSearchError extends Error {
+  constructor(readonly problems: SearchProblem[]) {
+    super(`invalid contact search: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    this.name = 'InvalidContactSearchError';
+  }
+}
+
+interface Cursor {
+  initiationTs: number;
+  contactId: string;
+}
+
+/** A validated search, ready to run. */
+export interface ContactQuery {
+  from?: number;
+  to?: number;
+  queueId?: string;
+  agentId?: string;
+  customerNumber?: string;
+  caller?: string;
+  minDurationSeconds?: number;
+  maxDurationSeconds?: number;
+  disconnectReason?: DisconnectReason;
+  limit: number;
+  after?: Cursor;
+}
+
+const FILTER_FIELDS = new Set<string>([
+  'from', 'to', 'queueId', 'agentId', 'customerNumber', 'caller', 'minDurationSeconds', 'maxDurationSeconds', 'disconnectReason',
+]);
+const PAGE_FIELDS = new Set<string>(['limit', 'cursor']);
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.initiationTs, c.contactId])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') {
+      return { initiationTs: v[0] as number, contactId: v[1] };
+    }
+  } catch {
+    // malformed base64 or JSON: reported below as a bad cursor
+  }
+  return undefined;
+}
+
+function timestamp(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  // Only full dates with a time zone or plain dates: "2025-01-01" would otherwise be read as local time by some parsers.
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+/** Checks a search (which may come straight from an HTTP query) and lists every problem. */
+export function validateContactSearch(
+  filter: ContactSearchFilter, page: ContactSearchPage = {},
+): { ok: true; query: ContactQuery } | { ok: false; problems: SearchProblem[] } {
+  const problems: SearchProblem[] = [];
+  const query: ContactQuery = { limit: DEFAULT_PAGE_SIZE };
+  for (const key of Object.keys(filter)) if (!FILTER_FIELDS.has(key)) problems.push({ field: key, message: 'unknown filter' });
+  for (const key of Object.keys(page)) if (!PAGE_FIELDS.has(key)) problems.push({ field: key, message: 'unknown page option' });
+
+  for (const field of ['from', 'to'] as const) {
+    const raw = filter[field];
+    if (raw === undefined) continue;
+    const ms = timestamp(raw);
+    if (ms === undefined) problems.push({ field, message: `not an ISO 8601 timestamp or epoch milliseconds: ${JSON.stringify(raw)}` });
+    else query[field] = ms;
+  }
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    problems.push({ field: 'to', message: 'is before from' });
+  }
+  for (const field of ['queueId', 'agentId', 'customerNumber', 'caller'] as const) {
+    const raw: unknown = filter[field];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string' || raw.trim() === '') problems.push({ field, message: 'must be a non-empty string' });
+    else query[field] = raw;
+  }
+  for (const field of ['minDurationSeconds', 'maxDurationSeconds'] as const) {
+    const raw: unknown = filter[field];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) problems.push({ field, message: 'must be a number of seconds ≥ 0' });
+    else query[field] = raw;
+  }
+  if (query.minDurationSeconds !== undefined && query.maxDurationSeconds !== undefined && query.minDurationSeconds > query.maxDurationSeconds) {
+    problems.push({ field: 'maxDurationSeconds', message: 'is less than minDurationSeconds' });
+  }
+  const reason: unknown = filter.disconnectReason;
+  if (reason !== undefined) {
+    if (typeof reason !== 'string' || !isDisconnectReason(reason)) problems.push({ field: 'disconnectReason', message: `unknown disconnect reason ${JSON.stringify(reason)}` });
+    else query.disconnectReason = reason;
+  }
+
+  const limit: unknown = page.limit;
+  if (limit !== undefined) {
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      problems.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` });
+    } else {
+      query.limit = limit;
+    }
+  }
+  if (page.cursor !== undefined) {
+    const after = typeof page.cursor === 'string' ? decodeCursor(page.cursor) : undefined;
+    if (after === undefined) problems.push({ field: 'cursor', message: 'not a cursor this search returned' });
+    else query.after = after;
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, query };
+}
+
+interface Row {
+  record: string;
+  initiation_ts: number;
+  contact_id: string;
+}
+
+export class SqliteContactStore {
+  private readonly upsert: Database.Statement;
+  private readonly byId: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    // The record is saved when the caller's side ends and again when after-contact work ends.
+    this.upsert = db.prepare(`
+      INSERT INTO contact_records (contact_id, initiation_ts, disconnect_ts, queue_id, agent_id, customer_number, caller,
+                                   total_duration, disconnect_reason, record)
+      VALUES (@contactId, @initiationTs, @disconnectTs, @queueId, @agentId, @customerNumber, @caller, @totalDuration, @disconnectReason, @record)
+      ON CONFLICT (contact_id) DO UPDATE SET
+        initiation_ts = excluded.initiation_ts, disconnect_ts = excluded.disconnect_ts, queue_id = excluded.queue_id,
+        agent_id = excluded.agent_id, customer_number = excluded.customer_number, caller = excluded.caller,
+        total_duration = excluded.total_duration, disconnect_reason = excluded.disconnect_reason, record = excluded.record`);
+    this.byId = db.prepare('SELECT record FROM contact_records WHERE contact_id = ?');
+  }
+
+  /** One statement (atomic under WAL): a crash right after leaves the finished contact on disk. */
+  save(record: ContactRecord): void {
+    const initiationTs = Date.parse(record.initiationTimestamp);
+    const disconnectTs = Date.parse(record.disconnectTimestamp);
+    if (Number.isNaN(initiationTs) || Number.isNaN(disconnectTs)) {
+      throw new Error(`contact ${record.contactId} has an unparsable timestamp (${record.initiationTimestamp}, ${record.disconnectTimestamp})`);
+    }
+    this.upsert.run({
+      contactId: record.contactId,
+      initiationTs,
+      disconnectTs,
+      queueId: record.queue?.id ?? null,
+      agentId: record.agent?.id ?? null,
+      customerNumber: record.customerNumber ?? null,
+      caller: record.customerEndpoint,
+      totalDuration: record.totalDuration,
+      disconnectReason: record.disconnectReason,
+      record: JSON.stringify(record),
+    });
+  }
+
+  get(contactId: string): ContactRecord | undefined {
+    const row = this.byId.get(contactId) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as ContactRecord) : undefined;
+  }
+
+  /** Newest first. Throws InvalidContactSearchError listing every bad field. */
+  search(filter: ContactSearchFilter = {}, page: ContactSearchPage = {}): ContactSearchResult {
+    const checked = validateContactSearch(filter, page);
+    if (!checked.ok) throw new InvalidContactSearchError(checked.problems);
+    return this.run(checked.query);
+  }
+
+  private run(q: ContactQuery): ContactSearchResult {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (sql: string, ...values: (string | number)[]): void => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (q.from !== undefined) add('initiation_ts >= ?', q.from);
+    if (q.to !== undefined) add('initiation_ts < ?', q.to);
+    if (q.queueId !== undefined) add('queue_id = ?', q.queueId);
+    if (q.agentId !== undefined) add('agent_id = ?', q.agentId);
+    if (q.customerNumber !== undefined) add('customer_number = ?', q.customerNumber);
+    if (q.caller !== undefined) add('caller = ?', q.caller);
+    if (q.minDurationSeconds !== undefined) add('total_duration >= ?', q.minDurationSeconds);
+    if (q.maxDurationSeconds !== undefined) add('total_duration <= ?', q.maxDurationSeconds);
+    if (q.disconnectReason !== undefined) add('disconnect_reason = ?', q.disconnectReason);
+    if (q.after !== undefined) add('(initiation_ts, contact_id) < (?, ?)', q.after.initiationTs, q.after.contactId);
+    // One row more than the page tells whether another page follows.
+    const rows = this.db.prepare(`
+      SELECT record, initiation_ts, contact_id FROM contact_records
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY initiation_ts DESC, contact_id DESC
+      LIMIT ?`).all(...params, q.limit + 1) as Row[];
+    const pageRows = rows.slice(0, q.limit);
+    const last = pageRows[pageRows.length - 1];
+    return {
+      records: pageRows.map((r) => JSON.parse(r.record) as ContactRecord),
+      ...(rows.length > q.limit && last ? { nextCursor: encodeCursor({ initiationTs: last.initiation_ts, contactId: last.contact_id }) } : {}),
+    };
+  }
+}

@@ -1,0 +1,50 @@
+// A live contact becomes a contact record when the caller's side ends, and again when the
+// agent's after-contact work ends.
+import { classifyDisconnect, finalizeContactRecord, type ContactRecord } from '../contacts/record.ts';
+import type { InstanceCatalog } from '../instance/catalog.ts';
+import type { InstanceDefinition } from '../instance/types.ts';
+import { DEFAULT_RATES } from '../contacts/cost.ts';
+import type { LiveContact } from './contact-center.ts';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function contactRecordOf(live: LiveContact, def: InstanceDefinition, catalog: InstanceCatalog): ContactRecord {
+  const s = live.flowState;
+  const queue = live.queueId !== undefined ? catalog.queue(live.queueId) : s.queue;
+  const agent = live.agentId !== undefined ? def.agents.find((a) => a.id === live.agentId) : undefined;
+  const disconnectedAt = live.disconnectedAt ?? live.initiatedAt;
+  const firstOffer = live.offers[0];
+  return finalizeContactRecord({
+    contactId: live.contactId,
+    initialContactId: s.initialContactId,
+    channel: 'VOICE',
+    initiationMethod: 'INBOUND',
+    customerEndpoint: live.from,
+    systemEndpoint: live.to,
+    ...(s.attributes['customerNumber'] ? { customerNumber: s.attributes['customerNumber'] } : {}),
+    ...(s.attributes['customerName'] ? { customerName: s.attributes['customerName'] } : {}),
+    ...(queue ? { queue: { id: queue.id, name: queue.name, arn: queue.arn } } : {}),
+    ...(agent ? { agent: { id: agent.id, name: agent.name, username: agent.username } } : live.agentId ? { agent: { id: live.agentId, name: live.agentId, username: live.agentId } } : {}),
+    initiationTimestamp: iso(live.initiatedAt),
+    ...(live.enqueuedAt !== undefined ? { enqueueTimestamp: iso(live.enqueuedAt) } : {}),
+    ...(firstOffer ? { offeredTimestamp: iso(firstOffer.at) } : {}),
+    ...(live.connectedAt !== undefined ? { connectedToAgentTimestamp: iso(live.connectedAt) } : {}),
+    disconnectTimestamp: iso(disconnectedAt),
+    ...(live.afterContactWork?.endedAt !== undefined ? { afterContactWorkEndTimestamp: iso(live.afterContactWork.endedAt) } : {}),
+    disconnectReason: classifyDisconnect({
+      flow: { ...(s.ending ? { ending: s.ending } : {}), path: s.path, external: s.external },
+      enqueued: live.enqueuedAt !== undefined,
+      connectedToAgent: live.connectedAt !== undefined,
+      ...(live.disconnectedBy ? { disconnectedBy: live.disconnectedBy } : {}),
+      ...(live.queueError ? { queueError: live.queueError } : {}),
+    }),
+    attributes: { ...s.attributes },
+    flowPath: s.path.map((p) => p.actionId),
+    ...(live.recordingLocation ? { recording: { location: live.recordingLocation, participants: live.recordedParticipants } } : {}),
+    agentOffers: live.offers.map((o) => ({
+      agentId: o.agentId, at: iso(o.at), outcome: o.outcome ?? 'Abandoned',
+      ...(o.endedAt !== undefined ? { endedAt: iso(o.endedAt) } : {}),
+    })),
+    ...(live.afterContactWork?.notes ? { notes: live.afterContactWork.notes } : {}),
+  }, def.rates ?? DEFAULT_RATES);
+}

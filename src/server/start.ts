@@ -1,0 +1,41 @@
+// Starts the line as a long-lived server: HTTP API, WebSocket events and /metrics.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { createLineServices, type LineServices } from './services.ts';
+import type { Clock, Scheduler } from '../runtime/scheduler.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: LineServices;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  dataDir: string,
+  options: { host?: string; port?: number; clock?: Clock; scheduler?: Scheduler; log?: (m: string) => void } = {},
+): Promise<RunningServer> {
+  const services = await createLineServices(dataDir, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const app = await buildApp(services);
+  try {
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+  } catch (err) {
+    services.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port ?? 8080;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    app, services,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: async () => {
+      await app.close();
+      services.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Users of the web app and API, with roles, and their sessions. Passwords are argon2id hashes
+// (@node-rs/argon2); session tokens are random and stored only as SHA-256 digests.
+import { hash, verify } from '@node-rs/argon2';
+import type Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+
+export type Role = 'admin' | 'supervisor' | 'agent';
+export const ROLES: readonly Role[] = ['admin', 'supervisor', 'agent'];
+
+export interface User {
+  id: number;
+  username: string;
+  role: Role;
+  /** The agent this user works as (role agent, or a supervisor who also takes calls). */
+  agentId?: string;
+}
+
+export class UserError extends Error {
+  constructor(readonly code: 'Exists' | 'Invalid' | 'NotFound', message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+interface UserRow { id: number; username: string; role: Role; agent_id: string | null; password_hash: string }
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
+const SESSION_HOURS = 12;
+
+export class SqliteUserStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async create(u: { username: string; password: string; role: Role; agentId?: string }): Promise<User> {
+    const problems: string[] = [];
+    if (!USERNAME.test(u.username)) problems.push('username: 2–32 of a-z 0-9 . _ -');
+    if (u.password.length < 8) problems.push('password: at least 8 characters');
+    if (!ROLES.includes(u.role)) problems.push(`role: one of ${ROLES.join(', ')}`);
+    if (u.role === 'agent' && !u.agentId) problems.push('agentId: an agent user needs the agent they work as');
+    if (problems.length > 0) throw new UserError('Invalid', problems.join('; '));
+    if (this.byUsername(u.username)) throw new UserError('Exists', `user ${u.username} exists`);
+    const passwordHash = await hash(u.password);
+    const info = this.db.prepare('INSERT INTO users (username, password_hash, role, agent_id, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(u.username, passwordHash, u.role, u.agentId ?? null, new Date().toISOString());
+    return { id: Number(info.lastInsertRowid), username: u.username, role: u.role, ...(u.agentId ? { agentId: u.agentId } : {}) };
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    if (password.length < 8) throw new UserError('Invalid', 'password: at least 8 characters');
+    const r = this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(await hash(password), username);
+    if (r.changes === 0) throw new UserError('NotFound', `no user ${username}`);
+  }
+
+  list(): User[] {
+    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  /** The user, when the password is right; undefined otherwise (same answer for unknown users). */
+  async authenticate(username: string, password: string): Promise<User | undefined> {
+    const row = this.byUsername(username);
+    if (!row) {
+      await hash(password); // spend the same time, so timing does not tell which usernames exist
+      return undefined;
+    }
+    return (await verify(row.password_hash, password)) ? toUser(row) : undefined;
+  }
+
+  startSession(user: User, now: Date): { token: string; expiresAt: string } {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
+    this.db.prepare('INSERT INTO sessions (token_digest, user_id, expires_at) VALUES (?, ?, ?)').run(digest(token), user.id, expiresAt);
+    return { token, expiresAt };
+  }
+
+  sessionUser(token: string, now: Date): User | undefined {
+    const row = this.db.prepare(`SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_digest = ? AND s.expires_at > ?`).get(digest(token), now.toISOString()) as UserRow | undefined;
+    return row ? toUser(row) : undefined;
+  }
+
+  endSession(token: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE token_digest = ?').run(digest(token));
+  }
+
+  private byUsername(username: string): UserRow | undefined {
+    return this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+  }
+}
+
+function toUser(r: UserRow): User {
+  return { id: r.id, username: r.username, role: r.role, ...(r.agent_id ? { agentId: r.agent_id } : {}) };
+}
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

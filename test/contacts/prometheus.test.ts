@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildRealtimeSnapshot, type RealtimeSnapshot } from '../../src/contacts/metrics.ts';
+import { createMetricsRegistry } from '../../src/contacts/prometheus.ts';
+import { SALES, SUPPORT, T0 } from './records.ts';
+
+test('renders queue gauges, agent states and the contact counter in Prometheus text format', async () => {
+  let snapshot: RealtimeSnapshot = buildRealtimeSnapshot({
+    now: new Date(T0),
+    queues: [SUPPORT, SALES],
+    waiting: [
+      { contactId: 'w1', queueId: SUPPORT.id, enqueuedAt: T0 - 30_000 },
+      { contactId: 'w2', queueId: SUPPORT.id, enqueuedAt: T0 - 95_000 },
+    ],
+    agents: [
+      { agentId: 'a1', status: 'Available' },
+      { agentId: 'a2', status: 'Available' },
+      { agentId: 'a3', status: 'Custom', customStatus: 'Break' },
+    ],
+  });
+  const metrics = createMetricsRegistry(() => snapshot);
+  metrics.countContact({ queue: SUPPORT, disconnectReason: 'CUSTOMER_DISCONNECT' });
+  metrics.countContact({ queue: SUPPORT, disconnectReason: 'CUSTOMER_DISCONNECT' });
+  metrics.countContact({ disconnectReason: 'AFTER_HOURS' });
+
+  const lines = (await metrics.metrics()).split('\n');
+  for (const expected of [
+    '# TYPE chokutsu_queue_contacts_waiting gauge',
+    'chokutsu_queue_contacts_waiting{queue="Support"} 2',
+    'chokutsu_queue_contacts_waiting{queue="Sales"} 0',
+    '# TYPE chokutsu_queue_oldest_wait_seconds gauge',
+    'chokutsu_queue_oldest_wait_seconds{queue="Support"} 95',
+    'chokutsu_agents{state="Available"} 2',
+    'chokutsu_agents{state="Break"} 1',
+    '# TYPE chokutsu_contacts_total counter',
+    'chokutsu_contacts_total{queue="Support",disconnect_reason="CUSTOMER_DISCONNECT"} 2',
+    'chokutsu_contacts_total{queue="(none)",disconnect_reason="AFTER_HOURS"} 1',
+  ]) {
+    assert.ok(lines.includes(expected), `missing line: ${expected}`);
+  }
+  assert.match(metrics.contentType, /^text\/plain/);
+
+  // The next scrape reads the snapshot afresh: the queue empties, the agent back from break.
+  snapshot = buildRealtimeSnapshot({
+    now: new Date(T0 + 60_000), queues: [SUPPORT, SALES], waiting: [],
+    agents: [{ agentId: 'a1', status: 'OnContact' }, { agentId: 'a2', status: 'Available' }, { agentId: 'a3', status: 'Available' }],
+  });
+  const next = (await metrics.metrics()).split('\n');
+  assert.ok(next.includes('chokutsu_queue_contacts_waiting{queue="Support"} 0'));
+  assert.ok(next.includes('chokutsu_agents{state="Available"} 2'));
+  assert.ok(next.includes('chokutsu_agents{state="OnContact"} 1'));
+  assert.ok(!next.some((l) => l.startsWith('chokutsu_agents{state="Break"}')), 'a state nobody is in disappears');
+});
