@@ -179,9 +179,14 @@ export class Router {
     validate(config);
     for (const a of config.agents) this.#addAgent(a, at);
     for (const q of config.queues) this.#queues.set(q.id, this.#newQueue(q, false));
-    for (const agent of this.#agents.values()) agent.memberships = this.#membershipsOf(agent);
+    this.#buildMemberships();
   }
 
+  /**
+   * Applies one input and returns what the router decided, in order. Timers due by `input.at`
+   * fire first; an `at` earlier than the last one seen is taken as the last one (time never
+   * runs backwards inside the router).
+   */
   handle(input: RouterInput): RouterOutput[] {
     const out: RouterOutput[] = [];
     // A late Tick must not let an expired offer be accepted: timers due by `at` fire first.
@@ -292,10 +297,18 @@ export class Router {
       const gone = q.direct ? !agentConfigs.has(q.id.slice(DIRECT_PREFIX.length)) : !queueConfigs.has(q.id);
       if (gone) this.#dropQueue(q, at, out);
     }
+    const retimed = new Set<QueueState>();
     for (const qc of config.queues) {
       const q = this.#queues.get(qc.id);
-      if (q === undefined) this.#queues.set(qc.id, this.#newQueue(qc, false));
-      else q.config = qc;
+      if (q === undefined) {
+        this.#queues.set(qc.id, this.#newQueue(qc, false));
+        continue;
+      }
+      const { maxWaitSeconds, overflow } = q.config;
+      if (maxWaitSeconds !== qc.maxWaitSeconds || overflow?.queueId !== qc.overflow?.queueId || overflow?.afterSeconds !== qc.overflow?.afterSeconds) {
+        retimed.add(q);
+      }
+      q.config = qc;
     }
     for (const c of this.#contacts.values()) {
       if (c.state === 'Connected') continue;
@@ -306,7 +319,7 @@ export class Router {
         c.overflowTo = undefined;
       }
       // Max wait and overflow may now be due earlier; the timer handlers re-check the config.
-      this.#scheduleQueueTimers(c);
+      if (retimed.has(c.queue)) this.#scheduleQueueTimers(c);
     }
 
     // Agents: remove, update, add; then rebuild every membership with the new ranks.
@@ -323,13 +336,10 @@ export class Router {
       }
     }
     for (const ac of config.agents) if (!this.#agents.has(ac.id)) this.#addAgent(ac, at);
-    for (const q of this.#queues.values()) if (!q.direct) q.members.clear();
-    for (const agent of this.#agents.values()) {
-      const available = agent.status === 'Available';
-      if (available) this.#leaveAvailableSets(agent);
-      agent.memberships = agent.retired ? [] : this.#membershipsOf(agent);
-      if (available) this.#enterAvailableSets(agent);
-    }
+    const available = [...this.#agents.values()].filter((a) => a.status === 'Available');
+    for (const agent of available) this.#leaveAvailableSets(agent);
+    this.#buildMemberships();
+    for (const agent of available) this.#enterAvailableSets(agent);
 
     // New ranks may match waiting contacts with Available agents.
     for (const agent of this.#agents.values()) if (agent.status === 'Available') this.#findWorkFor(agent, at, out);
@@ -710,17 +720,20 @@ export class Router {
     };
   }
 
-  #membershipsOf(agent: AgentState): Membership[] {
-    const memberships: Membership[] = [];
+  /** Ranked memberships from the queue configs; agents must be out of the available sets. */
+  #buildMemberships(): void {
+    for (const agent of this.#agents.values()) agent.memberships = [];
     for (const q of this.#queues.values()) {
       if (q.direct) continue;
-      const member = q.config.members.find((m) => m.agentId === agent.id);
-      if (member === undefined) continue;
-      const m: Membership = { agent, queue: q, rank: member.rank };
-      q.members.set(agent.id, m);
-      memberships.push(m);
+      q.members.clear();
+      for (const { agentId, rank } of q.config.members) {
+        const agent = this.#agents.get(agentId);
+        if (agent === undefined || agent.retired) continue;
+        const m: Membership = { agent, queue: q, rank };
+        q.members.set(agentId, m);
+        agent.memberships.push(m);
+      }
     }
-    return memberships;
   }
 
   #removeAgent(agent: AgentState, at: number, out: RouterOutput[]): void {

@@ -172,8 +172,10 @@ export class ContactCenter {
 
   finishAfterContactWork(agentId: string, notes?: string): void {
     const at = this.deps.clock.now();
+    const c = this.acw.get(agentId);
+    if (c?.afterContactWork && notes !== undefined) c.afterContactWork.notes = notes;
     this.route({ type: 'FinishAfterContactWork', agentId, at }, true);
-    this.closeAcw(agentId, at, notes);
+    this.closeAcw(agentId, at);
   }
 
   /** Queues, ranks or agents changed: the router keeps agent states and waiting contacts. */

@@ -430,6 +430,15 @@ describe('reconfigure', () => {
     assert.equal(r.agent('tanaka'), undefined);
   });
 
+  test('a shorter max wait applies to contacts already waiting', () => {
+    const r = router(config({ kaisha: { maxWaitSeconds: 600 } }));
+    r.handle({ type: 'EnqueueContact', contactId: 'c1', queueId: 'kaisha', at: 0 });
+    r.reconfigure(config({ kaisha: { maxWaitSeconds: 60 } }), 10 * S);
+    assert.equal(r.nextDeadline(), 60 * S);
+    assert.equal(find(r.handle({ type: 'Tick', at: 60 * S }), 'ContactTimedOut')?.contactId, 'c1');
+    assert.equal(r.nextDeadline(), undefined);
+  });
+
   test('an inconsistent configuration throws and changes nothing', () => {
     const r = router();
     available(r, 0, 'sato');

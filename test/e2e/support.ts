@@ -1,0 +1,72 @@
+// A real server on loopback with the demo company, its clock set to an open Tuesday morning.
+import { demoDataDir } from '../runtime/support.ts';
+import { startServer, type RunningServer } from '../../src/server/start.ts';
+import type { InstanceDefinition } from '../../src/instance/types.ts';
+import { demoCustomers } from '../../src/instance/demo.ts';
+
+export const TUESDAY_10AM = Date.parse('2026-11-24T10:00:00+09:00');
+
+export interface TestLine {
+  server: RunningServer;
+  url: string;
+  admin: string;
+  agent(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The demo line, edited, on an ephemeral port; time runs from Tuesday 10:00 JST. */
+export async function startTestLine(edit?: (def: InstanceDefinition) => void): Promise<TestLine> {
+  const dir = demoDataDir((def) => edit?.(def));
+  const realStart = Date.now();
+  const clock = { now: () => TUESDAY_10AM + (Date.now() - realStart) };
+  const server = await startServer(dir, { port: 0, clock, log: () => {} });
+  server.services.line.directory.importAll(demoCustomers(), new Date(clock.now()));
+  await server.services.users.create({ username: 'admin', password: 'admin-password', role: 'admin' });
+  for (const a of server.services.line.definition.agents) {
+    await server.services.users.create({ username: a.username, password: `${a.username}-password`, role: 'agent', agentId: a.id });
+  }
+  const admin = await login(server.url, 'admin', 'admin-password');
+  return {
+    server, url: server.url, admin,
+    agent: (name) => login(server.url, name, `${name}-password`),
+    close: () => server.close(),
+  };
+}
+
+export async function login(url: string, username: string, password: string): Promise<string> {
+  const r = await api(url, undefined, 'POST', '/api/login', { username, password });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+  return (r.body as { token: string }).token;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: Record<string, unknown> & { [k: string]: unknown };
+  text: string;
+}
+
+export async function api(url: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not JSON (e.g. /metrics)
+  }
+  return { status: res.status, body: parsed, text };
+}
+
+/** Polls until `check` returns a value (bounded: 100 tries, 50 ms apart). */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await check();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
