@@ -73,7 +73,10 @@ export function demoDefinition(): InstanceDefinition {
       { arn: lambdaArn(arnParts, 'chokutsu-holiday-check'), handler: 'holiday-check', timeoutSeconds: 3 },
       { arn: lambdaArn(arnParts, 'chokutsu-customer-lookup'), handler: 'customer-lookup', timeoutSeconds: 3 },
     ],
-    flows: [{ id: 'direct-line', name: 'direct-line', file: 'flows/direct-line.json', type: 'CONTACT_FLOW' }],
+    flows: [
+      { id: 'direct-line', name: 'direct-line', file: 'flows/direct-line.json', type: 'CONTACT_FLOW' },
+      { id: 'customer-queue', name: 'customer-queue', file: 'flows/customer-queue.json', type: 'CUSTOMER_QUEUE' },
+    ],
     closures: [
       { from: '12-29', to: '01-03', name: '年末年始休業' },
       { from: '08-13', to: '08-15', name: '夏季休業' },
@@ -112,7 +115,7 @@ export function writeDemoInstance(dataDir: string, options: { force: boolean; fl
   const file = join(dataDir, DEMO_DEFINITION_FILE);
   if (existsSync(file) && !options.force) return { file, written: false };
   mkdirSync(join(dataDir, 'flows'), { recursive: true });
-  copyFileSync(join(options.flowsDir, 'direct-line.json'), join(dataDir, 'flows', 'direct-line.json'));
+  for (const flow of ['direct-line.json', 'customer-queue.json']) copyFileSync(join(options.flowsDir, flow), join(dataDir, 'flows', flow));
   const doc = new Document(demoDefinition());
   doc.commentBefore = HEADER;
   // `StartTime: { Hours: 9, Minutes: 0 }` on one line keeps the hours readable.

@@ -14,7 +14,9 @@ describe('the demo company', () => {
     for (const arn of connectArns) {
       const parsed = parseConnectArn(arn);
       assert.ok(parsed?.kind !== undefined, arn);
-      const ids = parsed.kind === 'queue' ? def.queues.map((q) => q.id) : parsed.kind === 'operating-hours' ? def.hoursOfOperation.map((h) => h.id) : [];
+      const ids = parsed.kind === 'queue' ? def.queues.map((q) => q.id)
+        : parsed.kind === 'operating-hours' ? def.hoursOfOperation.map((h) => h.id)
+        : parsed.kind === 'contact-flow' ? def.flows.map((f) => f.id) : [];
       assert.ok(ids.includes(parsed.id ?? ''), `${arn} has no match in the demo definition`);
     }
     const lambdaArns = new Set([...flow.matchAll(/arn:aws:lambda:[^"]+/g)].map((m) => m[0]));

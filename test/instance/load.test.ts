@@ -14,7 +14,7 @@ const FLOWS_DIR = join(import.meta.dirname, '../../flows');
 function dirWithFlow(): string {
   const dir = mkdtempSync(join(tmpdir(), 'chokutsu-'));
   mkdirSync(join(dir, 'flows'));
-  writeFileSync(join(dir, 'flows', 'direct-line.json'), readFileSync(join(FLOWS_DIR, 'direct-line.json')));
+  for (const flow of ['direct-line.json', 'customer-queue.json']) writeFileSync(join(dir, 'flows', flow), readFileSync(join(FLOWS_DIR, flow)));
   return dir;
 }
 

@@ -21,7 +21,7 @@ describe('the direct line (flows/direct-line.json)', () => {
     assert.deepEqual(actionsTaken(result), [
       'set-logging', 'set-voice', 'check-hours', 'check-holiday', 'is-holiday', 'get-customer-number',
       'lookup-customer', 'check-lookup-status', 'set-customer-attributes', 'set-customer-queue', 'set-recording',
-      'transfer-message', 'transfer-to-queue',
+      'set-queue-flow', 'transfer-message', 'transfer-to-queue',
     ]);
     const transfer = result.effects.find((e) => e.effect.type === 'TransferToQueue');
     assert.ok(transfer, 'the contact is handed to the queue');
