@@ -2,7 +2,7 @@
 // duration is estimated on a virtual clock), keys come from a script, functions run for real and
 // timers fire on the virtual clock, so a test call at any `--at` time never sleeps.
 import { randomUUID } from 'node:crypto';
-import type { FlowCatalog } from '../flow/catalog.ts';
+import type { FlowCatalog, QueueInfo } from '../flow/catalog.ts';
 import {
   startContact, step, type ContactEffect, type ContactEvent, type ContactState, type StepResult,
 } from '../flow/interpreter.ts';
@@ -47,6 +47,8 @@ export interface TextCallOptions {
   systemAddress?: string;
   /** What the queue says to a transfer; undefined leaves the contact queued (the router is elsewhere). */
   onTransfer?: (effect: Extract<ContactEffect, { type: 'TransferToQueue' | 'TransferToAgent' }>, at: number) => ContactEvent | undefined;
+  /** The contact is already in this queue (transfer and customer queue flows). */
+  queue?: QueueInfo;
   /** Seconds a silent caller waits before hanging up when the flow waits for ever. */
   patienceSeconds?: number;
 }
@@ -137,6 +139,7 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
     at: clock.epochMs(),
     ...(o.customerAddress !== undefined ? { customerAddress: o.customerAddress } : {}),
     ...(o.systemAddress !== undefined ? { systemAddress: o.systemAddress } : {}),
+    ...(o.queue ? { queue: o.queue } : {}),
   }));
 
   for (let n = 0; n < MAX_EVENTS && state.status !== 'ended'; n++) {
@@ -164,6 +167,14 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
     }
     const w = state.waiting;
     if (!w) return undefined;
+    if (w.kind === 'iterate') {
+      // Hold messages loop; a timer (InterruptFrequencySeconds) may come due before the next one ends.
+      const due = promptEndsAt ?? clock.epochMs();
+      const timer = earliestTimer();
+      if (timer && timer[1] <= due) return fireTimer();
+      promptEndsAt = undefined;
+      return { type: 'PromptPlayed', at: due, ...(state.actionId !== undefined ? { actionId: state.actionId } : {}) };
+    }
     if (w.kind === 'prompt' || (w.kind === 'input' && w.phase === 'prompt')) {
       // Keys pressed during a prompt only count for input prompts (barge-in); a pause lets it finish.
       if (w.kind === 'input' && keys.length > 0 && keys[0] !== ',') return press();
@@ -183,9 +194,14 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
     return { type: 'Dtmf', digit, at: clock.epochMs() + KEY_INTERVAL_MS };
   }
 
-  function fireTimer(): ContactEvent | undefined {
+  function earliestTimer(): [string, number] | undefined {
     let first: [string, number] | undefined;
     for (const entry of timers) if (!first || entry[1] < first[1]) first = entry;
+    return first;
+  }
+
+  function fireTimer(): ContactEvent | undefined {
+    const first = earliestTimer();
     if (!first) return undefined;
     timers.delete(first[0]);
     return { type: 'TimerExpired', timerId: first[0], at: first[1] };

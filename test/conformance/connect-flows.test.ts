@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import type { FlowCatalog } from '../../src/flow/catalog.ts';
-import type { Flow } from '../../src/flow/types.ts';
+import type { FlowCatalog, QueueInfo } from '../../src/flow/catalog.ts';
+import type { Flow, QueueMetricType } from '../../src/flow/types.ts';
 import { checkFlowText } from '../../src/flow/validate.ts';
 import { runTextCall, VirtualClock } from '../../src/runtime/text-call.ts';
 
@@ -102,6 +102,65 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
       assert.equal(r.flow !== undefined, allSupported, relative(ROOT, f));
     }
     assert.ok(runnable.length >= 12, `${runnable.length} runnable`);
+  });
+
+  // The same flows as a transfer or customer queue flow would run them: the contact is already in a
+  // queue that is open around the clock, with one agent staffed and three contacts waiting.
+  const support: QueueInfo = { id: 'support', arn: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/support', name: 'Support', hoursOfOperationId: 'always' };
+  const metrics: Record<QueueMetricType, number> = {
+    NumberOfAgentsAvailable: 1, NumberOfAgentsStaffed: 1, NumberOfAgentsOnline: 1, OldestContactInQueueAgeSeconds: 45, NumberOfContactsInQueue: 3,
+  };
+  const queuedCatalog = (flow: Flow): FlowCatalog => ({
+    ...foreignCatalog(flow),
+    queue: (ref) => (ref === 'support' || ref === support.arn ? support : ref.startsWith('agent:') ? { id: ref, arn: ref, name: ref } : undefined),
+    hoursOfOperation: (ref) => (ref === 'always' ? { id: 'always', name: 'always', config: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const).map((Day) => ({ Day, StartTime: { Hours: 0, Minutes: 0 }, EndTime: { Hours: 0, Minutes: 0 } })) } : undefined),
+    queueMetric: (_queueId, metric) => metrics[metric],
+    // Every Connect instance has its default prompts (hold music …): stand one in for any prompt ARN.
+    prompt: (ref) => (ref.includes('/prompt/') ? { id: ref.split('/').pop() ?? ref, arn: ref, name: 'default prompt' } : undefined),
+  });
+  for (const file of runnable) {
+    test(`${relative(ROOT, file)} runs with the contact already in a queue (router metrics, hours by queue)`, async () => {
+      const flow = check(file).flow as Flow;
+      const result = await runTextCall({
+        catalog: queuedCatalog(flow), flow, keys: '1#', queue: support,
+        clock: new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00')),
+        functions: new Map(), patienceSeconds: 600,
+      });
+      assert.ok(result.state.status === 'ended' || result.state.status === 'queued', result.state.status);
+      assert.notEqual(result.state.ending?.reason, 'FLOW_ERROR', result.state.ending?.message);
+    });
+  }
+
+  test('the default queue transfer flow checks staffed agents with CheckMetricData, then transfers', async () => {
+    const flow = check(join(ROOT, 'goodmeasures-staging', 'default_queue_transfer.json')).flow as Flow;
+    const result = await runTextCall({
+      catalog: queuedCatalog(flow), flow, keys: '', queue: support,
+      clock: new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00')), functions: new Map(),
+    });
+    assert.deepEqual(result.state.path.map((p) => p.type), ['CheckHoursOfOperation', 'CheckMetricData', 'MessageParticipant', 'TransferContactToQueue']);
+    assert.equal(result.outcome, 'queued');
+  });
+
+  test('the default customer queue flow loops its messages until the caller leaves', async () => {
+    const flow = check(join(ROOT, 'goodmeasures-staging', 'default_customer_queue.json')).flow as Flow;
+    const result = await runTextCall({
+      catalog: queuedCatalog(flow), flow, keys: '', queue: support, patienceSeconds: 120,
+      clock: new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00')), functions: new Map(),
+    });
+    const plays = result.effects.filter((e) => e.effect.type === 'PlayPrompt').length;
+    assert.ok(plays >= 3, `${plays} messages played`);
+    assert.equal(result.state.ending?.reason, 'CUSTOMER_DISCONNECT');
+  });
+
+  test('the default agent transfer flow rings the agent of the contact\'s agent queue', async () => {
+    const flow = check(join(ROOT, 'goodmeasures-staging', 'default_agent_transfer.json')).flow as Flow;
+    const result = await runTextCall({
+      catalog: queuedCatalog(flow), flow, keys: '', queue: { id: 'agent:sato', arn: 'agent:sato', name: 'sato' },
+      clock: new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00')), functions: new Map(),
+    });
+    const transfer = result.effects.find((e) => e.effect.type === 'TransferToAgent')?.effect;
+    assert.ok(transfer && transfer.type === 'TransferToAgent');
+    assert.equal(transfer.agentId, 'sato');
   });
 
   for (const file of runnable) {
