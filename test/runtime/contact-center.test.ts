@@ -1,0 +1,127 @@
+// The live line with a manual clock: the contact center, the router, the customer queue flow and
+// contact records, with time driven by the test (no sleeping).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createLineServices, type LineServices } from '../../src/server/services.ts';
+import { SimulatedCaller } from '../../src/server/simulated-caller.ts';
+import type { Scheduler } from '../../src/runtime/scheduler.ts';
+import { demoCustomers } from '../../src/instance/demo.ts';
+import { demoDataDir } from './support.ts';
+
+/** Timers that fire only when the test moves time on. */
+class ManualTime implements Scheduler {
+  now = Date.parse('2026-11-24T10:00:00+09:00');
+  private timers = new Map<string, { due: number; fn: () => void }>();
+  set(id: string, ms: number, fn: () => void): void {
+    this.timers.set(id, { due: this.now + Math.max(0, ms), fn });
+  }
+  clear(id: string): void {
+    this.timers.delete(id);
+  }
+  clearAll(): void {
+    this.timers.clear();
+  }
+  /** Runs every timer due within `ms`, in time order (bounded). */
+  advance(ms: number): void {
+    const until = this.now + ms;
+    for (let n = 0; n < 100_000; n++) {
+      let next: [string, { due: number; fn: () => void }] | undefined;
+      for (const e of this.timers) if (e[1].due <= until && (!next || e[1].due < next[1].due)) next = e;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.now = Math.max(this.now, next[1].due);
+      next[1].fn();
+    }
+    this.now = until;
+  }
+}
+
+async function line(): Promise<{ s: LineServices; time: ManualTime }> {
+  const time = new ManualTime();
+  const s = await createLineServices(demoDataDir(), { clock: { now: () => time.now }, scheduler: time, log: () => {} });
+  s.line.directory.importAll(demoCustomers(), new Date(time.now));
+  return { s, time };
+}
+
+function dial(s: LineServices, time: ManualTime, keys: string, promptMs = 2000): SimulatedCaller {
+  const caller = new SimulatedCaller(() => s.center, time, { now: () => time.now }, promptMs);
+  caller.contactId = s.newContactId();
+  caller.press(keys);
+  s.center.startContact(caller, { contactId: caller.contactId, from: '+819011112222', to: '+81501234567' });
+  return caller;
+}
+
+/** Lets function invocations (promises) settle, then moves time on. */
+async function settle(time: ManualTime, ms = 0): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setImmediate(r));
+    time.advance(i === 0 ? ms : 0);
+  }
+}
+
+async function waitForQueue(s: LineServices, time: ManualTime, contactId: string): Promise<void> {
+  for (let i = 0; i < 100 && s.center.contact(contactId)?.phase === 'flow'; i++) await settle(time, 1000);
+}
+
+describe('a contact waiting for the agent who knows the project', () => {
+  test('hears the customer queue flow in a loop, with the long-wait message after three minutes', async () => {
+    const { s, time } = await line();
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    assert.equal(s.center.contact(caller.contactId)?.phase, 'queued');
+    await settle(time, 250_000); // checks at 60, 120, 180 and 240 s; the oldest wait passes 180 s by the fourth
+    const heard = caller.heard.filter((h) => h.kind === 'prompt').map((h) => h.text);
+    assert.ok(heard.some((t) => t.includes('順番におつなぎします')), heard.join(' / '));
+    assert.ok(heard.some((t) => t.includes('担当者が空きしだい')));
+    assert.ok(heard.some((t) => t.includes('大変お待たせしております')), 'the long-wait check ran (CheckMetricData)');
+    s.close();
+  });
+
+  test('is offered to the rank-1 agent the moment they become Available, and the hold messages stop', async () => {
+    const { s, time } = await line();
+    const caller = dial(s, time, '1002#');
+    await waitForQueue(s, time, caller.contactId);
+    await settle(time, 30_000);
+    s.center.setAgentStatus('tanaka', 'Available'); // rank 1 for project-fuji
+    assert.equal(s.router.agent('tanaka')?.status, 'Ringing');
+    s.center.accept('tanaka', caller.contactId);
+    const heardBefore = caller.heard.length;
+    await settle(time, 120_000);
+    assert.equal(caller.heard.filter((h) => h.kind === 'prompt').length, caller.heard.slice(0, heardBefore).filter((h) => h.kind === 'prompt').length, 'no hold message after the connection');
+    s.center.customerHangUp(caller.contactId);
+    s.center.finishAfterContactWork('tanaka', 'done');
+    const record = s.contacts.get(caller.contactId);
+    assert.equal(record?.disconnectReason, 'CUSTOMER_DISCONNECT');
+    assert.ok((record?.queueDuration ?? 0) >= 30);
+    assert.equal(record?.talkDuration, 120);
+    assert.equal(record?.notes, 'done');
+    s.close();
+  });
+
+  test('nobody within the queue\'s max wait: the busy message, then a QUEUE_TIMEOUT record', async () => {
+    const { s, time } = await line();
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    await settle(time, 301_000); // the demo queues wait at most 300 s
+    await settle(time, 30_000);
+    assert.ok(caller.hungUp);
+    assert.ok(caller.heard.some((h) => h.text.includes('混み合って')) || s.contacts.get(caller.contactId)?.flowPath.includes('queue-busy-message'));
+    assert.equal(s.contacts.get(caller.contactId)?.disconnectReason, 'QUEUE_TIMEOUT');
+    s.close();
+  });
+
+  test('after-contact work ends by itself after the routing profile\'s timeout', async () => {
+    const { s, time } = await line();
+    s.center.setAgentStatus('sato', 'Available');
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    assert.equal(s.router.agent('sato')?.status, 'Ringing');
+    s.center.accept('sato', caller.contactId);
+    s.center.agentHangUp('sato', caller.contactId);
+    assert.equal(s.router.agent('sato')?.status, 'AfterContactWork');
+    await settle(time, 30_000); // the demo routing profile: 30 s
+    assert.equal(s.router.agent('sato')?.status, 'Available');
+    assert.equal(s.contacts.get(caller.contactId)?.afterContactWorkDuration, 30);
+    s.close();
+  });
+});
