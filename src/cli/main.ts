@@ -18,6 +18,7 @@ import { DEFAULT_RATES, InvalidMonthError, monthlyCost, type MonthlyCost } from 
 import { SqliteContactStore } from '../contacts/store.ts';
 import { startServer, type RunningServer } from '../server/start.ts';
 import { ROLES, SqliteUserStore, UserError, type Role } from '../server/users.ts';
+import { SqlitePhoneStore } from '../telephony/phones.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -101,6 +102,28 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return 0;
     });
   });
+
+  program.command('phone')
+    .description("set the SIP password of an agent's phone (it registers as the agent's extension)")
+    .argument('<extension>')
+    .option('--password <password>', 'at least 8 characters (default: generated and printed)')
+    .action(async (extension: string, opts: { password?: string }, cmd: Command) => {
+      code = await withLine(dataDirOf(cmd), new VirtualClock(Date.now()), io, async (line) => {
+        const agent = line.definition.agents.find((a) => a.extension === extension);
+        if (!agent) {
+          io.err(`no agent has extension ${extension} (${line.definition.agents.map((a) => `${a.extension ?? '-'} ${a.id}`).join(', ')})`);
+          return 2;
+        }
+        const password = opts.password ?? generatePassword();
+        if (password.length < 8) {
+          io.err('--password: at least 8 characters');
+          return 2;
+        }
+        new SqlitePhoneStore(line.db).setPassword({ username: extension, agentId: agent.id, realm: line.definition.telephony?.sip?.realm ?? 'chokutsu', password }, new Date());
+        io.out(`phone ${extension} (${agent.id})${opts.password ? '' : ` password ${password}`}`);
+        return 0;
+      });
+    });
 
   const report = program.command('report').description('reports');
   report.command('cost')
@@ -248,6 +271,15 @@ async function init(dataDir: string, force: boolean, io: Io): Promise<number> {
         const pw = generatePassword();
         await users.create({ username: a.username, password: pw, role: 'agent', agentId: a.id });
         lines.push(`${a.username}\t${pw}\tagent ${a.id} (${a.name})`);
+      }
+      // The agents' SIP phones register as their extension.
+      const phones = new SqlitePhoneStore(line.db);
+      const realm = line.definition.telephony?.sip?.realm ?? 'chokutsu';
+      for (const a of line.definition.agents) {
+        if (!a.extension) continue;
+        const pw = generatePassword();
+        phones.setPassword({ username: a.extension, agentId: a.id, realm, password: pw }, new Date());
+        lines.push(`${a.extension}\t${pw}\tSIP phone of ${a.id}`);
       }
       const file = join(dataDir, 'demo-users.txt');
       writeFileSync(file, `# username\tpassword\trole\n${lines.join('\n')}\n`, { mode: 0o600 });

@@ -83,6 +83,12 @@ export function demoDefinition(): InstanceDefinition {
     ],
     holidays: {},
     rates: { currency: 'USD', inboundPerMinute: 0.0056, voiceServicePerMinute: 0.018, selfHostedMonthly: 20 },
+    telephony: {
+      sip: { host: '127.0.0.1', port: 5060, realm: 'chokutsu' },
+      rtp: { portMin: 10000, portMax: 10999 },
+      trunks: [{ name: 'this machine (test calls)', addresses: ['127.0.0.1'] }],
+      tts: { engine: 'espeak-ng' },
+    },
   };
 }
 

@@ -97,6 +97,16 @@ export interface Rates {
   selfHostedMonthly?: number;
 }
 
+/** SIP and RTP for the embedded line (ignored when the definition deploys to Amazon Connect). */
+export interface TelephonyConfig {
+  sip?: { host?: string; port?: number; udp?: boolean; tcp?: boolean; realm?: string };
+  rtp?: { host?: string; portMin?: number; portMax?: number };
+  /** SIP trunks allowed to send calls in: by source address (IP or CIDR) and/or digest credentials. */
+  trunks?: { name: string; addresses?: string[]; username?: string; password?: string }[];
+  /** Text-to-speech for prompts given as text: espeak-ng offline, or Amazon Polly with AWS credentials. */
+  tts?: { engine: 'espeak-ng' | 'polly' };
+}
+
 export interface InstanceDefinition {
   name: string;
   /** Used to build ARNs; any 12 digits locally. */
@@ -116,4 +126,5 @@ export interface InstanceDefinition {
   closures: Closure[];
   holidays?: { icalUrl?: string; icalCacheHours?: number };
   rates?: Rates;
+  telephony?: TelephonyConfig;
 }

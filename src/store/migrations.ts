@@ -87,6 +87,21 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'SIP phone credentials',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE sip_phones (
+          username   TEXT PRIMARY KEY,  -- the phone's SIP user: the agent's extension
+          agent_id   TEXT NOT NULL,
+          realm      TEXT NOT NULL,
+          ha1        TEXT NOT NULL,     -- MD5(username:realm:password), RFC 2617; the password itself is not kept
+          updated_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */
