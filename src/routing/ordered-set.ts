@@ -53,18 +53,7 @@ export class OrderedSet<K> {
 
   /** The first element, in order, for which `accept` holds. */
   find(accept: (key: K) => boolean): K | undefined {
-    const stack: Node<K>[] = [];
-    let n = this.#root;
-    while (n !== undefined || stack.length > 0) {
-      while (n !== undefined) {
-        stack.push(n);
-        n = n.left;
-      }
-      const top = stack.pop();
-      if (top === undefined) break;
-      if (accept(top.key)) return top.key;
-      n = top.right;
-    }
+    for (const key of this) if (accept(key)) return key;
     return undefined;
   }
 
