@@ -1,0 +1,101 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import os from 'node:os';
+import { RtpSession, type RtpSessionOptions } from '../../../src/telephony/rtp/rtp-session.ts';
+import { PortAllocator } from '../../../src/telephony/rtp/ports.ts';
+import { MediaBridge } from '../../../src/telephony/media/bridge.ts';
+import { StereoRecorder } from '../../../src/telephony/media/recorder.ts';
+import { parseWav } from '../../../src/telephony/media/wav.ts';
+
+const allocator = new PortAllocator({ min: 47300, max: 47399 });
+const opened: RtpSession[] = [];
+after(() => Promise.all(opened.map((s) => s.close())));
+
+async function session(options: Partial<RtpSessionOptions>): Promise<RtpSession> {
+  const s = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', codec: 'PCMU', ...options });
+  opened.push(s);
+  return s;
+}
+
+function connect(a: RtpSession, b: RtpSession): void {
+  a.setRemote({ address: '127.0.0.1', port: b.localPort });
+  b.setRemote({ address: '127.0.0.1', port: a.localPort });
+}
+
+function tone(samples: number, amplitude: number, hz: number): Int16Array {
+  const pcm = new Int16Array(samples);
+  for (let i = 0; i < samples; i++) pcm[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / 8000));
+  return pcm;
+}
+
+const peak = (pcm: Int16Array) => pcm.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
+
+/** caller phone ⇄ [customer leg | bridge | agent leg] ⇄ agent phone */
+async function topology(options: { forwardDtmf?: boolean } = {}) {
+  const callerPhone = await session({ codec: 'PCMU', telephoneEventPt: 101 });
+  const customerLeg = await session({ codec: 'PCMU', telephoneEventPt: 101 });
+  const agentLeg = await session({ codec: 'PCMA', telephoneEventPt: 96 });
+  const agentPhone = await session({ codec: 'PCMA', telephoneEventPt: 96 });
+  connect(callerPhone, customerLeg);
+  connect(agentLeg, agentPhone);
+  const dir = mkdtempSync(join(os.tmpdir(), 'chokutsu-'));
+  const recorder = await StereoRecorder.create(join(dir, 'call.wav'));
+  const bridge = new MediaBridge({ customer: customerLeg, agent: agentLeg, recorder, ...options });
+  for (const s of [callerPhone, customerLeg, agentLeg, agentPhone]) s.start();
+  return { callerPhone, customerLeg, agentLeg, agentPhone, recorder, bridge };
+}
+
+describe('media bridge (B2BUA)', () => {
+  test('carries audio both ways between a PCMU leg and a PCMA leg and records each party on its channel', async () => {
+    const { callerPhone, agentPhone, recorder, bridge } = await topology();
+    const heardByAgent: Int16Array[] = [];
+    const heardByCaller: Int16Array[] = [];
+    agentPhone.on('audio', (pcm) => heardByAgent.push(pcm));
+    callerPhone.on('audio', (pcm) => heardByCaller.push(pcm));
+    await Promise.all([callerPhone.play(tone(3200, 8000, 440)), agentPhone.play(tone(3200, 4000, 700))]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    bridge.close();
+    const { path, durationSeconds } = await recorder.close();
+
+    const loudAtAgent = heardByAgent.filter((pcm) => peak(pcm) > 7000).length;
+    const loudAtCaller = heardByCaller.filter((pcm) => peak(pcm) > 3500 && peak(pcm) < 4500).length;
+    assert.ok(loudAtAgent >= 18, `agent heard ${loudAtAgent} loud frames`);
+    assert.ok(loudAtCaller >= 18, `caller heard ${loudAtCaller} frames of the agent`);
+
+    const wav = parseWav(readFileSync(path));
+    assert.ok(wav.ok);
+    assert.equal(wav.wav.channels, 2);
+    assert.ok(durationSeconds > 0.4 && durationSeconds < 1.5, `${durationSeconds} s`);
+    const left = wav.wav.samples.filter((_, i) => i % 2 === 0);
+    const right = wav.wav.samples.filter((_, i) => i % 2 === 1);
+    assert.ok(Math.abs(peak(left) - 8000) < 300, `left peak ${peak(left)}`);
+    assert.ok(Math.abs(peak(right) - 4000) < 200, `right peak ${peak(right)}`);
+  });
+
+  test('reports customer DTMF without forwarding it to the agent', async () => {
+    const { callerPhone, agentPhone, bridge, recorder } = await topology();
+    const reported: [string, string][] = [];
+    const atAgent: string[] = [];
+    bridge.on('dtmf', (digit, leg) => reported.push([digit, leg]));
+    agentPhone.on('dtmf', (digit) => atAgent.push(digit));
+    await callerPhone.sendDtmf('42', { durationMs: 60, gapMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    bridge.close();
+    await recorder.close();
+    assert.deepEqual(reported, [['4', 'customer'], ['2', 'customer']]);
+    assert.deepEqual(atAgent, []);
+  });
+
+  test('forwards DTMF as RFC 4733 on the other leg when asked, with that leg’s payload type', async () => {
+    const { callerPhone, agentPhone, bridge, recorder } = await topology({ forwardDtmf: true });
+    const atAgent: string[] = [];
+    agentPhone.on('dtmf', (digit) => atAgent.push(digit));
+    await callerPhone.sendDtmf('7', { durationMs: 60 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    bridge.close();
+    await recorder.close();
+    assert.deepEqual(atAgent, ['7']);
+  });
+});

@@ -1,0 +1,296 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { RtpSession, type RtpSessionOptions } from '../../../src/telephony/rtp/rtp-session.ts';
+import { PortAllocator, PortsExhaustedError } from '../../../src/telephony/rtp/ports.ts';
+import { parseRtp, parseTelephoneEvent, type RtpPacket } from '../../../src/telephony/rtp/packet.ts';
+import { parseRtcp, type RtcpPacket } from '../../../src/telephony/rtp/rtcp.ts';
+import { udpPayloadsOfPcap } from './pcap.ts';
+
+const allocator = new PortAllocator({ min: 47100, max: 47199 });
+const opened: RtpSession[] = [];
+after(() => Promise.all(opened.map((s) => s.close())));
+
+async function session(options: Partial<RtpSessionOptions> = {}): Promise<RtpSession> {
+  const s = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', codec: 'PCMU', telephoneEventPt: 101, ...options });
+  opened.push(s);
+  return s;
+}
+
+async function pair(a: Partial<RtpSessionOptions> = {}, b: Partial<RtpSessionOptions> = {}): Promise<[RtpSession, RtpSession]> {
+  const left = await session(a);
+  const right = await session(b);
+  left.setRemote({ address: '127.0.0.1', port: right.localPort });
+  right.setRemote({ address: '127.0.0.1', port: left.localPort });
+  return [left, right];
+}
+
+function tone(samples: number, amplitude = 8000): Int16Array {
+  const pcm = new Int16Array(samples);
+  for (let i = 0; i < samples; i++) pcm[i] = Math.round(amplitude * Math.sin((2 * Math.PI * 440 * i) / 8000));
+  return pcm;
+}
+
+async function rawSocket(): Promise<dgram.Socket> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return socket;
+}
+
+function port(socket: dgram.Socket): number {
+  return socket.address().port;
+}
+
+describe('RtpSession on loopback', () => {
+  test('opens on an even port with RTCP on the next one, and refuses when the range is used up', async () => {
+    const small = new PortAllocator({ min: 47200, max: 47203 });
+    const a = await RtpSession.open({ allocator: small, bindAddress: '127.0.0.1', codec: 'PCMU' });
+    const b = await RtpSession.open({ allocator: small, bindAddress: '127.0.0.1', codec: 'PCMU' });
+    assert.deepEqual([a.localPort, b.localPort].sort(), [47200, 47202]);
+    await assert.rejects(RtpSession.open({ allocator: small, bindAddress: '127.0.0.1', codec: 'PCMU' }), PortsExhaustedError);
+    await a.close();
+    const c = await RtpSession.open({ allocator: small, bindAddress: '127.0.0.1', codec: 'PCMU' });
+    assert.equal(c.localPort, a.localPort);
+    await Promise.all([b.close(), c.close()]);
+  });
+
+  test('skips a port pair held by another process', async () => {
+    const blocker = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => blocker.bind(47205, '127.0.0.1', resolve));
+    const small = new PortAllocator({ min: 47204, max: 47207 });
+    const s = await RtpSession.open({ allocator: small, bindAddress: '127.0.0.1', codec: 'PCMU' });
+    assert.equal(s.localPort, 47206);
+    await s.close();
+    blocker.close();
+  });
+
+  test('a one-second prompt goes out as ~50 packets per second with continuous sequence and timestamps', async () => {
+    const receiver = await rawSocket();
+    const sender = await session();
+    sender.setRemote({ address: '127.0.0.1', port: port(receiver) });
+    const packets: { packet: RtpPacket; at: number }[] = [];
+    receiver.on('message', (msg) => {
+      const packet = parseRtp(msg);
+      if (packet) packets.push({ packet, at: performance.now() });
+    });
+    sender.start();
+    const started = performance.now();
+    const end = await sender.play(tone(8000));
+    const elapsed = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    receiver.close();
+    assert.equal(end, 'finished');
+    assert.ok(elapsed > 950 && elapsed < 1200, `prompt took ${elapsed} ms`);
+    assert.ok(packets.length >= 49 && packets.length <= 54, `${packets.length} packets`);
+    assert.equal(packets[0]?.packet.marker, true);
+    for (let i = 1; i < packets.length; i++) {
+      const prev = packets[i - 1]?.packet;
+      const cur = packets[i]?.packet;
+      assert.ok(prev && cur);
+      assert.equal(cur.sequenceNumber, (prev.sequenceNumber + 1) & 0xffff);
+      assert.equal(cur.timestamp, (prev.timestamp + 160) >>> 0);
+      assert.equal(cur.payload.length, 160);
+      assert.equal(cur.payloadType, 0);
+    }
+    // Drift-free pacing: the n-th packet leaves close to n·20 ms after the first.
+    const first = packets[0]?.at ?? 0;
+    const last = packets.at(-1);
+    assert.ok(last && Math.abs(last.at - first - (packets.length - 1) * 20) < 40);
+  });
+
+  test('sends silence when idle so the stream (and NAT binding) stays alive', async () => {
+    const receiver = await rawSocket();
+    const sender = await session({ codec: 'PCMA' });
+    sender.setRemote({ address: '127.0.0.1', port: port(receiver) });
+    const payloads: Uint8Array[] = [];
+    receiver.on('message', (msg) => {
+      const packet = parseRtp(msg);
+      if (packet) payloads.push(packet.payload);
+    });
+    sender.start();
+    await new Promise((resolve) => setTimeout(resolve, 110));
+    receiver.close();
+    assert.ok(payloads.length >= 4, `${payloads.length} packets`);
+    assert.ok(payloads.every((p) => p.every((b) => b === 0xd5)));
+  });
+
+  test('two sessions exchange audio: PCMU one way is decoded on the other side', async () => {
+    const [a, b] = await pair();
+    const received: Int16Array[] = [];
+    const timestamps: number[] = [];
+    b.on('audio', (pcm, ts) => {
+      received.push(pcm);
+      timestamps.push(ts);
+    });
+    a.start();
+    await a.play(tone(1600));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const loud = received.filter((pcm) => pcm.some((s) => Math.abs(s) > 4000));
+    assert.equal(loud.length, 10);
+    for (let i = 1; i < timestamps.length; i++) assert.equal(timestamps[i], ((timestamps[i - 1] ?? 0) + 160) >>> 0);
+    const stats = b.stats();
+    assert.equal(stats.packetsLost, 0);
+    assert.ok(stats.packetsReceived >= 10);
+    assert.equal(stats.remoteSsrc, a.ssrc);
+  });
+
+  test('stop() ends the prompt early and resolves it as stopped', async () => {
+    const [a] = await pair();
+    a.start();
+    const playing = a.play(tone(80000));
+    setTimeout(() => a.stop(), 60);
+    assert.equal(await playing, 'stopped');
+    assert.equal(a.playing, false);
+  });
+
+  test('symmetric RTP: sends to where the peer sends from, not to the SDP address', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    s.setRemote({ address: '127.0.0.1', port: 9 }); // what the SDP said (behind NAT)
+    const latched = once(s, 'latched');
+    const silence = Buffer.alloc(160, 0xff);
+    peer.send(Buffer.concat([Buffer.from([0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5]), silence]), s.localPort, '127.0.0.1');
+    assert.deepEqual((await latched)[0], { address: '127.0.0.1', port: port(peer) });
+    const got = once(peer, 'message');
+    s.start();
+    const [msg] = (await got) as [Buffer];
+    assert.equal(parseRtp(msg)?.ssrc, s.ssrc);
+    peer.close();
+  });
+
+  test('sends nothing while recvonly or inactive (on hold)', async () => {
+    const receiver = await rawSocket();
+    const s = await session({ direction: 'inactive' });
+    s.setRemote({ address: '127.0.0.1', port: port(receiver) });
+    let count = 0;
+    receiver.on('message', () => count++);
+    s.start();
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    receiver.close();
+    assert.equal(count, 0);
+  });
+
+  test('counts lost packets from sequence gaps', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    const audio = once(s, 'audio');
+    for (const seq of [10, 11, 14, 15]) {
+      const header = Buffer.from([0x80, 0, 0, seq, 0, 0, 0, seq, 0, 0, 0, 7]);
+      peer.send(Buffer.concat([header, Buffer.alloc(160, 0xff)]), s.localPort, '127.0.0.1');
+    }
+    await audio;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost }, { received: 4, lost: 2 });
+    peer.close();
+  });
+
+  test('sends RTCP sender reports on port+1', async () => {
+    const rtcp = await rawSocket();
+    const s = await session({ rtcpIntervalMs: 50 });
+    // RTCP goes to the RTP port + 1 of the peer; bind the peer's RTP port just below ours.
+    s.setRemote({ address: '127.0.0.1', port: port(rtcp) - 1 });
+    const got = new Promise<RtcpPacket[]>((resolve) => rtcp.on('message', (msg) => resolve(parseRtcp(msg))));
+    s.start();
+    const packets = await got;
+    rtcp.close();
+    assert.equal(packets[0]?.type, 'SR');
+    assert.equal(packets[1]?.type, 'SDES');
+  });
+});
+
+describe('DTMF (RFC 4733)', () => {
+  test('digits sent by one session are received once each by the other', async () => {
+    const [a, b] = await pair();
+    const digits: string[] = [];
+    b.on('dtmf', (d) => digits.push(d));
+    a.start();
+    await a.sendDtmf('19*#0', { durationMs: 60, gapMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.deepEqual(digits, ['1', '9', '*', '#', '0']);
+  });
+
+  test('the same digit twice in a row is two events', async () => {
+    const [a, b] = await pair();
+    const digits: string[] = [];
+    b.on('dtmf', (d) => digits.push(d));
+    a.start();
+    await a.sendDtmf('55', { durationMs: 40, gapMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.deepEqual(digits, ['5', '5']);
+  });
+
+  test('sent events carry one timestamp, growing durations, a marker first and three end packets', async () => {
+    const receiver = await rawSocket();
+    const s = await session({ telephoneEventPt: 96 });
+    s.setRemote({ address: '127.0.0.1', port: port(receiver) });
+    const events: RtpPacket[] = [];
+    receiver.on('message', (msg) => {
+      const packet = parseRtp(msg);
+      if (packet?.payloadType === 96) events.push(packet);
+    });
+    s.start();
+    await s.sendDtmf('7', { durationMs: 80, gapMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    receiver.close();
+    const parsed = events.map((p) => parseTelephoneEvent(p.payload));
+    assert.deepEqual(parsed.map((e) => e?.duration), [160, 320, 480, 640, 640, 640]);
+    assert.deepEqual(parsed.map((e) => e?.end), [false, false, false, true, true, true]);
+    assert.ok(parsed.every((e) => e?.event === 7));
+    assert.equal(new Set(events.map((p) => p.timestamp)).size, 1);
+    assert.deepEqual(events.map((p) => p.marker), [true, false, false, false, false, false]);
+  });
+
+  test('reports a digit whose end packets were all lost when the next event starts', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    const digits: string[] = [];
+    s.on('dtmf', (d) => digits.push(d));
+    const send = (seq: number, ts: number, event: number, end: boolean) =>
+      peer.send(Buffer.from([0x80, 101, 0, seq, 0, 0, 0x10, ts, 0, 0, 0, 1, event, end ? 0x8a : 0x0a, 0, 160]), s.localPort, '127.0.0.1');
+    send(1, 1, 4, false);
+    send(2, 1, 4, false);
+    send(3, 2, 6, false);
+    send(4, 2, 6, true);
+    send(5, 2, 6, true);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    peer.close();
+    assert.deepEqual(digits, ['4', '6']);
+  });
+
+  test('receives the RFC 4733 captures shipped with sipp, once per digit', async () => {
+    const s = await session();
+    const digits: string[] = [];
+    s.on('dtmf', (d) => digits.push(d));
+    const peer = await rawSocket();
+    const names = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', 'star', 'pound'];
+    for (const name of names) {
+      for (const payload of udpPayloadsOfPcap(`/usr/share/sip-tester/dtmf_2833_${name}.pcap`)) {
+        peer.send(payload, s.localPort, '127.0.0.1');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    peer.close();
+    assert.deepEqual(digits.join(''), '1234567890*#');
+  });
+});
+
+test('decodes the PCMA capture shipped with sipp (30 ms packets)', async () => {
+  const s = await session({ codec: 'PCMA' });
+  const frames: Int16Array[] = [];
+  s.on('audio', (pcm) => frames.push(pcm));
+  const peer = await rawSocket();
+  const payloads = udpPayloadsOfPcap('/usr/share/sip-tester/g711a.pcap');
+  // In bursts small enough for the socket receive buffer.
+  for (let i = 0; i < payloads.length; i += 20) {
+    for (const payload of payloads.slice(i, i + 20)) peer.send(payload, s.localPort, '127.0.0.1');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  peer.close();
+  assert.equal(frames.length, payloads.length);
+  assert.ok(frames.every((f) => f.length === 240));
+  const energy = frames.reduce((sum, f) => sum + f.reduce((acc, x) => acc + Math.abs(x), 0), 0);
+  assert.ok(energy / (frames.length * 240) > 100, 'the capture carries speech, not silence');
+});
