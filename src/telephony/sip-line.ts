@@ -1,0 +1,316 @@
+// The telephone side of the line: callers arrive by SIP (trunks, phones), hear the flow's prompts
+// over RTP and press keys; when the router offers the contact to an agent whose phone is
+// registered, the phone rings, and on answer the two legs are bridged (B2BUA) and recorded.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ContactEffect } from '../flow/interpreter.ts';
+import type { TelephonyConfig } from '../instance/types.ts';
+import type { CallerChannel, CenterEvent } from '../runtime/contact-center.ts';
+import type { LineServices } from '../server/services.ts';
+import { MediaBridge } from './media/bridge.ts';
+import { EspeakEngine, PromptRenderer } from './media/prompts.ts';
+import { StereoRecorder } from './media/recorder.ts';
+import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
+import { RtpSession } from './rtp/rtp-session.ts';
+import { acceptAnswer, answer, offer, parseSdp } from './sdp/sdp.ts';
+import { SipServer, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
+import { SqlitePhoneStore } from './phones.ts';
+
+export interface SipLineOptions {
+  services: LineServices;
+  dataDir: string;
+  config: TelephonyConfig;
+  log: (line: string) => void;
+  /** Overrides for tests: listen on port 0 and a small RTP range. */
+  sipPort?: number;
+}
+
+const CODECS = ['PCMU', 'PCMA'] as const;
+
+/** A caller on a SIP leg. */
+class SipCaller implements CallerChannel {
+  private playToken = 0;
+  private ended = false;
+  recordedParticipants: string[] = [];
+
+  constructor(
+    readonly contactId: string,
+    readonly call: IncomingCall,
+    readonly rtp: RtpSession,
+    private readonly line: SipLine,
+  ) {}
+
+  playPrompt(effect: Extract<ContactEffect, { type: 'PlayPrompt' }>): void {
+    const token = ++this.playToken;
+    void this.line.audioFor(effect).then(async (pcm) => {
+      if (token !== this.playToken || this.ended) return;
+      const end = pcm ? await this.rtp.play(pcm) : 'finished';
+      if (end === 'finished' && token === this.playToken && !this.ended) {
+        this.line.services.center.promptFinished(this.contactId, effect.actionId);
+      }
+    });
+  }
+
+  stopPrompt(): void {
+    this.playToken++;
+    this.rtp.stop();
+  }
+
+  recordingChanged(participants: string[]): void {
+    this.recordedParticipants = participants;
+  }
+
+  hangUp(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.playToken++;
+    this.call.hangUp();
+    this.line.endCustomerLeg(this.contactId);
+  }
+
+  /** The caller left (BYE or CANCEL): no BYE back. */
+  left(): void {
+    this.ended = true;
+    this.playToken++;
+  }
+}
+
+interface AgentLeg {
+  agentId: string;
+  contactId: string;
+  call?: OutgoingCall;
+  rtp: RtpSession;
+  bridge?: MediaBridge;
+  recorder?: StereoRecorder;
+  answered: boolean;
+  closed: boolean;
+}
+
+export class SipLine {
+  readonly callers = new Map<string, SipCaller>();
+  private readonly agentLegs = new Map<string, AgentLeg>(); // by contact id
+  private readonly ports: PortAllocator;
+  private readonly prompts: PromptRenderer;
+  private readonly host: string;
+  private readonly rtpHost: string;
+  private unsubscribe: () => void = () => {};
+
+  private constructor(readonly services: LineServices, readonly sip: SipServer, private readonly o: SipLineOptions) {
+    const rtp = o.config.rtp ?? {};
+    this.ports = new PortAllocator({ min: rtp.portMin ?? 10000, max: rtp.portMax ?? 20000 });
+    this.host = o.config.sip?.host ?? '127.0.0.1';
+    this.rtpHost = rtp.host ?? this.host;
+    this.prompts = new PromptRenderer({ cacheDir: join(o.dataDir, 'cache', 'prompts'), engine: new EspeakEngine() });
+  }
+
+  static async start(o: SipLineOptions): Promise<SipLine> {
+    const sipConfig = o.config.sip ?? {};
+    const realm = sipConfig.realm ?? 'chokutsu';
+    const phones = new SqlitePhoneStore(o.services.line.db);
+    const sip = await SipServer.start({
+      host: sipConfig.host ?? '127.0.0.1',
+      port: o.sipPort ?? sipConfig.port ?? 5060,
+      udp: sipConfig.udp ?? true,
+      tcp: sipConfig.tcp ?? true,
+      realm,
+      lookupHa1: (username) => {
+        const p = phones.get(username);
+        return p && p.realm === realm ? p.ha1 : undefined;
+      },
+      trunks: o.config.trunks ?? [],
+      log: o.log,
+    });
+    const line = new SipLine(o.services, sip, o);
+    sip.on('incomingCall', (call) => void line.onIncomingCall(call));
+    line.unsubscribe = o.services.bus.subscribe(() => true, (e) => line.onCenterEvent(e));
+    return line;
+  }
+
+  get port(): number {
+    return this.sip.port;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    for (const c of this.callers.values()) c.hangUp();
+    for (const leg of this.agentLegs.values()) await this.closeAgentLeg(leg);
+    await this.sip.close();
+  }
+
+  /** The prompt as 8 kHz PCM: a prompt's WAV file, or text rendered by TTS (cached). */
+  async audioFor(effect: Extract<ContactEffect, { type: 'PlayPrompt' }>): Promise<Int16Array | undefined> {
+    const c = effect.content;
+    const language = this.services.line.definition.language;
+    const result = c.prompt?.file
+      ? await this.prompts.fromFile(resolve(this.o.dataDir, c.prompt.file))
+      : await this.prompts.render({ text: c.text ?? c.ssml?.replace(/<[^>]*>/g, '') ?? c.prompt?.text ?? '', language, voice: effect.voice.name });
+    if (!result.ok) {
+      this.o.log(`prompt ${effect.actionId}: ${result.error.message}`);
+      return undefined;
+    }
+    return result.pcm;
+  }
+
+  private async onIncomingCall(call: IncomingCall): Promise<void> {
+    const parsed = parseSdp(call.remoteSdp);
+    if (!parsed.ok) {
+      this.o.log(`call ${call.callId}: unreadable SDP (${parsed.problems.map((p) => p.message).join('; ')})`);
+      call.reject(488);
+      return;
+    }
+    let rtp: RtpSession;
+    try {
+      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+    } catch (err) {
+      this.o.log(`call ${call.callId}: ${err instanceof PortsExhaustedError ? 'no RTP port free' : (err as Error).message}`);
+      call.reject(503);
+      return;
+    }
+    const ans = answer(parsed.sdp, { localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS] });
+    if (!ans.ok) {
+      this.o.log(`call ${call.callId}: ${ans.error.message}`);
+      call.reject(488);
+      await rtp.close();
+      return;
+    }
+    rtp.configure(ans.negotiated);
+    rtp.start();
+    call.ringing();
+    call.answer(ans.sdp);
+    const contactId = this.services.newContactId();
+    const caller = new SipCaller(contactId, call, rtp, this);
+    this.callers.set(contactId, caller);
+    rtp.on('dtmf', (digit) => this.services.center.dtmf(contactId, digit));
+    call.on('dtmf', (e) => this.services.center.dtmf(contactId, e.digit));
+    call.on('hungUp', () => {
+      caller.left();
+      this.services.center.customerHangUp(contactId);
+      this.endCustomerLeg(contactId);
+    });
+    const dialed = call.to.uri.replace(/^sips?:/, '').split('@')[0] ?? '';
+    this.services.center.startContact(caller, { contactId, from: call.callerNumber, to: dialed.startsWith('+') ? dialed : `+${dialed}` });
+  }
+
+  endCustomerLeg(contactId: string): void {
+    const caller = this.callers.get(contactId);
+    if (!caller) return;
+    this.callers.delete(contactId);
+    const leg = this.agentLegs.get(contactId);
+    if (leg) void this.closeAgentLeg(leg, true);
+    void caller.rtp.close();
+  }
+
+  private onCenterEvent(e: CenterEvent): void {
+    switch (e.type) {
+      case 'contact.offered':
+        void this.ringAgent(e.contactId, e.agentId);
+        break;
+      case 'contact.offerWithdrawn': {
+        const leg = this.agentLegs.get(e.contactId);
+        if (leg && leg.agentId === e.agentId && !leg.answered) void this.closeAgentLeg(leg, true);
+        break;
+      }
+      case 'contact.disconnected': {
+        const leg = this.agentLegs.get(e.contactId);
+        if (leg) void this.closeAgentLeg(leg, true);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Rings the agent's registered phone for a SIP caller; agents without one answer in the app. */
+  private async ringAgent(contactId: string, agentId: string): Promise<void> {
+    const caller = this.callers.get(contactId);
+    const agent = this.services.line.definition.agents.find((a) => a.id === agentId);
+    if (!caller || !agent?.extension) return;
+    if (!this.sip.registrations().some((b) => b.aor.includes(`sip:${agent.extension}@`) || b.aor === agent.extension)) return;
+    let rtp: RtpSession;
+    try {
+      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+    } catch (err) {
+      this.o.log(`contact ${contactId}: no RTP port for agent ${agentId}: ${(err as Error).message}`);
+      return;
+    }
+    const leg: AgentLeg = { agentId, contactId, rtp, answered: false, closed: false };
+    this.agentLegs.set(contactId, leg);
+    const offerOptions = { localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS] };
+    const sdp = offer(offerOptions);
+    const placed = this.sip.call(agent.extension, { sdp, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
+    if (!placed.ok) {
+      await this.closeAgentLeg(leg);
+      return;
+    }
+    leg.call = placed.call;
+    placed.call.on('answered', (remoteSdp) => {
+      const parsedAnswer = parseSdp(remoteSdp);
+      const accepted = parsedAnswer.ok ? acceptAnswer(parsedAnswer.sdp, offerOptions) : undefined;
+      if (!accepted?.ok || leg.closed) {
+        placed.call.hangUp();
+        return;
+      }
+      leg.answered = true;
+      rtp.configure(accepted.negotiated);
+      rtp.start();
+      try {
+        this.services.center.accept(agentId, contactId);
+      } catch (err) {
+        this.o.log(`contact ${contactId}: agent ${agentId} answered too late: ${(err as Error).message}`);
+        void this.closeAgentLeg(leg, true);
+        return;
+      }
+      caller.stopPrompt();
+      leg.bridge = new MediaBridge({ customer: caller.rtp, agent: rtp });
+      if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
+    });
+    placed.call.on('failed', ({ status }) => {
+      if (leg.closed) return;
+      // Busy or declined on the phone: the router offers the contact to the next rank at once.
+      if (status === 486 || status === 600 || status === 603) {
+        try {
+          this.services.center.decline(agentId, contactId);
+        } catch {
+          // the offer was already withdrawn (ring timeout)
+        }
+      }
+      void this.closeAgentLeg(leg);
+    });
+    placed.call.on('hungUp', () => {
+      if (leg.closed) return;
+      leg.closed = true;
+      try {
+        this.services.center.agentHangUp(agentId, contactId);
+      } catch {
+        // the customer left first
+      }
+      void this.closeAgentLeg(leg);
+    });
+  }
+
+  private async startRecording(leg: AgentLeg): Promise<void> {
+    const day = new Date(this.services.clock.now()).toISOString().slice(0, 10);
+    const path = join(this.o.dataDir, 'recordings', day, `${leg.contactId}.wav`);
+    mkdirSync(dirname(path), { recursive: true });
+    const recorder = await StereoRecorder.create(path);
+    leg.recorder = recorder;
+    leg.bridge?.startRecording(recorder);
+    const live = this.services.center.contact(leg.contactId);
+    if (live) live.recordingLocation = join('recordings', day, `${leg.contactId}.wav`);
+  }
+
+  private async closeAgentLeg(leg: AgentLeg, hangUp = false): Promise<void> {
+    if (this.agentLegs.get(leg.contactId) === leg) this.agentLegs.delete(leg.contactId);
+    const wasClosed = leg.closed;
+    leg.closed = true;
+    if (hangUp && !wasClosed) leg.call?.hangUp();
+    leg.bridge?.close();
+    const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
+    leg.bridge = undefined;
+    if (recorder) {
+      leg.recorder = undefined;
+      await recorder.close().catch((err: Error) => this.o.log(`recording ${leg.contactId}: ${err.message}`));
+    }
+    await leg.rtp.close();
+  }
+}

@@ -1,0 +1,213 @@
+// SIP over UDP and TCP (RFC 3261 §18). Receives, frames and parses; stamps the top Via with
+// received/rport (§18.2.1, RFC 3581) so responses route back through NATs; answers malformed
+// requests with 400 when they can be answered at all, and drops the rest with a log line.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import {
+  createResponse, formatVia, parseMessage, parseVia, serialize, StreamFramer,
+  type IncomingMessage, type SipMessage, type SipParseError, type Via,
+} from './message.ts';
+
+export type TransportProtocol = 'udp' | 'tcp';
+
+export interface Endpoint {
+  readonly protocol: TransportProtocol;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface TransportOptions {
+  readonly host: string;
+  /** 0 picks a free port (the same one for UDP and TCP). */
+  readonly port: number;
+  readonly udp?: boolean;
+  readonly tcp?: boolean;
+  readonly log: (line: string) => void;
+}
+
+export type Receive = (message: IncomingMessage, source: Endpoint) => void;
+
+export const endpointKey = (e: Endpoint): string => `${e.protocol}:${e.address}:${e.port}`;
+
+/** Where a response to a request that arrived from `source` with top Via `via` goes (§18.2.2). */
+export function responseDestination(via: Via, source: Endpoint): Endpoint {
+  // Reliable transports answer on the connection the request came in on.
+  if (source.protocol === 'tcp') return source;
+  return {
+    protocol: 'udp',
+    address: via.received ?? via.host,
+    port: typeof via.rport === 'number' ? via.rport : via.port ?? 5060,
+  };
+}
+
+/** Adds received/rport to the top Via as the server transport must (§18.2.1, RFC 3581 §4). */
+export function stampVia(via: Via, source: Endpoint): Via {
+  const params: Record<string, string> = { ...via.params };
+  if (via.host !== source.address || via.rport !== undefined) params['received'] = source.address;
+  if (via.rport !== undefined) params['rport'] = String(source.port);
+  return {
+    ...via,
+    params,
+    received: params['received'],
+    rport: via.rport === undefined ? undefined : source.port,
+  };
+}
+
+export class SipTransport {
+  private readonly connections = new Map<string, net.Socket>();
+  private receive: Receive = () => undefined;
+
+  private constructor(
+    private readonly options: TransportOptions,
+    private readonly udpSocket: dgram.Socket | undefined,
+    private readonly tcpServer: net.Server | undefined,
+    /** The bound port (same for UDP and TCP). */
+    readonly port: number,
+  ) {}
+
+  static async listen(options: TransportOptions): Promise<SipTransport> {
+    const wantUdp = options.udp ?? true;
+    const wantTcp = options.tcp ?? true;
+    for (let attempt = 0; ; attempt++) {
+      const udp = wantUdp ? dgram.createSocket(options.host.includes(':') ? 'udp6' : 'udp4') : undefined;
+      try {
+        let port = options.port;
+        if (udp) {
+          await new Promise<void>((resolve, reject) => {
+            udp.once('error', reject);
+            udp.bind(port, options.host, () => {
+              udp.off('error', reject);
+              resolve();
+            });
+          });
+          port = udp.address().port;
+        }
+        const server = wantTcp ? net.createServer() : undefined;
+        if (server) {
+          await new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, options.host, () => {
+              server.off('error', reject);
+              resolve();
+            });
+          });
+          const address = server.address();
+          if (address !== null && typeof address === 'object') port = address.port;
+        }
+        const transport = new SipTransport(options, udp, server, port);
+        transport.attach();
+        return transport;
+      } catch (error) {
+        udp?.close();
+        // A free UDP port whose TCP twin is taken: try another when the caller let us choose.
+        if (options.port !== 0 || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /** The single consumer of inbound messages (the transaction layer). */
+  onReceive(receive: Receive): void {
+    this.receive = receive;
+  }
+
+  send(message: SipMessage, to: Endpoint): void {
+    const bytes = serialize(message);
+    if (to.protocol === 'udp') {
+      if (!this.udpSocket) {
+        this.options.log(`sip: cannot send over UDP to ${to.address}:${to.port}: UDP disabled`);
+        return;
+      }
+      this.udpSocket.send(bytes, to.port, to.address, (error) => {
+        if (error) this.options.log(`sip: UDP send to ${to.address}:${to.port} failed: ${error.message}`);
+      });
+      return;
+    }
+    const key = endpointKey(to);
+    let socket = this.connections.get(key);
+    if (!socket || socket.destroyed) {
+      socket = net.connect({ host: to.address, port: to.port });
+      this.adopt(socket, to);
+    }
+    socket.write(bytes);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.connections.values()) socket.destroy();
+    this.connections.clear();
+    await Promise.all([
+      new Promise<void>((resolve) => (this.udpSocket ? this.udpSocket.close(() => resolve()) : resolve())),
+      new Promise<void>((resolve) => (this.tcpServer ? this.tcpServer.close(() => resolve()) : resolve())),
+    ]);
+  }
+
+  private attach(): void {
+    this.udpSocket?.on('message', (data, rinfo) => {
+      this.handle(data, { protocol: 'udp', address: rinfo.address, port: rinfo.port });
+    });
+    this.udpSocket?.on('error', (error) => this.options.log(`sip: UDP socket error: ${error.message}`));
+    this.tcpServer?.on('connection', (socket) => {
+      this.adopt(socket, { protocol: 'tcp', address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+    });
+  }
+
+  private adopt(socket: net.Socket, peer: Endpoint): void {
+    const key = endpointKey(peer);
+    this.connections.set(key, socket);
+    const framer = new StreamFramer();
+    socket.on('data', (chunk) => {
+      for (const frame of framer.push(chunk)) {
+        if (frame.ok) this.handle(frame.message, peer);
+        else {
+          this.options.log(`sip: closing TCP connection from ${peer.address}:${peer.port}: ${frame.reason}`);
+          socket.destroy();
+        }
+      }
+    });
+    socket.on('error', (error) => this.options.log(`sip: TCP ${peer.address}:${peer.port}: ${error.message}`));
+    socket.on('close', () => {
+      if (this.connections.get(key) === socket) this.connections.delete(key);
+    });
+  }
+
+  private handle(data: Buffer, source: Endpoint): void {
+    if (data.length <= 4 && data.toString('latin1').trim() === '') return; // keep-alive
+    const parsed = parseMessage(data);
+    if (!parsed.ok) {
+      this.reject(parsed.error, source);
+      return;
+    }
+    const message = parsed.message;
+    if (message.kind === 'response') {
+      this.receive(message, source);
+      return;
+    }
+    const [top, ...rest] = message.via;
+    if (!top) return;
+    const stamped = stampVia(top, source);
+    let replaced = false;
+    const headers = message.headers.map((h) => {
+      if (replaced || h.name !== 'Via') return h;
+      replaced = true;
+      return { name: 'Via', value: formatVia(stamped) };
+    });
+    this.receive({ ...message, headers, via: [stamped, ...rest] }, source);
+  }
+
+  /** §8.2, §16.3: a request we can route a response for gets 400 naming the header; the rest is dropped. */
+  private reject(error: SipParseError, source: Endpoint): void {
+    const what = error.header === undefined ? error.reason : `${error.header}: ${error.reason}`;
+    const partial = error.partial;
+    const isRequest = partial !== undefined && /^[A-Za-z]+ \S+ SIP\/2\.0$/.test(partial.startLine) && !partial.startLine.startsWith('ACK ');
+    const viaHeader = partial?.headers.find((h) => h.name === 'Via');
+    const via = viaHeader === undefined ? undefined : parseVia(viaHeader.value);
+    if (!isRequest || !via || error.header === 'Via') {
+      this.options.log(`sip: dropped unparseable message from ${source.address}:${source.port} (${what})`);
+      return;
+    }
+    this.options.log(`sip: 400 to ${source.address}:${source.port} call-id=${error.callId ?? '-'} (${what})`);
+    const stamped = stampVia(via, source);
+    const headers = partial.headers.map((h) => (h === viaHeader ? { name: 'Via', value: formatVia(stamped) } : h));
+    const response = createResponse({ headers }, 400, { reason: `Bad Request (${what})`.replace(/[\r\n]/g, ' ').slice(0, 120) });
+    this.send(response, responseDestination(stamped, source));
+  }
+}

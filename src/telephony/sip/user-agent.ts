@@ -1,0 +1,646 @@
+// The user-agent core (RFC 3261 §8, §10, §12-15): a UAS for callers, a registrar for agent
+// phones, and a UAC towards registered phones — the signalling half of the B2BUA.
+//
+// Public API
+//   const sip = await SipServer.start(options: SipServerOptions)
+//     { realm, lookupHa1? | lookupUser?, trunks?, acceptCall?, host?, port?, udp?, tcp?,
+//       advertisedHost?, limiter?, now?, scheduler?, timers?, log? }
+//   sip.port                                  bound port (UDP and TCP share it)
+//   sip.on('incomingCall', (call: IncomingCall) => ...)
+//     call.callId, call.from, call.to, call.callerNumber, call.remoteSdp, call.source
+//     call.ringing()         180
+//     call.answer(sdp)       200 with SDP; 2xx retransmitted until ACK (§13.3.1.4)
+//     call.reject(code)      403/404/480/486/488/503/603 ...
+//     call.hangUp()          BYE once answered, 480 before
+//     events: 'confirmed' (ACK), 'dtmf' ({ digit, durationMs }) from SIP INFO,
+//             'hungUp' ({ reason: 'bye' | 'cancel' | 'ack-timeout' })
+//   sip.call(aor, { sdp, from, ringTimeoutMs? }) → { ok: true, call: OutgoingCall } | { ok: false, reason: 'not-registered', aor }
+//     call.callId, call.aor, call.state
+//     call.cancel()          CANCEL before answer; call.hangUp() BYE after
+//     events: 'ringing', 'answered' (remote SDP, after our ACK), 'failed' ({ status, reason }), 'hungUp'
+//   sip.registrations()                        live bindings
+//   sip.close()
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { challengeHeader, digestHa1, NonceIssuer, verifyAuthorization, type DigestVerdict } from './digest.ts';
+import { dialogKey, inDialogRequest, nextHop, uacDialog, uasDialog, type Dialog } from './dialog.ts';
+import { SlidingWindowLimiter, type FailureLimiter } from './limiter.ts';
+import {
+  createResponse, formatNameAddr, getHeader, getHeaders, parseAuthHeader, parseUri,
+  type Header, type IncomingRequest, type IncomingResponse, type NameAddr, type SipRequest, type SipResponse,
+} from './message.ts';
+import { Registrar, type Binding } from './registrar.ts';
+import {
+  DEFAULT_TIMERS, InviteServerTransaction, newBranch, realScheduler, retransmit, TransactionLayer,
+  type Scheduler, type ServerTransaction, type TimerHandle, type TimerValues,
+} from './transaction.ts';
+import { SipTransport, type Endpoint } from './transport.ts';
+
+export type { Binding } from './registrar.ts';
+export type { Endpoint } from './transport.ts';
+export type { NameAddr } from './message.ts';
+
+export interface TrunkConfig {
+  readonly name: string;
+  /** Source addresses allowed to send calls in: exact IPs or CIDR blocks. */
+  readonly addresses?: readonly string[];
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** accept: go ahead; challenge: ask for digest credentials (401); reject: 403 and a log line. */
+export type CallDecision = 'accept' | 'challenge' | 'reject';
+
+export interface SipServerOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly udp?: boolean;
+  readonly tcp?: boolean;
+  /** The address put in Via and Contact when `host` is a wildcard. */
+  readonly advertisedHost?: string;
+  readonly realm: string;
+  /** Agent phones' digest HA1 (MD5(username:realm:password)) by username (= extension = AoR user part). */
+  readonly lookupHa1?: (username: string) => string | undefined;
+  /** The same from clear-text passwords, when those are what the caller has. */
+  readonly lookupUser?: (username: string) => string | undefined;
+  readonly trunks?: readonly TrunkConfig[];
+  /** Replaces the default inbound policy (trunk allowlist, registered phones, trunk credentials). */
+  readonly acceptCall?: (source: Endpoint, from: NameAddr) => CallDecision;
+  readonly limiter?: FailureLimiter;
+  readonly now?: () => Date;
+  readonly scheduler?: Scheduler;
+  readonly timers?: TimerValues;
+  readonly log?: (line: string) => void;
+}
+
+export interface DtmfEvent {
+  readonly digit: string;
+  readonly durationMs: number | undefined;
+}
+
+export type IncomingCallState = 'offered' | 'answered' | 'confirmed' | 'ended';
+
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER';
+const SERVER = { name: 'Server', value: 'chokutsu' };
+const newTag = (): string => randomBytes(6).toString('hex');
+
+export class IncomingCall extends EventEmitter<{
+  confirmed: [];
+  dtmf: [DtmfEvent];
+  hungUp: [{ reason: 'bye' | 'cancel' | 'ack-timeout' }];
+}> {
+  state: IncomingCallState = 'offered';
+  readonly callId: string;
+  readonly from: NameAddr;
+  readonly to: NameAddr;
+  /** The user part of the From URI: the caller's number as the trunk presents it. */
+  readonly callerNumber: string;
+  readonly remoteSdp: string;
+  /** @internal */ readonly localTag = newTag();
+  /** @internal */ dialog: Dialog | undefined;
+  /** @internal */ localSdp = '';
+  /** @internal */ retransmission: TimerHandle | undefined;
+
+  constructor(
+    readonly invite: IncomingRequest,
+    readonly source: Endpoint,
+    private readonly transaction: InviteServerTransaction,
+    private readonly core: Core,
+  ) {
+    super();
+    this.callId = invite.callId;
+    this.from = invite.from;
+    this.to = invite.to;
+    this.callerNumber = parseUri(invite.from.uri)?.user ?? '';
+    this.remoteSdp = invite.body;
+  }
+
+  ringing(): void {
+    if (this.state !== 'offered') return;
+    this.transaction.respond(this.core.response(this.invite, 180, { toTag: this.localTag }));
+  }
+
+  answer(sdp: string): void {
+    if (this.state !== 'offered') return;
+    this.state = 'answered';
+    this.localSdp = sdp;
+    this.core.answer(this, this.transaction, sdp);
+  }
+
+  reject(status: number): void {
+    if (this.state !== 'offered') return;
+    this.state = 'ended';
+    this.transaction.respond(this.core.response(this.invite, status, { toTag: this.localTag }));
+  }
+
+  hangUp(): void {
+    if (this.state === 'offered') this.reject(480);
+    else if (this.state !== 'ended') this.core.bye(this);
+  }
+}
+
+export type OutgoingCallState = 'calling' | 'ringing' | 'answered' | 'ended';
+
+export class OutgoingCall extends EventEmitter<{
+  ringing: [];
+  answered: [sdp: string];
+  failed: [{ status: number; reason: string }];
+  hungUp: [];
+}> {
+  state: OutgoingCallState = 'calling';
+  /** @internal */ dialog: Dialog | undefined;
+  /** @internal */ ack: SipRequest | undefined;
+  /** @internal */ cancelRequested = false;
+  /** @internal */ failure: { status: number; reason: string } | undefined;
+  /** @internal */ ringTimer: TimerHandle | undefined;
+
+  constructor(
+    readonly aor: string,
+    readonly invite: SipRequest,
+    readonly fromAddr: NameAddr,
+    readonly destination: Endpoint,
+    private readonly core: Core,
+  ) {
+    super();
+  }
+
+  get callId(): string {
+    return getHeader(this.invite, 'call-id') ?? '';
+  }
+
+  cancel(): void {
+    if (this.state !== 'calling' && this.state !== 'ringing') return;
+    if (this.cancelRequested) return;
+    this.cancelRequested = true;
+    // §9.1: a CANCEL may only follow a provisional response.
+    if (this.state === 'ringing') this.core.cancel(this);
+  }
+
+  hangUp(): void {
+    if (this.state === 'answered') this.core.bye(this);
+    else this.cancel();
+  }
+}
+
+/** What IncomingCall and OutgoingCall ask of the core. */
+interface Core {
+  response(request: IncomingRequest, status: number, options?: { toTag?: string; headers?: readonly Header[]; body?: string }): SipResponse;
+  answer(call: IncomingCall, transaction: InviteServerTransaction, sdp: string): void;
+  bye(call: IncomingCall | OutgoingCall): void;
+  cancel(call: OutgoingCall): void;
+}
+
+export type CallResult =
+  | { readonly ok: true; readonly call: OutgoingCall }
+  | { readonly ok: false; readonly reason: 'not-registered'; readonly aor: string };
+
+export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> implements Core {
+  private readonly transactions: TransactionLayer;
+  private readonly registrar = new Registrar();
+  private readonly nonces = new NonceIssuer();
+  private readonly limiter: FailureLimiter;
+  private readonly now: () => Date;
+  private readonly log: (line: string) => void;
+  private readonly scheduler: Scheduler;
+  private readonly timers: TimerValues;
+  private readonly trunkAddresses = new net.BlockList();
+  private readonly dialogs = new Map<string, IncomingCall | OutgoingCall>();
+  private readonly offered = new WeakMap<InviteServerTransaction, IncomingCall>();
+  private readonly hostPort: string;
+
+  private constructor(private readonly transport: SipTransport, private readonly options: SipServerOptions) {
+    super();
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? ((line) => console.error(line));
+    this.scheduler = options.scheduler ?? realScheduler;
+    this.timers = options.timers ?? DEFAULT_TIMERS;
+    this.limiter = options.limiter ?? new SlidingWindowLimiter();
+    const host = options.advertisedHost ?? (options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
+    this.hostPort = `${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
+    for (const trunk of options.trunks ?? []) {
+      for (const address of trunk.addresses ?? []) {
+        const [ip = '', bits] = address.split('/');
+        const family = net.isIPv6(ip) ? 'ipv6' : 'ipv4';
+        if (bits === undefined) this.trunkAddresses.addAddress(ip, family);
+        else this.trunkAddresses.addSubnet(ip, Number(bits), family);
+      }
+    }
+    this.transactions = new TransactionLayer(transport, {
+      onRequest: (request, source, transaction) => this.onRequest(request, source, transaction),
+      onStrayResponse: (response) => this.onStrayResponse(response),
+    }, this.scheduler, this.timers);
+    transport.onReceive((message, source) => this.transactions.receive(message, source));
+  }
+
+  static async start(options: SipServerOptions): Promise<SipServer> {
+    const log = options.log ?? ((line: string) => console.error(line));
+    const transport = await SipTransport.listen({
+      host: options.host ?? '0.0.0.0', port: options.port ?? 5060, udp: options.udp ?? true, tcp: options.tcp ?? true, log,
+    });
+    return new SipServer(transport, options);
+  }
+
+  get port(): number {
+    return this.transport.port;
+  }
+
+  registrations(): Binding[] {
+    return this.registrar.all(this.now());
+  }
+
+  async close(): Promise<void> {
+    for (const call of this.dialogs.values()) if (call instanceof IncomingCall) call.retransmission?.cancel();
+    await this.transport.close();
+  }
+
+  /** Calls a registered phone (the agent leg). */
+  call(aor: string, options: { sdp: string; from: { user: string; displayName?: string }; ringTimeoutMs?: number }): CallResult {
+    const binding = this.registrar.lookup(aor, this.now()).at(-1);
+    if (!binding) return { ok: false, reason: 'not-registered', aor };
+    const destination = this.phoneDestination(binding);
+    const tag = newTag();
+    const from: NameAddr = { displayName: options.from.displayName, uri: `sip:${options.from.user}@${this.hostPort}`, params: { tag }, tag };
+    const callId = `${randomBytes(12).toString('hex')}@chokutsu`;
+    const invite: SipRequest = {
+      kind: 'request', method: 'INVITE', uri: binding.contact, body: options.sdp,
+      headers: [
+        { name: 'Via', value: this.via(destination) },
+        { name: 'Max-Forwards', value: '70' },
+        { name: 'From', value: formatNameAddr(from) },
+        { name: 'To', value: `<sip:${aor}@${this.hostPort}>` },
+        { name: 'Call-ID', value: callId },
+        { name: 'CSeq', value: '1 INVITE' },
+        { name: 'Contact', value: this.contact(destination) },
+        { name: 'Allow', value: ALLOW },
+        { name: 'Content-Type', value: 'application/sdp' },
+        { name: 'User-Agent', value: 'chokutsu' },
+      ],
+    };
+    const call = new OutgoingCall(aor, invite, from, destination, this);
+    if (options.ringTimeoutMs !== undefined) {
+      call.ringTimer = this.scheduler.after(options.ringTimeoutMs, () => {
+        if (call.state !== 'calling' && call.state !== 'ringing') return;
+        call.failure = { status: 408, reason: 'No Answer' };
+        call.cancel();
+      });
+    }
+    this.transactions.request(invite, destination, {
+      onResponse: (response) => this.onInviteResponse(call, response),
+      onTimeout: () => this.failOutgoing(call, 408, 'Request Timeout'),
+    });
+    return { ok: true, call };
+  }
+
+  // --- Core, used by the call objects ---
+
+  response(request: IncomingRequest, status: number, options: { toTag?: string; headers?: readonly Header[]; body?: string } = {}): SipResponse {
+    return createResponse(request, status, { ...options, headers: [SERVER, ...(options.headers ?? [])] });
+  }
+
+  answer(call: IncomingCall, transaction: InviteServerTransaction, sdp: string): void {
+    const ok = this.response(call.invite, 200, {
+      toTag: call.localTag,
+      headers: [
+        { name: 'Contact', value: this.contact(call.source) },
+        { name: 'Allow', value: ALLOW },
+        { name: 'Content-Type', value: 'application/sdp' },
+      ],
+      body: sdp,
+    });
+    transaction.respond(ok);
+    const dialog = uasDialog(call.invite, call.localTag, call.source);
+    call.dialog = dialog;
+    this.dialogs.set(dialogKey(dialog.callId, dialog.localTag, dialog.remoteTag), call);
+    const { t1, t2 } = this.timers;
+    // §13.3.1.4: the UAS core, not the transaction, retransmits 2xx until the ACK arrives.
+    if (call.source.protocol === 'udp') call.retransmission = retransmit(this.scheduler, t1, t2, () => transaction.respond(ok));
+    const giveUp = this.scheduler.after(64 * t1, () => {
+      if (call.state !== 'answered') return;
+      call.retransmission?.cancel();
+      this.log(`sip: no ACK for 200 OK call-id=${call.callId}; hanging up`);
+      this.bye(call);
+      call.emit('hungUp', { reason: 'ack-timeout' });
+    });
+    call.once('confirmed', () => giveUp.cancel());
+  }
+
+  bye(call: IncomingCall | OutgoingCall): void {
+    const dialog = call.dialog;
+    call.state = 'ended';
+    if (call instanceof IncomingCall) call.retransmission?.cancel();
+    if (!dialog) return;
+    this.dialogs.delete(dialogKey(dialog.callId, dialog.localTag, dialog.remoteTag));
+    const to = nextHop(dialog);
+    const bye = inDialogRequest(dialog, 'BYE', { via: this.via(to), headers: [{ name: 'User-Agent', value: 'chokutsu' }] });
+    this.transactions.request(bye, to, {
+      onResponse: () => undefined,
+      onTimeout: () => this.log(`sip: BYE timed out call-id=${dialog.callId}`),
+    });
+  }
+
+  cancel(call: OutgoingCall): void {
+    // §9.1: same Request-URI, Call-ID, To, From, CSeq number and top Via (branch) as the INVITE.
+    const keep = new Set(['Via', 'Route', 'From', 'To', 'Call-ID', 'Max-Forwards']);
+    const headers: Header[] = call.invite.headers.filter((h) => keep.has(h.name));
+    const seq = /^\d+/.exec(getHeader(call.invite, 'cseq') ?? '1')?.[0] ?? '1';
+    headers.push({ name: 'CSeq', value: `${seq} CANCEL` });
+    const cancel: SipRequest = { kind: 'request', method: 'CANCEL', uri: call.invite.uri, headers, body: '' };
+    this.transactions.request(cancel, call.destination, {
+      onResponse: () => undefined,
+      onTimeout: () => this.failOutgoing(call, 408, 'Request Timeout'),
+    });
+  }
+
+  // --- Incoming requests ---
+
+  private onRequest(request: IncomingRequest, source: Endpoint, transaction: ServerTransaction | undefined): void {
+    if (request.method === 'ACK') {
+      this.onAck(request);
+      return;
+    }
+    if (!transaction) return;
+    const respond = (status: number, headers: readonly Header[] = [], toTag?: string): void =>
+      transaction.respond(this.response(request, status, { headers, ...(toTag === undefined ? {} : { toTag }) }));
+    switch (request.method) {
+      case 'INVITE':
+        if (transaction instanceof InviteServerTransaction) this.onInvite(request, source, transaction);
+        return;
+      case 'CANCEL':
+        this.onCancel(request, respond);
+        return;
+      case 'BYE':
+        this.onBye(request, respond);
+        return;
+      case 'INFO':
+        this.onInfo(request, respond);
+        return;
+      case 'OPTIONS':
+        respond(200, [{ name: 'Allow', value: ALLOW }, { name: 'Accept', value: 'application/sdp' }], newTag());
+        return;
+      case 'REGISTER':
+        this.onRegister(request, source, respond);
+        return;
+      default:
+        respond(405, [{ name: 'Allow', value: ALLOW }]);
+    }
+  }
+
+  private onInvite(request: IncomingRequest, source: Endpoint, transaction: InviteServerTransaction): void {
+    const reject = (status: number, headers: readonly Header[] = []): void =>
+      transaction.respond(this.response(request, status, { toTag: newTag(), headers }));
+    if (request.to.tag !== undefined) {
+      // A re-INVITE (hold, codec change): keep our answer, which is still valid for the session.
+      const existing = this.dialogs.get(dialogKey(request.callId, request.to.tag, request.from.tag ?? ''));
+      if (!existing) return reject(481);
+      const sdp = existing instanceof IncomingCall ? existing.localSdp : existing.invite.body;
+      transaction.respond(this.response(request, 200, {
+        headers: [{ name: 'Contact', value: this.contact(source) }, { name: 'Content-Type', value: 'application/sdp' }],
+        body: sdp,
+      }));
+      return;
+    }
+    const address = source.address;
+    if (this.limiter.isBlocked(address, this.now())) {
+      this.log(`sip: refused INVITE from ${address} (blocked after failed authentication) call-id=${request.callId}`);
+      return reject(403);
+    }
+    const decision = this.options.acceptCall ? this.options.acceptCall(source, request.from) : this.defaultPolicy(source);
+    if (decision === 'reject') {
+      this.log(`sip: refused INVITE from ${address}:${source.port} From ${request.from.uri} call-id=${request.callId}: not an allowed trunk or phone`);
+      return reject(403);
+    }
+    if (decision === 'challenge') {
+      const verdict = this.authenticate(request, (username) => this.trunkHa1(username) ?? this.phoneHa1(username));
+      if (!verdict.ok) {
+        const challenge = this.challengeFor(request, source, verdict);
+        if (challenge.status === 403) return reject(403);
+        return reject(401, challenge.headers);
+      }
+    }
+    const call = new IncomingCall(request, source, transaction, this);
+    this.offered.set(transaction, call);
+    if (this.listenerCount('incomingCall') === 0) return call.reject(503);
+    this.emit('incomingCall', call);
+  }
+
+  private defaultPolicy(source: Endpoint): CallDecision {
+    const family = net.isIPv6(source.address) ? 'ipv6' : 'ipv4';
+    if (this.trunkAddresses.check(source.address, family)) return 'accept';
+    if (this.registrar.hasSource(source.address, this.now())) return 'accept';
+    return (this.options.trunks ?? []).some((t) => t.username !== undefined) ? 'challenge' : 'reject';
+  }
+
+  private trunkHa1(username: string): string | undefined {
+    const password = (this.options.trunks ?? []).find((t) => t.username === username)?.password;
+    return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
+  }
+
+  private phoneHa1(username: string): string | undefined {
+    const ha1 = this.options.lookupHa1?.(username);
+    if (ha1 !== undefined) return ha1;
+    const password = this.options.lookupUser?.(username);
+    return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
+  }
+
+  private onAck(request: IncomingRequest): void {
+    const call = this.dialogs.get(dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? ''));
+    if (!(call instanceof IncomingCall) || call.state !== 'answered') return;
+    call.retransmission?.cancel();
+    call.state = 'confirmed';
+    call.emit('confirmed');
+  }
+
+  private onCancel(request: IncomingRequest, respond: (status: number) => void): void {
+    const invite = this.transactions.findInvite(request);
+    if (!invite) return respond(481);
+    respond(200);
+    const call = this.offered.get(invite);
+    if (invite.finalSent || !call || call.state !== 'offered') return;
+    // §9.2: the INVITE is answered 487 and the call is gone before it began.
+    call.state = 'ended';
+    invite.respond(this.response(call.invite, 487, { toTag: call.localTag }));
+    call.emit('hungUp', { reason: 'cancel' });
+  }
+
+  private onBye(request: IncomingRequest, respond: (status: number) => void): void {
+    const key = dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? '');
+    const call = this.dialogs.get(key);
+    if (!call) return respond(481);
+    this.dialogs.delete(key);
+    respond(200);
+    call.state = 'ended';
+    if (call instanceof IncomingCall) {
+      call.retransmission?.cancel();
+      call.emit('hungUp', { reason: 'bye' });
+    } else call.emit('hungUp');
+  }
+
+  private onInfo(request: IncomingRequest, respond: (status: number) => void): void {
+    const call = this.dialogs.get(dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? ''));
+    if (!call) return respond(481);
+    respond(200);
+    const type = (getHeader(request, 'content-type') ?? '').toLowerCase();
+    let dtmf: DtmfEvent | undefined;
+    if (type.startsWith('application/dtmf-relay')) dtmf = parseDtmfRelay(request.body);
+    else if (type.startsWith('application/dtmf')) {
+      const digit = normalizeDigit(request.body.trim());
+      dtmf = digit === undefined ? undefined : { digit, durationMs: undefined };
+    }
+    if (dtmf && call instanceof IncomingCall) call.emit('dtmf', dtmf);
+  }
+
+  /** §10.3 with digest authentication (§22) and per-source failure limiting. */
+  private onRegister(request: IncomingRequest, source: Endpoint, respond: (status: number, headers?: readonly Header[], toTag?: string) => void): void {
+    const now = this.now();
+    const tag = newTag();
+    if (this.limiter.isBlocked(source.address, now)) {
+      this.log(`sip: refused REGISTER from ${source.address} (blocked after failed authentication)`);
+      return respond(403, [], tag);
+    }
+    const verdict = this.authenticate(request, (username) => this.phoneHa1(username));
+    if (!verdict.ok) {
+      const challenge = this.challengeFor(request, source, verdict);
+      return respond(challenge.status, challenge.headers, tag);
+    }
+    const aor = parseUri(request.to.uri)?.user ?? '';
+    if (aor !== verdict.username) {
+      this.log(`sip: REGISTER for ${aor} with credentials of ${verdict.username} from ${source.address} refused`);
+      return respond(403, [], tag);
+    }
+    const outcome = this.registrar.register({
+      aor, contacts: getHeaders(request, 'contact'), expiresHeader: getHeader(request, 'expires'), callId: request.callId, source,
+    }, now);
+    if (!outcome.ok) return respond(outcome.status, [], tag);
+    const contacts = outcome.bindings.map((b) => ({
+      name: 'Contact',
+      value: `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt.getTime() - now.getTime()) / 1000))}`,
+    }));
+    respond(200, [...contacts, { name: 'Date', value: now.toUTCString() }], tag);
+  }
+
+  private authenticate(request: IncomingRequest, lookupHa1: (username: string) => string | undefined): DigestVerdict | { ok: false; reason: 'none' } {
+    const header = getHeader(request, 'authorization');
+    if (header === undefined) return { ok: false, reason: 'none' };
+    const auth = parseAuthHeader(header);
+    if (!auth) return { ok: false, reason: 'malformed' };
+    return verifyAuthorization(auth, { method: request.method, realm: this.options.realm, nonces: this.nonces, lookupHa1, now: this.now() });
+  }
+
+  private challengeFor(
+    request: IncomingRequest,
+    source: Endpoint,
+    verdict: { ok: false; reason: string; username?: string },
+  ): { status: 401 | 403; headers: Header[] } {
+    const now = this.now();
+    const stale = verdict.reason === 'stale-nonce';
+    if (verdict.reason !== 'none' && !stale) {
+      this.limiter.recordFailure(source.address, now);
+      this.log(`sip: ${request.method} authentication failed (${verdict.reason}) user=${verdict.username ?? '-'} from ${source.address} call-id=${request.callId}`);
+      if (this.limiter.isBlocked(source.address, now)) return { status: 403, headers: [] };
+    }
+    return { status: 401, headers: [{ name: 'WWW-Authenticate', value: challengeHeader(this.options.realm, this.nonces.issue(now), stale) }] };
+  }
+
+  // --- Our INVITEs ---
+
+  private onInviteResponse(call: OutgoingCall, response: IncomingResponse): void {
+    if (response.status < 200) {
+      if (call.state === 'calling') {
+        call.state = 'ringing';
+        if (call.cancelRequested) this.cancel(call);
+        else if (response.status === 180 || response.status === 183) call.emit('ringing');
+      }
+      return;
+    }
+    if (response.status >= 300) {
+      const failure = call.failure ?? { status: response.status, reason: response.reason };
+      this.failOutgoing(call, failure.status, failure.reason);
+      return;
+    }
+    this.onInvite2xx(call, response);
+  }
+
+  private onInvite2xx(call: OutgoingCall, response: IncomingResponse): void {
+    if (call.ack && call.dialog) {
+      // A retransmitted 2xx: our ACK was lost (§13.2.2.4).
+      this.transactions.sendDirect(call.ack, nextHop(call.dialog));
+      return;
+    }
+    call.ringTimer?.cancel();
+    const dialog = uacDialog(call.invite, call.fromAddr, response, call.destination);
+    call.dialog = dialog;
+    this.dialogs.set(dialogKey(dialog.callId, dialog.localTag, dialog.remoteTag), call);
+    const to = nextHop(dialog);
+    call.ack = inDialogRequest(dialog, 'ACK', { via: this.via(to), seq: response.cseq.seq });
+    this.transactions.sendDirect(call.ack, to);
+    if (call.cancelRequested) {
+      // The phone answered as our CANCEL crossed it: end the session we did not want (§9.1).
+      this.bye(call);
+      const failure = call.failure ?? { status: 487, reason: 'Request Terminated' };
+      call.emit('failed', failure);
+      return;
+    }
+    call.state = 'answered';
+    call.emit('answered', response.body);
+  }
+
+  private failOutgoing(call: OutgoingCall, status: number, reason: string): void {
+    if (call.state === 'ended' || call.state === 'answered') return;
+    call.state = 'ended';
+    call.ringTimer?.cancel();
+    call.emit('failed', { status, reason });
+  }
+
+  private onStrayResponse(response: IncomingResponse): void {
+    if (response.cseq.method !== 'INVITE' || response.status < 200 || response.status >= 300) return;
+    const call = this.dialogs.get(dialogKey(response.callId, response.from.tag ?? '', response.to.tag ?? ''));
+    if (call instanceof OutgoingCall) this.onInvite2xx(call, response);
+  }
+
+  // --- Addresses ---
+
+  /**
+   * A phone behind NAT registers a Contact it cannot be reached at; the REGISTER's source address
+   * is what works. Over TCP the phone's own connection is reused.
+   */
+  private phoneDestination(binding: Binding): Endpoint {
+    if (binding.source.protocol === 'tcp') return binding.source;
+    const uri = parseUri(binding.contact);
+    if (uri && uri.host === binding.source.address) {
+      return { protocol: uri.params['transport']?.toLowerCase() === 'tcp' ? 'tcp' : 'udp', address: uri.host, port: uri.port ?? 5060 };
+    }
+    return binding.source;
+  }
+
+  private via(to: Endpoint): string {
+    return `SIP/2.0/${to.protocol.toUpperCase()} ${this.hostPort};branch=${newBranch()};rport`;
+  }
+
+  private contact(to: Endpoint): string {
+    return `<sip:chokutsu@${this.hostPort}${to.protocol === 'tcp' ? ';transport=tcp' : ''}>`;
+  }
+}
+
+const EVENT_DIGITS = '0123456789*#ABCD';
+
+function normalizeDigit(signal: string): string | undefined {
+  const upper = signal.toUpperCase();
+  if (upper.length === 1 && EVENT_DIGITS.includes(upper)) return upper;
+  // Some phones send the RFC 4733 event code (10 = *, 11 = #).
+  const code = Number(signal);
+  return Number.isInteger(code) && code >= 10 && code <= 15 ? EVENT_DIGITS[code] : undefined;
+}
+
+/** `Signal=5\r\nDuration=160` (application/dtmf-relay, as Cisco and most phones send it). */
+export function parseDtmfRelay(body: string): DtmfEvent | undefined {
+  const fields = new Map<string, string>();
+  for (const line of body.split(/\r?\n/)) {
+    const eq = line.indexOf('=');
+    if (eq > 0) fields.set(line.slice(0, eq).trim().toLowerCase(), line.slice(eq + 1).trim());
+  }
+  const digit = normalizeDigit(fields.get('signal') ?? '');
+  if (digit === undefined) return undefined;
+  const duration = Number(fields.get('duration'));
+  return { digit, durationMs: Number.isFinite(duration) && duration > 0 ? duration : undefined };
+}
