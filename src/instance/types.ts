@@ -104,7 +104,7 @@ export interface TelephonyConfig {
   /** SIP trunks allowed to send calls in: by source address (IP or CIDR) and/or digest credentials. */
   trunks?: { name: string; addresses?: string[]; username?: string; password?: string }[];
   /** Text-to-speech for prompts given as text: espeak-ng offline, or Amazon Polly with AWS credentials. */
-  tts?: { engine: 'espeak-ng' | 'polly' };
+  tts?: { engine: 'espeak-ng' | 'polly'; /** espeak-ng's speed (-s), 80–450; default 175. */ wordsPerMinute?: number };
 }
 
 export interface InstanceDefinition {

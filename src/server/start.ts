@@ -3,17 +3,25 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { createLineServices, type LineServices } from './services.ts';
 import type { Clock, Scheduler } from '../runtime/scheduler.ts';
+import { SipLine } from '../telephony/sip-line.ts';
+import type { TelephonyConfig } from '../instance/types.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   services: LineServices;
   url: string;
+  /** The SIP side, when the line takes calls by phone. */
+  sip?: SipLine;
   close(): Promise<void>;
 }
 
 export async function startServer(
   dataDir: string,
-  options: { host?: string; port?: number; clock?: Clock; scheduler?: Scheduler; log?: (m: string) => void } = {},
+  options: {
+    host?: string; port?: number; clock?: Clock; scheduler?: Scheduler; log?: (m: string) => void;
+    /** false: no SIP (HTTP only); an object overrides the definition's telephony settings (tests). */
+    telephony?: false | TelephonyConfig;
+  } = {},
 ): Promise<RunningServer> {
   const services = await createLineServices(dataDir, {
     ...(options.clock ? { clock: options.clock } : {}),
@@ -27,13 +35,25 @@ export async function startServer(
     services.close();
     throw err;
   }
+  let sip: SipLine | undefined;
+  const telephony = options.telephony === false ? undefined : options.telephony ?? services.line.definition.telephony;
+  if (telephony) {
+    try {
+      sip = await SipLine.start({ services, dataDir, config: telephony, log: options.log ?? ((m) => console.error(m)) });
+    } catch (err) {
+      await app.close();
+      services.close();
+      throw err;
+    }
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 8080;
   const host = options.host ?? '127.0.0.1';
   return {
-    app, services,
+    app, services, ...(sip ? { sip } : {}),
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: async () => {
+      await sip?.close();
       await app.close();
       services.close();
     },

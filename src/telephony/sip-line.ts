@@ -100,7 +100,8 @@ export class SipLine {
     this.ports = new PortAllocator({ min: rtp.portMin ?? 10000, max: rtp.portMax ?? 20000 });
     this.host = o.config.sip?.host ?? '127.0.0.1';
     this.rtpHost = rtp.host ?? this.host;
-    this.prompts = new PromptRenderer({ cacheDir: join(o.dataDir, 'cache', 'prompts'), engine: new EspeakEngine() });
+    const wpm = o.config.tts?.wordsPerMinute;
+    this.prompts = new PromptRenderer({ cacheDir: join(o.dataDir, 'cache', 'prompts'), engine: new EspeakEngine(wpm ? { wordsPerMinute: wpm } : {}) });
   }
 
   static async start(o: SipLineOptions): Promise<SipLine> {
@@ -143,7 +144,8 @@ export class SipLine {
     const language = this.services.line.definition.language;
     const result = c.prompt?.file
       ? await this.prompts.fromFile(resolve(this.o.dataDir, c.prompt.file))
-      : await this.prompts.render({ text: c.text ?? c.ssml?.replace(/<[^>]*>/g, '') ?? c.prompt?.text ?? '', language, voice: effect.voice.name });
+      // The flow's voice (e.g. Polly's Kazuha) is for Polly; espeak-ng speaks by language.
+      : await this.prompts.render({ text: c.text ?? c.ssml?.replace(/<[^>]*>/g, '') ?? c.prompt?.text ?? '', language });
     if (!result.ok) {
       this.o.log(`prompt ${effect.actionId}: ${result.error.message}`);
       return undefined;

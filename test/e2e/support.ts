@@ -1,7 +1,7 @@
 // A real server on loopback with the demo company, its clock set to an open Tuesday morning.
 import { demoDataDir } from '../runtime/support.ts';
 import { startServer, type RunningServer } from '../../src/server/start.ts';
-import type { InstanceDefinition } from '../../src/instance/types.ts';
+import type { InstanceDefinition, TelephonyConfig } from '../../src/instance/types.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';
 
 export const TUESDAY_10AM = Date.parse('2026-11-24T10:00:00+09:00');
@@ -9,17 +9,22 @@ export const TUESDAY_10AM = Date.parse('2026-11-24T10:00:00+09:00');
 export interface TestLine {
   server: RunningServer;
   url: string;
+  dir: string;
   admin: string;
   agent(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /** The demo line, edited, on an ephemeral port; time runs from Tuesday 10:00 JST. */
-export async function startTestLine(edit?: (def: InstanceDefinition) => void): Promise<TestLine> {
+export async function startTestLine(
+  edit?: (def: InstanceDefinition) => void,
+  options: { at?: number; telephony?: TelephonyConfig; log?: (m: string) => void } = {},
+): Promise<TestLine> {
   const dir = demoDataDir((def) => edit?.(def));
   const realStart = Date.now();
-  const clock = { now: () => TUESDAY_10AM + (Date.now() - realStart) };
-  const server = await startServer(dir, { port: 0, clock, log: () => {} });
+  const start = options.at ?? TUESDAY_10AM;
+  const clock = { now: () => start + (Date.now() - realStart) };
+  const server = await startServer(dir, { port: 0, clock, log: options.log ?? (() => {}), telephony: options.telephony ?? false });
   server.services.line.directory.importAll(demoCustomers(), new Date(clock.now()));
   await server.services.users.create({ username: 'admin', password: 'admin-password', role: 'admin' });
   for (const a of server.services.line.definition.agents) {
@@ -27,7 +32,7 @@ export async function startTestLine(edit?: (def: InstanceDefinition) => void): P
   }
   const admin = await login(server.url, 'admin', 'admin-password');
   return {
-    server, url: server.url, admin,
+    server, url: server.url, admin, dir,
     agent: (name) => login(server.url, name, `${name}-password`),
     close: () => server.close(),
   };

@@ -62,13 +62,17 @@ function run(file: string, args: string[], timeoutMs: number): Promise<void> {
 const ESPEAK_VOICES: Record<string, string> = { 'ja-JP': 'ja', 'en-US': 'en-us', 'en-GB': 'en' };
 
 export class EspeakEngine implements SpeechEngine {
-  readonly name = 'espeak-ng';
-  constructor(private readonly options: { command?: string } = {}) {}
+  /** Part of the cache key, so a change of speed renders anew. */
+  readonly name: string;
+  constructor(private readonly options: { command?: string; wordsPerMinute?: number } = {}) {
+    this.name = options.wordsPerMinute ? `espeak-ng-s${options.wordsPerMinute}` : 'espeak-ng';
+  }
 
   async synthesize(request: SpeechRequest, outPath: string, timeoutMs: number): Promise<void> {
     const voice = request.voice ?? ESPEAK_VOICES[request.language] ?? request.language.split('-')[0] ?? 'en';
+    const speed = this.options.wordsPerMinute ? ['-s', String(this.options.wordsPerMinute)] : [];
     // "--" so that text starting with "-" is spoken, not parsed as an option.
-    await run(this.options.command ?? 'espeak-ng', ['-v', voice, '-w', outPath, '--', request.text], timeoutMs);
+    await run(this.options.command ?? 'espeak-ng', ['-v', voice, ...speed, '-w', outPath, '--', request.text], timeoutMs);
   }
 }
 

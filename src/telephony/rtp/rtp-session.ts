@@ -455,7 +455,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     }
     this.updateReceiveStats(packet.ssrc, packet.sequenceNumber);
     if (packet.payloadType === this.telephoneEventPt) {
-      this.onTelephoneEvent(packet.timestamp, packet.payload);
+      this.onTelephoneEvent(packet.timestamp, packet.marker, packet.payload);
       return;
     }
     const law = packet.payloadType === this.payloadType ? this.codec : packet.payloadType === 0 ? 'PCMU' : packet.payloadType === 8 ? 'PCMA' : undefined;
@@ -466,9 +466,17 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
 
   // RFC 4733 §2.5.1.3: an event is identified by its timestamp; report it once, on the
   // first end packet, or when the next event starts if every end packet was lost.
-  private onTelephoneEvent(timestamp: number, payload: Uint8Array): void {
+  // The marker bit starts a new event (§2.5.1.3) even when a sender reuses a timestamp, as a
+  // replayed capture (sipp's play_pcap_audio) does for every key.
+  private onTelephoneEvent(timestamp: number, marker: boolean, payload: Uint8Array): void {
     const ev = parseTelephoneEvent(payload);
-    if (!ev || this.recentDigitTimestamps.includes(timestamp)) return;
+    if (!ev) return;
+    if (marker && (this.recentDigitTimestamps.includes(timestamp) || this.dtmfInTimestamp === timestamp)) {
+      if (this.dtmfInTimestamp === timestamp && !this.dtmfInReported) this.reportDigit(timestamp, this.dtmfInEvent);
+      for (let i = this.recentDigitTimestamps.indexOf(timestamp); i >= 0; i = this.recentDigitTimestamps.indexOf(timestamp)) this.recentDigitTimestamps.splice(i, 1);
+      this.dtmfInTimestamp = undefined;
+    }
+    if (this.recentDigitTimestamps.includes(timestamp)) return;
     if (timestamp !== this.dtmfInTimestamp) {
       if (this.dtmfInTimestamp !== undefined && !this.dtmfInReported) this.reportDigit(this.dtmfInTimestamp, this.dtmfInEvent);
       this.dtmfInTimestamp = timestamp;

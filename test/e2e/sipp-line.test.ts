@@ -1,0 +1,162 @@
+// The whole line by telephone: sipp calls in over SIP/RTP, keys in a customer number with RFC 4733
+// DTMF, the router rings the agent's registered sipp phone, the legs are bridged and recorded.
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parseWav } from '../../src/telephony/media/wav.ts';
+import { SqlitePhoneStore } from '../../src/telephony/phones.ts';
+import { agentAnswersScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
+import { api, eventually, startTestLine, type TestLine } from './support.ts';
+
+const TELEPHONY = (rtpBase: number) => ({
+  sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
+  rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
+  trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
+  tts: { engine: 'espeak-ng' as const, wordsPerMinute: 450 },
+});
+
+async function phoneLine(at?: string, rtpBase = 41000): Promise<TestLine & { sipPort: number }> {
+  const line = await startTestLine(undefined, { telephony: TELEPHONY(rtpBase), ...(at ? { at: Date.parse(at) } : {}) });
+  const phones = new SqlitePhoneStore(line.server.services.line.db);
+  for (const a of line.server.services.line.definition.agents) {
+    if (a.extension) phones.setPassword({ username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
+  }
+  const sipPort = line.server.sip?.port;
+  assert.ok(sipPort, 'the line listens for SIP');
+  return { ...line, sipPort };
+}
+
+async function recordOf(line: TestLine, contactId?: string): Promise<Record<string, unknown>> {
+  const all = (await api(line.url, line.admin, 'GET', '/api/contacts')).body as { records: Record<string, unknown>[] };
+  const r = contactId ? all.records.find((x) => x['contactId'] === contactId) : all.records[0];
+  assert.ok(r, 'a contact record');
+  return r;
+}
+
+/** RMS of one channel of a stereo PCM16 WAV. */
+function channelRms(samples: Int16Array, channel: 0 | 1): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = channel; i < samples.length; i += 2) {
+    sum += (samples[i] as number) ** 2;
+    n++;
+  }
+  return Math.sqrt(sum / Math.max(1, n));
+}
+
+describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 120_000 }, () => {
+  test('open day: 1001# rings the rank-1 agent, audio flows both ways, the recording has both channels', async () => {
+    const line = await phoneLine();
+    try {
+      const phone = sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [],
+        agentAnswersScenario({ answerAfterMs: 300, talk: true }));
+      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined));
+      const sato = await line.agent('sato');
+      await api(line.url, sato, 'PUT', '/api/agent/status', { status: 'Available' });
+
+      const caller = sipp(callerScenario({ steps: ['1001#', { waitMs: 9000 }], talk: true, hangUpAfterMs: 500 }), line.sipPort);
+      const result = await caller.done;
+      assert.equal(result.code, 0, result.errors);
+      phone.kill();
+
+      const record = await eventually('the record', async () => {
+        const r = await recordOf(line);
+        return r['disconnectReason'] === 'CUSTOMER_DISCONNECT' ? r : undefined;
+      });
+      assert.equal((record['agent'] as { id: string }).id, 'sato');
+      assert.equal((record['queue'] as { id: string }).id, 'project-sakura');
+      assert.equal(record['customerNumber'], '1001');
+      assert.equal(record['customerEndpoint'], '0312345678');
+      const recording = record['recording'] as { location: string } | undefined;
+      assert.ok(recording, 'the contact was recorded');
+      const wav = await eventually('the recording to be closed', async () => {
+        const parsed = parseWav(readFileSync(join(line.dir, recording.location)));
+        return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
+      });
+      assert.equal(wav.channels, 2);
+      assert.ok(channelRms(wav.samples, 0) > 100, `customer channel RMS ${channelRms(wav.samples, 0)}`);
+      assert.ok(channelRms(wav.samples, 1) > 100, `agent channel RMS ${channelRms(wav.samples, 1)}`);
+    } finally {
+      await line.close();
+    }
+  });
+
+  for (const [what, at, reason] of [
+    ['after hours', '2026-11-24T19:00:00+09:00', 'AFTER_HOURS'],
+    ['on a public holiday', '2026-11-23T10:00:00+09:00', 'HOLIDAY'],
+  ] as const) {
+    test(`${what}: the caller hears the message and the line hangs up`, async () => {
+      const line = await phoneLine(at, 41200);
+      try {
+        const caller = sipp(callerScenario({ steps: [] }), line.sipPort);
+        const result = await caller.done;
+        assert.equal(result.code, 0, result.errors);
+        const record = await eventually('the record', async () => {
+          const r = await recordOf(line).catch(() => undefined);
+          return r;
+        });
+        assert.equal(record['disconnectReason'], reason);
+      } finally {
+        await line.close();
+      }
+    });
+  }
+
+  test('a wrong number, then the right one; rank-1 busy, the rank-2 phone rings; the caller hangs up while it rings', async () => {
+    const line = await phoneLine(undefined, 41400);
+    try {
+      // tanaka (rank 1 for project-fuji) is on another call; takahashi (rank 2) has a phone that never answers.
+      const tanaka = await line.agent('tanaka');
+      await api(line.url, tanaka, 'PUT', '/api/agent/status', { status: 'Available' });
+      const busy = (await api(line.url, line.admin, 'POST', '/api/calls', { keys: '1002#' })).body['contactId'] as string;
+      await eventually('tanaka to ring', async () => ((await api(line.url, tanaka, 'GET', '/api/agent')).body['offers'] as unknown[]).length > 0 ? true : undefined);
+      await api(line.url, tanaka, 'POST', `/api/agent/contacts/${busy}/accept`);
+
+      const phone = sipp(agentPhoneScenario('203', 'secret203', 40_000), line.sipPort, [],
+        agentAnswersScenario({ answerAfterMs: 60_000, talk: false }));
+      await eventually('takahashi\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('203')) ? true : undefined));
+      const takahashi = await line.agent('takahashi');
+      await api(line.url, takahashi, 'PUT', '/api/agent/status', { status: 'Available' });
+
+      const caller = sipp(callerScenario({ steps: ['9999#', { waitMs: 6000 }, '1002#', { waitMs: 8000 }], hangUpAfterMs: 0 }), line.sipPort);
+      await eventually('takahashi to ring', async () => ((await api(line.url, takahashi, 'GET', '/api/agent')).body['offers'] as unknown[]).length > 0 ? true : undefined);
+      const result = await caller.done;
+      assert.equal(result.code, 0, result.errors);
+      phone.kill();
+      const records = ((await api(line.url, line.admin, 'GET', '/api/contacts?caller=0312345678')).body as { records: Record<string, unknown>[] }).records;
+      assert.equal(records.length, 1);
+      const record = records[0] as Record<string, unknown>;
+      assert.equal(record['customerNumber'], '1002');
+      assert.ok((record['flowPath'] as string[]).includes('not-found-message'));
+      assert.equal((record['queue'] as { id: string }).id, 'project-fuji');
+      assert.equal(record['disconnectReason'], 'ABANDONED_IN_QUEUE');
+      assert.deepEqual((record['agentOffers'] as { agentId: string }[]).map((o) => o.agentId), ['takahashi']);
+      const status = ((await api(line.url, takahashi, 'GET', '/api/agent')).body['agent'] as { status: string }).status;
+      assert.equal(status, 'Available', 'nobody is left ringing');
+    } finally {
+      await line.close();
+    }
+  });
+
+  test('garbage datagrams and a malformed INVITE do not disturb a call in progress', async () => {
+    const line = await phoneLine('2026-11-24T19:00:00+09:00', 41600);
+    try {
+      const caller = sipp(callerScenario({ steps: [{ waitMs: 500 }] }), line.sipPort);
+      const socket = dgram.createSocket('udp4');
+      const send = (text: string | Buffer) => new Promise<void>((r) => socket.send(text, line.sipPort, '127.0.0.1', () => r()));
+      await new Promise((r) => setTimeout(r, 500));
+      await send(Buffer.from([0, 1, 2, 3, 255, 254, 13, 10]));
+      await send('INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKx\r\nCSeq: banana\r\n\r\n');
+      await send('NOT SIP AT ALL\r\n\r\n');
+      socket.close();
+      const result = await caller.done;
+      assert.equal(result.code, 0, result.errors);
+      const record = await recordOf(line);
+      assert.equal(record['disconnectReason'], 'AFTER_HOURS');
+    } finally {
+      await line.close();
+    }
+  });
+});

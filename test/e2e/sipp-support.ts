@@ -1,0 +1,225 @@
+// sipp as the caller and as the agent phone, against the whole line on loopback.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SIPP = '/usr/bin/sipp';
+const PCAPS = '/usr/share/sip-tester';
+let nextPort = 46000 + (process.pid % 50) * 20;
+
+export interface SippRun {
+  done: Promise<{ code: number | null; errors: string }>;
+  kill(): void;
+}
+
+/** Runs one sipp scenario (bounded by -timeout) and collects its error log. */
+export function sipp(scenarioXml: string, serverPort: number, extra: readonly string[] = [], oocsXml?: string): SippRun {
+  const dir = mkdtempSync(join(tmpdir(), 'chokutsu-sipp-'));
+  const file = join(dir, 'scenario.xml');
+  writeFileSync(file, scenarioXml);
+  const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(nextPort), '-mp', String(nextPort + 2), '-m', '1',
+    '-timeout', '60s', '-timeout_error', '-nostdin', '-trace_err', '-error_file', join(dir, 'errors.log'), ...extra];
+  nextPort += 10;
+  if (oocsXml) {
+    const ooc = join(dir, 'ooc.xml');
+    writeFileSync(ooc, oocsXml);
+    args.push('-oocsf', ooc);
+  }
+  args.push(`127.0.0.1:${serverPort}`);
+  const child = spawn(SIPP, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; errors: string }>((resolveDone) => {
+    child.on('exit', (code) => {
+      const logs = readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+      resolveDone({ code, errors: `${stderr}\n${logs}`.trim() });
+    });
+  });
+  return { done, kill: () => child.kill('SIGKILL') };
+}
+
+const playPcap = (name: string) => `<nop><action><exec play_pcap_audio="${PCAPS}/${name}"/></action></nop>`;
+const DIGIT_PCAP: Record<string, string> = { '*': 'dtmf_2833_star.pcap', '#': 'dtmf_2833_pound.pcap' };
+
+export interface CallerScript {
+  /** Key presses: digits, `*`, `#`, or `wait:MS`. */
+  steps: (string | { waitMs: number })[];
+  /** Speak (sipp's g711a.pcap, 7 s) after the keys. */
+  talk?: boolean;
+  /** Hang up after this long; undefined: wait for the line to hang up (BYE from the line). */
+  hangUpAfterMs?: number;
+  dialed?: string;
+}
+
+/** A trunk caller: INVITE with PCMA + telephone-event, RFC 4733 keys from sipp's captures, speech, BYE. */
+export function callerScenario(s: CallerScript): string {
+  const from = `<sip:0312345678@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]`;
+  const to = `<sip:${s.dialed ?? '81501234567'}@[remote_ip]:[remote_port]>`;
+  const keys = s.steps.map((k) => typeof k === 'string'
+    ? [...k].map((d) => `${playPcap(DIGIT_PCAP[d] ?? `dtmf_2833_${d}.pcap`)}<pause milliseconds="400"/>`).join('\n')
+    : `<pause milliseconds="${k.waitMs}"/>`).join('\n');
+  const ending = s.hangUpAfterMs !== undefined
+    ? `<pause milliseconds="${s.hangUpAfterMs}"/>
+  <send retrans="500"><![CDATA[
+BYE sip:${s.dialed ?? '81501234567'}@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: ${from}
+To: ${to}[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 3 BYE
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  <recv response="200" crlf="true"/>`
+    : `<recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>`;
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="chokutsu test caller">
+  <send retrans="500"><![CDATA[
+INVITE sip:${s.dialed ?? '81501234567'}@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: ${from}
+To: ${to}
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:0312345678@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=caller 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 8 101
+a=rtpmap:8 PCMA/8000
+a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-15
+a=sendrecv
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rtd="true"/>
+  <send><![CDATA[
+ACK sip:${s.dialed ?? '81501234567'}@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: ${from}
+To: ${to}[peer_tag_param]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  ${s.steps.length > 0 ? '<pause milliseconds="1500"/>' : ''}
+  ${keys}
+  ${s.talk ? `${playPcap('g711a.pcap')}<pause milliseconds="7500"/>` : ''}
+  ${ending}
+</scenario>`;
+}
+
+/** An agent's desk phone: REGISTER with digest, then stays up while the out-of-call scenario answers. */
+export function agentPhoneScenario(extension: string, password: string, upForMs: number): string {
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agent phone ${extension}">
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:${extension}@[remote_ip]>
+Call-ID: [call_id]
+CSeq: 1 REGISTER
+Contact: <sip:${extension}@[local_ip]:[local_port]>
+Expires: 300
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  <recv response="401" auth="true"/>
+  <send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:${extension}@[remote_ip]>
+Call-ID: [call_id]
+CSeq: 2 REGISTER
+Contact: <sip:${extension}@[local_ip]:[local_port]>
+Expires: 300
+[authentication username=${extension} password=${password}]
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  <recv response="200"/>
+  <pause milliseconds="${upForMs}"/>
+</scenario>`;
+}
+
+/** The phone's side of a call from the line: rings, answers with PCMU, talks (g711a capture), hangs up or waits for BYE. */
+export function agentAnswersScenario(o: { answerAfterMs: number; talk: boolean; hangUpAfterMs?: number }): string {
+  const ok = `[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]`;
+  const end = o.hangUpAfterMs !== undefined
+    ? `<pause milliseconds="${o.hangUpAfterMs}"/>
+  <send retrans="500"><![CDATA[
+BYE [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:agent@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+To: [last_From:]
+Call-ID: [call_id]
+CSeq: 1 BYE
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  <recv response="200" crlf="true"/>`
+    : `<recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>`;
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agent phone answers">
+  <recv request="INVITE" crlf="true"/>
+  <send><![CDATA[
+SIP/2.0 180 Ringing
+${ok}
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Length: 0
+]]></send>
+  <pause milliseconds="${o.answerAfterMs}"/>
+  <send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+${ok}
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=agent 1 1 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 8 101
+a=rtpmap:8 PCMA/8000
+a=rtpmap:101 telephone-event/8000
+]]></send>
+  <recv request="ACK" crlf="true"/>
+  ${o.talk ? `${playPcap('g711a.pcap')}` : ''}
+  ${end}
+</scenario>`;
+}
