@@ -121,7 +121,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
       await api(line.url, takahashi, 'PUT', '/api/agent/status', { status: 'Available' });
 
       const caller = sipp(callerScenario({ steps: ['9999#', { waitMs: 6000 }, '1002#', { waitMs: 8000 }], hangUpAfterMs: 0 }), line.sipPort);
-      await eventually('takahashi to ring', async () => ((await api(line.url, takahashi, 'GET', '/api/agent')).body['offers'] as unknown[]).length > 0 ? true : undefined);
+      await eventually('takahashi to ring', async () => ((await api(line.url, takahashi, 'GET', '/api/agent')).body['offers'] as unknown[]).length > 0 ? true : undefined, 600);
       const result = await caller.done;
       assert.equal(result.code, 0, result.errors);
       phone.kill();

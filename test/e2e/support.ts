@@ -66,9 +66,9 @@ export async function api(url: string, token: string | undefined, method: string
   return { status: res.status, body: parsed, text };
 }
 
-/** Polls until `check` returns a value (bounded: 100 tries, 50 ms apart). */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+/** Polls until `check` returns a value (bounded: `tries` tries, 50 ms apart). */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, tries = 100): Promise<T> {
+  for (let i = 0; i < tries; i++) {
     const v = await check();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 50));

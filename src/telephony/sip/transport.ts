@@ -111,6 +111,8 @@ export class SipTransport {
   }
 
   send(message: SipMessage, to: Endpoint): void {
+    // A transaction timer may still fire after shutdown; there is nobody left to send to.
+    if (this.closing) return;
     const bytes = serialize(message);
     if (to.protocol === 'udp') {
       if (!this.udpSocket) {
@@ -131,7 +133,10 @@ export class SipTransport {
     socket.write(bytes);
   }
 
+  private closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     for (const socket of this.connections.values()) socket.destroy();
     this.connections.clear();
     await Promise.all([
