@@ -309,6 +309,8 @@ async function serve(dataDir: string, host: string, port: number, io: Io): Promi
   const d = server.services.line.definition;
   io.out(`${d.name}: the line is up at ${server.url} (API /api, events /api/events, Prometheus /metrics)`);
   io.out(`queues: ${d.queues.map((q) => `${q.name} (${q.agents.length} agents)`).join(', ')} · customers: ${server.services.line.directory.count()}`);
+  const sip = d.telephony?.sip;
+  if (server.sip) io.out(`SIP (UDP and TCP) on ${sip?.host ?? '127.0.0.1'}:${server.sip.port}: dial ${d.phoneNumbers[0]?.number ?? 'the line'} from a trunk in the definition; agents' phones register as their extension`);
   for (const w of server.services.line.warnings) io.err(`warning: ${w}`);
   io.out(`log in with a user from ${join(dataDir, 'demo-users.txt')}; place a test call: chokutsu call --server ${server.url} --user admin:PASSWORD --keys "1001#"`);
   await new Promise<void>((done) => {
