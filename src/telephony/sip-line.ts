@@ -11,7 +11,7 @@ import { MediaBridge } from './media/bridge.ts';
 import { EspeakEngine, PromptRenderer } from './media/prompts.ts';
 import { StereoRecorder } from './media/recorder.ts';
 import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
-import { RtpSession } from './rtp/rtp-session.ts';
+import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
 import { acceptAnswer, answer, offer, parseSdp } from './sdp/sdp.ts';
 import { SipServer, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
 import { SqlitePhoneStore } from './phones.ts';
@@ -129,6 +129,14 @@ export class SipLine {
 
   get port(): number {
     return this.sip.port;
+  }
+
+  /** RTP statistics of the open media legs (callers and agent phones), for monitoring and benchmarks. */
+  mediaStats(): { customer: RtpStats[]; agent: RtpStats[] } {
+    return {
+      customer: [...this.callers.values()].map((c) => c.rtp.stats()),
+      agent: [...this.agentLegs.values()].map((leg) => leg.rtp.stats()),
+    };
   }
 
   async close(): Promise<void> {

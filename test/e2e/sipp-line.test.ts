@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseWav } from '../../src/telephony/media/wav.ts';
 import { SqlitePhoneStore } from '../../src/telephony/phones.ts';
-import { agentAnswersScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
+import { agentAnswersScenario, agentBusyScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
 import { api, eventually, startTestLine, type TestLine } from './support.ts';
 
 const TELEPHONY = (rtpBase: number) => ({
@@ -50,13 +50,13 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
   test('open day: 1001# rings the rank-1 agent, audio flows both ways, the recording has both channels', async () => {
     const line = await phoneLine();
     try {
-      const phone = sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [],
+      const phone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [],
         agentAnswersScenario({ answerAfterMs: 300, talk: true }));
-      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined));
+      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 300);
       const sato = await line.agent('sato');
       await api(line.url, sato, 'PUT', '/api/agent/status', { status: 'Available' });
 
-      const caller = sipp(callerScenario({ steps: ['1001#', { waitMs: 9000 }], talk: true, hangUpAfterMs: 500 }), line.sipPort);
+      const caller = await sipp(callerScenario({ steps: ['1001#', { waitMs: 9000 }], talk: true, hangUpAfterMs: 500 }), line.sipPort);
       const result = await caller.done;
       assert.equal(result.code, 0, result.errors);
       phone.kill();
@@ -90,7 +90,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
     test(`${what}: the caller hears the message and the line hangs up`, async () => {
       const line = await phoneLine(at, 41200);
       try {
-        const caller = sipp(callerScenario({ steps: [] }), line.sipPort);
+        const caller = await sipp(callerScenario({ steps: [] }), line.sipPort);
         const result = await caller.done;
         assert.equal(result.code, 0, result.errors);
         const record = await eventually('the record', async () => {
@@ -114,13 +114,13 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
       await eventually('tanaka to ring', async () => ((await api(line.url, tanaka, 'GET', '/api/agent')).body['offers'] as unknown[]).length > 0 ? true : undefined);
       await api(line.url, tanaka, 'POST', `/api/agent/contacts/${busy}/accept`);
 
-      const phone = sipp(agentPhoneScenario('203', 'secret203', 40_000), line.sipPort, [],
+      const phone = await sipp(agentPhoneScenario('203', 'secret203', 40_000), line.sipPort, [],
         agentAnswersScenario({ answerAfterMs: 60_000, talk: false }));
-      await eventually('takahashi\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('203')) ? true : undefined));
+      await eventually('takahashi\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('203')) ? true : undefined), 300);
       const takahashi = await line.agent('takahashi');
       await api(line.url, takahashi, 'PUT', '/api/agent/status', { status: 'Available' });
 
-      const caller = sipp(callerScenario({ steps: ['9999#', { waitMs: 6000 }, '1002#', { waitMs: 8000 }], hangUpAfterMs: 0 }), line.sipPort);
+      const caller = await sipp(callerScenario({ steps: ['9999#', { waitMs: 6000 }, '1002#', { waitMs: 8000 }], hangUpAfterMs: 0 }), line.sipPort);
       await eventually('takahashi to ring', async () => ((await api(line.url, takahashi, 'GET', '/api/agent')).body['offers'] as unknown[]).length > 0 ? true : undefined, 600);
       const result = await caller.done;
       assert.equal(result.code, 0, result.errors);
@@ -140,10 +140,36 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
     }
   });
 
+  test('the rank-1 phone is busy (486): the rank-2 phone rings at once; the agent hangs up and the caller gets BYE', async () => {
+    const line = await phoneLine(undefined, 41800);
+    try {
+      const busyPhone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [], agentBusyScenario());
+      const goodPhone = await sipp(agentPhoneScenario('202', 'secret202', 40_000), line.sipPort, [],
+        agentAnswersScenario({ answerAfterMs: 200, talk: false, hangUpAfterMs: 1500 }));
+      await eventually('both phones to register', async () => (line.server.sip?.sip.registrations().length === 2 ? true : undefined), 300);
+      for (const name of ['sato', 'suzuki']) await api(line.url, await line.agent(name), 'PUT', '/api/agent/status', { status: 'Available' });
+
+      const caller = await sipp(callerScenario({ steps: ['1001#'] }), line.sipPort); // waits for the line's BYE
+      const result = await caller.done;
+      assert.equal(result.code, 0, result.errors);
+      busyPhone.kill();
+      goodPhone.kill();
+      const record = await eventually('the record', async () => {
+        const r = await recordOf(line);
+        return r['disconnectReason'] === 'AGENT_DISCONNECT' ? r : undefined;
+      });
+      assert.deepEqual((record['agentOffers'] as { agentId: string; outcome: string }[]).map((o) => [o.agentId, o.outcome]),
+        [['sato', 'Declined'], ['suzuki', 'Accepted']]);
+      assert.equal((record['agent'] as { id: string }).id, 'suzuki');
+    } finally {
+      await line.close();
+    }
+  });
+
   test('garbage datagrams and a malformed INVITE do not disturb a call in progress', async () => {
     const line = await phoneLine('2026-11-24T19:00:00+09:00', 41600);
     try {
-      const caller = sipp(callerScenario({ steps: [{ waitMs: 500 }] }), line.sipPort);
+      const caller = await sipp(callerScenario({ steps: [{ waitMs: 500 }] }), line.sipPort);
       const socket = dgram.createSocket('udp4');
       const send = (text: string | Buffer) => new Promise<void>((r) => socket.send(text, line.sipPort, '127.0.0.1', () => r()));
       await new Promise((r) => setTimeout(r, 500));

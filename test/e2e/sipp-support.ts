@@ -1,12 +1,38 @@
 // sipp as the caller and as the agent phone, against the whole line on loopback.
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SIPP = '/usr/bin/sipp';
 const PCAPS = '/usr/share/sip-tester';
-let nextPort = 46000 + (process.pid % 50) * 20;
+
+/** A UDP port nobody holds now (the OS picks it), and for media an even one with its neighbours free. */
+async function freePort(even = false): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const sockets: dgram.Socket[] = [];
+    try {
+      const first = dgram.createSocket('udp4');
+      sockets.push(first);
+      await new Promise<void>((r, j) => first.once('error', j).bind(0, '127.0.0.1', () => r()));
+      const port = first.address().port;
+      if (!even) return port;
+      if (port % 2 !== 0 || port > 65000) continue;
+      for (const p of [port + 1, port + 2, port + 3]) {
+        const s = dgram.createSocket('udp4');
+        sockets.push(s);
+        await new Promise<void>((r, j) => s.once('error', j).bind(p, '127.0.0.1', () => r()));
+      }
+      return port;
+    } catch {
+      // taken: try another
+    } finally {
+      for (const s of sockets) s.close();
+    }
+  }
+  throw new Error('no free UDP port');
+}
 
 export interface SippRun {
   done: Promise<{ code: number | null; errors: string }>;
@@ -14,13 +40,12 @@ export interface SippRun {
 }
 
 /** Runs one sipp scenario (bounded by -timeout) and collects its error log. */
-export function sipp(scenarioXml: string, serverPort: number, extra: readonly string[] = [], oocsXml?: string): SippRun {
+export async function sipp(scenarioXml: string, serverPort: number, extra: readonly string[] = [], oocsXml?: string): Promise<SippRun> {
   const dir = mkdtempSync(join(tmpdir(), 'chokutsu-sipp-'));
   const file = join(dir, 'scenario.xml');
   writeFileSync(file, scenarioXml);
-  const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(nextPort), '-mp', String(nextPort + 2), '-m', '1',
+  const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freePort(true)), '-m', '1',
     '-timeout', '60s', '-timeout_error', '-nostdin', '-trace_err', '-error_file', join(dir, 'errors.log'), ...extra];
-  nextPort += 10;
   if (oocsXml) {
     const ooc = join(dir, 'ooc.xml');
     writeFileSync(ooc, oocsXml);
@@ -162,7 +187,25 @@ Content-Length: 0
 </scenario>`;
 }
 
-/** The phone's side of a call from the line: rings, answers with PCMU, talks (g711a capture), hangs up or waits for BYE. */
+/** A phone that is busy: every call from the line gets 486 Busy Here. */
+export function agentBusyScenario(): string {
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agent phone busy">
+  <recv request="INVITE" crlf="true"/>
+  <send><![CDATA[
+SIP/2.0 486 Busy Here
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>
+  <recv request="ACK" crlf="true"/>
+</scenario>`;
+}
+
+/** The phone's side of a call from the line: rings, answers with PCMA, talks (g711a capture), hangs up or waits for BYE. */
 export function agentAnswersScenario(o: { answerAfterMs: number; talk: boolean; hangUpAfterMs?: number }): string {
   const ok = `[last_Via:]
 [last_From:]
@@ -172,10 +215,10 @@ export function agentAnswersScenario(o: { answerAfterMs: number; talk: boolean; 
   const end = o.hangUpAfterMs !== undefined
     ? `<pause milliseconds="${o.hangUpAfterMs}"/>
   <send retrans="500"><![CDATA[
-BYE [next_url] SIP/2.0
+BYE [$contact] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:agent@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
-To: [last_From:]
+From: [$to];tag=[pid]SIPpTag01[call_number]
+To: [$from]
 Call-ID: [call_id]
 CSeq: 1 BYE
 Max-Forwards: 70
@@ -194,7 +237,13 @@ Content-Length: 0
 ]]></send>`;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="agent phone answers">
-  <recv request="INVITE" crlf="true"/>
+  ${o.hangUpAfterMs !== undefined ? `<recv request="INVITE" crlf="true">
+    <action>
+      <ereg regexp="sips?:[^>;]*" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/>
+      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="to"/>
+    </action>
+  </recv>` : '<recv request="INVITE" crlf="true"/>'}
   <send><![CDATA[
 SIP/2.0 180 Ringing
 ${ok}
