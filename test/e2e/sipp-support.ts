@@ -64,6 +64,33 @@ export async function sipp(scenarioXml: string, serverPort: number, extra: reado
   return { done, kill: () => child.kill('SIGKILL') };
 }
 
+/** Waits for the other side's BYE and answers 200. */
+const AWAIT_BYE = `<recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>`;
+
+/** Hangs up: BYE in the dialog, then the 200. */
+function sendBye(requestUri: string, from: string, to: string, cseq: number): string {
+  return `<send retrans="500"><![CDATA[
+BYE ${requestUri} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: ${from}
+To: ${to}
+Call-ID: [call_id]
+CSeq: ${cseq} BYE
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  <recv response="200" crlf="true"/>`;
+}
+
 const playPcap = (name: string) => `<nop><action><exec play_pcap_audio="${PCAPS}/${name}"/></action></nop>`;
 const DIGIT_PCAP: Record<string, string> = { '*': 'dtmf_2833_star.pcap', '#': 'dtmf_2833_pound.pcap' };
 
@@ -86,27 +113,8 @@ export function callerScenario(s: CallerScript): string {
     : `<pause milliseconds="${k.waitMs}"/>`).join('\n');
   const ending = s.hangUpAfterMs !== undefined
     ? `<pause milliseconds="${s.hangUpAfterMs}"/>
-  <send retrans="500"><![CDATA[
-BYE sip:${s.dialed ?? '81501234567'}@[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: ${from}
-To: ${to}[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 3 BYE
-Max-Forwards: 70
-Content-Length: 0
-]]></send>
-  <recv response="200" crlf="true"/>`
-    : `<recv request="BYE"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-]]></send>`;
+  ${sendBye(`sip:${s.dialed ?? '81501234567'}@[remote_ip]:[remote_port]`, from, `${to}[peer_tag_param]`, 3)}`
+    : AWAIT_BYE;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="chokutsu test caller">
   <send retrans="500"><![CDATA[
@@ -214,27 +222,8 @@ export function agentAnswersScenario(o: { answerAfterMs: number; talk: boolean; 
 [last_CSeq:]`;
   const end = o.hangUpAfterMs !== undefined
     ? `<pause milliseconds="${o.hangUpAfterMs}"/>
-  <send retrans="500"><![CDATA[
-BYE [$contact] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: [$to];tag=[pid]SIPpTag01[call_number]
-To: [$from]
-Call-ID: [call_id]
-CSeq: 1 BYE
-Max-Forwards: 70
-Content-Length: 0
-]]></send>
-  <recv response="200" crlf="true"/>`
-    : `<recv request="BYE"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-]]></send>`;
+  ${sendBye('[$contact]', '[$to];tag=[pid]SIPpTag01[call_number]', '[$from]', 1)}`
+    : AWAIT_BYE;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="agent phone answers">
   ${o.hangUpAfterMs !== undefined ? `<recv request="INVITE" crlf="true">
