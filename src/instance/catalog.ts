@@ -19,6 +19,12 @@ export function instanceCatalog(def: InstanceDefinition, flows: readonly Flow[])
     ...(p.text !== undefined ? { text: p.text } : {}), ...(p.file !== undefined ? { file: p.file } : {}),
   })));
   const queueIndex = new ResourceIndex(queues);
+  // Agent queues (Connect: one per agent, for transfers to that agent): `agent:<id>` or the agent's ARN.
+  const agentQueue = (ref: string): QueueInfo | undefined => {
+    const id = ref.startsWith('agent:') ? ref.slice('agent:'.length) : /\/agent\/([^/]+)$/.exec(ref)?.[1];
+    const agent = id !== undefined ? def.agents.find((a) => a.id === id) : undefined;
+    return agent ? { id: `agent:${agent.id}`, arn: resourceArn(def, 'agent', agent.id), name: agent.name } : undefined;
+  };
   const flowIndex = new ResourceIndex(flows.map((f) => ({ ...f, arn: f.arn ?? resourceArn(def, 'contact-flow', f.id) })));
   return {
     instanceArn: instanceArn(def),
@@ -27,7 +33,7 @@ export function instanceCatalog(def: InstanceDefinition, flows: readonly Flow[])
     queues,
     flows: flowIndex.values(),
     flow: (ref) => flowIndex.get(ref),
-    queue: (ref) => queueIndex.get(ref),
+    queue: (ref) => queueIndex.get(ref) ?? agentQueue(ref.trim()),
     hoursOfOperation: (ref): HoursOfOperation | undefined => hours.get(ref),
     prompt: (ref) => prompts.get(ref),
   };

@@ -6,6 +6,8 @@ import { createLineServices, type LineServices } from '../../src/server/services
 import { SimulatedCaller } from '../../src/server/simulated-caller.ts';
 import type { Scheduler } from '../../src/runtime/scheduler.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { demoDataDir } from './support.ts';
 
 /** Timers that fire only when the test moves time on. */
@@ -36,18 +38,18 @@ class ManualTime implements Scheduler {
   }
 }
 
-async function line(): Promise<{ s: LineServices; time: ManualTime }> {
+async function line(edit?: Parameters<typeof demoDataDir>[0]): Promise<{ s: LineServices; time: ManualTime }> {
   const time = new ManualTime();
-  const s = await createLineServices(demoDataDir(), { clock: { now: () => time.now }, scheduler: time, log: () => {} });
+  const s = await createLineServices(demoDataDir(edit), { clock: { now: () => time.now }, scheduler: time, log: () => {} });
   s.line.directory.importAll(demoCustomers(), new Date(time.now));
   return { s, time };
 }
 
-function dial(s: LineServices, time: ManualTime, keys: string, promptMs = 2000): SimulatedCaller {
+function dial(s: LineServices, time: ManualTime, keys: string, promptMs = 2000, to = '+81501234567'): SimulatedCaller {
   const caller = new SimulatedCaller(() => s.center, time, { now: () => time.now }, promptMs);
   caller.contactId = s.newContactId();
   caller.press(keys);
-  s.center.startContact(caller, { contactId: caller.contactId, from: '+819011112222', to: '+81501234567' });
+  s.center.startContact(caller, { contactId: caller.contactId, from: '+819011112222', to });
   return caller;
 }
 
@@ -122,6 +124,31 @@ describe('a contact waiting for the agent who knows the project', () => {
     await settle(time, 30_000); // the demo routing profile: 30 s
     assert.equal(s.router.agent('sato')?.status, 'Available');
     assert.equal(s.contacts.get(caller.contactId)?.afterContactWorkDuration, 30);
+    s.close();
+  });
+
+  test('a transfer to one named agent (agent queue): rings that agent only, and waits for them', async () => {
+    const { s, time } = await line((def, dir) => {
+      writeFileSync(join(dir, 'flows', 'to-sato.json'), JSON.stringify({
+        Version: '2019-10-30', StartAction: 'to-sato-queue',
+        Actions: [
+          { Identifier: 'to-sato-queue', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/agent/sato' }, Transitions: { NextAction: 'ring-sato', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] } },
+          { Identifier: 'ring-sato', Type: 'TransferContactToAgent', Parameters: {}, Transitions: {} },
+          { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+        ],
+      }));
+      def.flows.push({ id: 'to-sato', name: 'to-sato', file: 'flows/to-sato.json', type: 'AGENT_TRANSFER' });
+      def.phoneNumbers.push({ number: '+81500000001', flow: 'to-sato' });
+    });
+    s.center.setAgentStatus('suzuki', 'Available');
+    const caller = dial(s, time, '', 0, '+81500000001');
+    await settle(time, 1000);
+    assert.equal(s.center.contact(caller.contactId)?.phase, 'queued', 'suzuki is Available but the contact is for sato');
+    assert.equal(s.router.agent('suzuki')?.status, 'Available');
+    s.center.setAgentStatus('sato', 'Available');
+    assert.equal(s.router.agent('sato')?.status, 'Ringing');
+    s.center.accept('sato', caller.contactId);
+    assert.equal(s.center.contact(caller.contactId)?.agentId, 'sato');
     s.close();
   });
 });
