@@ -5,7 +5,7 @@
 // Prints the figures and rewrites the "Telephony" section of bench/RESULTS.md.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +25,12 @@ const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
 const FLOWS_DIR = fileURLToPath(new URL('../flows/', import.meta.url));
 
 const SETUP_RATES = [100, 150, 200]; // calls per second; the first is the target
-const SETUP_CALLS = 300;
-const AGENTS = 30;
-const BRIDGED_CALLS = 20;
+const SETUP_CALLS = 3000;
+const AGENTS = 220;
+const BRIDGED_CALLS = 200;
 const BRIDGED_RATE = 20;
-const TALK_MS = 8_000; // long enough for all 200 calls to overlap for the sampling window
-const SAMPLE_SECONDS = 3;
+const TALK_MS = 32_000; // long enough for all 200 calls to overlap for the sampling window
+const SAMPLE_SECONDS = 10;
 
 const BENCH_NUMBER = '+81509990001'; // record → bench queue → transfer
 const WAIT_NUMBER = '+81509990002'; // phase 1: answer and wait, so routing stays out of the figures
@@ -124,9 +124,10 @@ function benchDataDir(): string {
 /**
  * sipp's g711a.pcap (7 s) looped to `durationMs` with continuing RTP sequence numbers and
  * timestamps: replaying the capture itself restarts the sequence, which a receiver cannot tell
- * from loss or reordering, so the RTP loss figure would be meaningless.
+ * from loss or reordering, so the RTP loss figure would be meaningless. `startFrame` rotates the
+ * audio, so that two parties playing it do not say the same thing at the same time.
  */
-function loopedPcap(durationMs: number): Buffer {
+function loopedPcap(durationMs: number, startFrame = 0): Buffer {
   const src = readFileSync(SAMPLE_PCAP);
   if (src.readUInt32LE(0) !== 0xa1b2c3d4 || src.readUInt32LE(20) !== 1) throw new Error(`${SAMPLE_PCAP}: expected a little-endian Ethernet pcap`);
   const records: { us: number; data: Buffer }[] = [];
@@ -155,6 +156,8 @@ function loopedPcap(durationMs: number): Buffer {
       header.writeUInt32LE(r.data.length, 12);
       const data = Buffer.from(r.data);
       const rtp = rtpAt(data);
+      const voice = records[(i + startFrame) % records.length]?.data;
+      if (voice && voice.length === data.length) voice.copy(data, rtp + 12, rtp + 12);
       data.writeUInt16BE((loop * records.length + i) & 0xffff, rtp + 2);
       data.writeUInt32BE((r.data.readUInt32BE(rtp + 4) + loop * loopTs) >>> 0, rtp + 4);
       out.push(header, data);
@@ -163,22 +166,41 @@ function loopedPcap(durationMs: number): Buffer {
   return Buffer.concat(out);
 }
 
+// What sipp prints on every run, not problems.
+const SIPP_INFO = /^(Resolving remote host|In pcap |max pkt length|base port|The following events occurred)/;
+
 let nextSippPort = 40000 + (process.pid % 100) * 40;
 
 interface SippRun {
   /** The exit code, and the last line of sipp's statistics file (-trace_stat) by column. */
   done: Promise<{ code: number | null; stats: Map<string, string>; errors: string }>;
   stop(): void;
+  /** CPU time used so far (Linux /proc), to see how much of the machine the peers take. */
+  cpuMs(): number;
+}
+
+interface SippOptions {
+  /** A file of bench/sipp/ (-sf), and optionally the out-of-call scenario (-oocsf). */
+  scenario: string;
+  oocScenario?: string;
+  args: readonly string[];
 }
 
 /** One sipp process, bounded by -m and -timeout; `stop()` kills it (for the phones, which wait). */
-function sipp(workDir: string, name: string, args: readonly string[], serverPort: number): SippRun {
+function sipp(workDir: string, name: string, o: SippOptions, serverPort: number): SippRun {
+  // sipp looks for a scenario's pcap files next to the scenario, so the scenarios join the pcaps.
+  const scenarioArgs: string[] = [];
+  for (const [flag, file] of [['-sf', o.scenario], ['-oocsf', o.oocScenario]] as const) {
+    if (file === undefined) continue;
+    copyFileSync(join(SCENARIOS, file), join(workDir, file));
+    scenarioArgs.push(flag, join(workDir, file));
+  }
   const statsFile = join(workDir, `${name}-stats.csv`);
   const errorFile = join(workDir, `${name}-errors.log`);
   const port = nextSippPort;
   nextSippPort += 10;
   const child = spawn(SIPP, [
-    ...args, '-i', '127.0.0.1', '-p', String(port), '-mp', String(port + 2), '-nostdin',
+    ...scenarioArgs, ...o.args, '-i', '127.0.0.1', '-p', String(port), '-mp', String(port + 2), '-nostdin',
     '-trace_stat', '-stf', statsFile, '-fd', '1', '-trace_err', '-error_file', errorFile,
     `127.0.0.1:${serverPort}`,
   ], { cwd: workDir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -186,11 +208,22 @@ function sipp(workDir: string, name: string, args: readonly string[], serverPort
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; stats: Map<string, string>; errors: string }>((resolveDone) => {
     child.on('exit', (code) => {
-      const errors = `${stderr}${existsSync(errorFile) ? readFileSync(errorFile, 'utf8') : ''}`.trim();
+      const log = `${stderr}\n${existsSync(errorFile) ? readFileSync(errorFile, 'utf8') : ''}`;
+      const errors = log.split('\n').filter((l) => l.trim() !== '' && !SIPP_INFO.test(l)).join('\n');
       resolveDone({ code, stats: lastStatsRow(statsFile), errors });
     });
   });
-  return { done, stop: () => child.kill('SIGKILL') };
+  return { done, stop: () => child.kill('SIGKILL'), cpuMs: () => processCpuMs(child.pid) };
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function processCpuMs(pid: number | undefined): number {
+  const file = `/proc/${pid ?? 'none'}/stat`;
+  const stat = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 function lastStatsRow(file: string): Map<string, string> {
@@ -203,7 +236,7 @@ function lastStatsRow(file: string): Map<string, string> {
 
 function sippVersion(): string {
   const out = spawnSync(SIPP, ['-v'], { encoding: 'utf8' });
-  return /SIPp v[\w.-]+/.exec(`${out.stdout}${out.stderr}`)?.[0] ?? 'SIPp';
+  return /SIPp v[\w.-]*\w/.exec(`${out.stdout}${out.stderr}`)?.[0] ?? 'SIPp';
 }
 
 const statNumber = (stats: Map<string, string>, column: string): number => Number(stats.get(column) ?? NaN);
@@ -249,6 +282,7 @@ const mb = (bytes: number) => bytes / 2 ** 20;
 
 function lossOf(stats: RtpStats[]): { received: number; lost: number; ratio: number } {
   const received = stats.reduce((s, x) => s + x.packetsReceived, 0);
+  // Duplicates make a leg's count negative (RFC 3550 §6.4.1); they are not loss, nor do they offset it.
   const lost = stats.reduce((s, x) => s + Math.max(0, x.packetsLost), 0);
   return { received, lost, ratio: lost / Math.max(1, received + lost) };
 }
@@ -261,6 +295,13 @@ function channelRms(samples: Int16Array, channel: 0 | 1): number {
     n++;
   }
   return Math.sqrt(sum / Math.max(1, n));
+}
+
+/** Share of stereo frames whose channels differ: the two parties say different things. */
+function framesDiffering(samples: Int16Array): number {
+  let differ = 0;
+  for (let i = 0; i + 1 < samples.length; i += 2) if (samples[i] !== samples[i + 1]) differ++;
+  return differ / Math.max(1, samples.length / 2);
 }
 
 function wavFiles(dir: string): string[] {
@@ -279,6 +320,9 @@ interface SetupRun {
   failed: number;
   achievedRate: number;
   setupMs: number;
+  /** INVITE → 200 by sipp's buckets, e.g. "<10 ms: 2990, <20 ms: 10". */
+  setupSpread: string;
+  retransmissions: number;
   cpuMsPerCall: number;
   cpuPercent: number;
   loopDelayP99Ms: number;
@@ -293,11 +337,11 @@ async function setupRun(sip: NonNullable<RunningServer['sip']>, workDir: string,
   const delay = loopDelay();
   let rss = process.memoryUsage().rss;
   const rssTimer = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 250);
-  const run = sipp(workDir, `setup-${rate}`, [
-    '-sf', join(SCENARIOS, 'caller-setup.xml'), '-s', WAIT_NUMBER.slice(1),
+  const run = sipp(workDir, `setup-${rate}`, { scenario: 'caller-setup.xml', args: [
+    '-s', WAIT_NUMBER.slice(1),
     '-r', String(rate), '-rp', '1000', '-m', String(SETUP_CALLS), '-l', '400',
     '-timeout', `${Math.ceil(SETUP_CALLS / rate) + 30}s`, '-timeout_error',
-  ], sip.port);
+  ] }, sip.port);
   try {
     const result = await run.done;
     await until('the line to finish the calls', () => sip.callers.size === 0, 15_000);
@@ -309,6 +353,9 @@ async function setupRun(sip: NonNullable<RunningServer['sip']>, workDir: string,
       failed: statNumber(result.stats, 'FailedCall(C)'),
       achievedRate: statNumber(result.stats, 'CallRate(C)'),
       setupMs: statMs(result.stats, 'ResponseTime1(C)'),
+      setupSpread: [...result.stats].filter(([k, v]) => k.startsWith('ResponseTimeRepartition1_') && Number(v) > 0)
+        .map(([k, v]) => `${k.slice('ResponseTimeRepartition1_'.length)} ms: ${v}`).join(', '),
+      retransmissions: statNumber(result.stats, 'Retransmissions(C)'),
       cpuMsPerCall: cpuMs / Math.max(1, successful),
       cpuPercent: (100 * cpuMs) / wallMs,
       loopDelayP99Ms: ms(delay.percentile(99)), loopDelayMaxMs: ms(delay.max),
@@ -326,7 +373,7 @@ async function setupRun(sip: NonNullable<RunningServer['sip']>, workDir: string,
 interface BridgedRun {
   registered: number;
   secondsToAllConnected: number;
-  samples: { connected: number; cpuPercent: number; rssMb: number; loopDelayP99Ms: number }[];
+  samples: { connected: number; cpuPercent: number; sippCpuPercent: number; rssMb: number; loopDelayP99Ms: number }[];
   loopDelayMaxMs: number;
   customerLoss: ReturnType<typeof lossOf>;
   agentLoss: ReturnType<typeof lossOf>;
@@ -334,18 +381,17 @@ interface BridgedRun {
   cpuMsPerCallSecond: number;
   callerStats: { successful: number; failed: number; exit: number | null; errors: string };
   recordings: number;
-  sampleRecording?: { file: string; seconds: number; rmsCustomer: number; rmsAgent: number };
+  sampleRecording?: { file: string; seconds: number; rmsCustomer: number; rmsAgent: number; framesDiffering: number };
 }
 
 async function bridgedRun(server: RunningServer, sip: NonNullable<RunningServer['sip']>, workDir: string, dataDir: string): Promise<BridgedRun> {
   // sipp expands no keyword inside [authentication ...], so the whole keyword is the second field.
   const users = benchAgents.map((a) => `${a.extension};[authentication username=${a.extension} password=${phonePassword(a.extension ?? '')}]`);
   writeFileSync(join(workDir, 'users.csv'), `SEQUENTIAL\n${users.join('\n')}\n`);
-  const phones = sipp(workDir, 'phones', [
-    '-sf', join(SCENARIOS, 'agent-register.xml'), '-oocsf', join(SCENARIOS, 'agent-answer.xml'),
+  const phones = sipp(workDir, 'phones', { scenario: 'agent-register.xml', oocScenario: 'agent-answer.xml', args: [
     '-inf', join(workDir, 'users.csv'), '-r', '100', '-m', String(AGENTS), '-l', String(AGENTS),
     '-d', String(TALK_MS + 60_000), '-timeout', `${Math.ceil(TALK_MS / 1000) + 120}s`,
-  ], sip.port);
+  ] }, sip.port);
   let callers: SippRun | undefined;
   try {
     await until('all agent phones to register', () => sip.sip.registrations().length >= AGENTS, 20_000);
@@ -353,11 +399,11 @@ async function bridgedRun(server: RunningServer, sip: NonNullable<RunningServer[
     for (const a of benchAgents) server.services.center.setAgentStatus(a.id, 'Available');
 
     const started = performance.now();
-    callers = sipp(workDir, 'callers', [
-      '-sf', join(SCENARIOS, 'caller-talk.xml'), '-s', BENCH_NUMBER.slice(1),
+    callers = sipp(workDir, 'callers', { scenario: 'caller-talk.xml', args: [
+      '-s', BENCH_NUMBER.slice(1),
       '-r', String(BRIDGED_RATE), '-m', String(BRIDGED_CALLS), '-l', String(BRIDGED_CALLS),
       '-d', String(TALK_MS), '-timeout', `${Math.ceil(TALK_MS / 1000) + 60}s`, '-timeout_error',
-    ], sip.port);
+    ] }, sip.port);
     const connected = () => server.services.center.liveContacts().filter((c) => c.phase === 'connected').length;
     await until(`${BRIDGED_CALLS} calls to be connected`, () => connected() >= BRIDGED_CALLS, (BRIDGED_CALLS / BRIDGED_RATE) * 1000 + 15_000);
     const secondsToAllConnected = (performance.now() - started) / 1000;
@@ -369,10 +415,15 @@ async function bridgedRun(server: RunningServer, sip: NonNullable<RunningServer[
     for (let s = 0; s < SAMPLE_SECONDS; s++) {
       const meter = cpuMeter();
       const delay = loopDelay();
+      const sippCpu = () => phones.cpuMs() + (callers?.cpuMs() ?? 0);
+      const sipp0 = sippCpu();
       await sleep(1000);
       const { cpuMs, wallMs } = meter();
       delay.disable();
-      samples.push({ connected: connected(), cpuPercent: (100 * cpuMs) / wallMs, rssMb: mb(process.memoryUsage().rss), loopDelayP99Ms: ms(delay.percentile(99)) });
+      samples.push({
+        connected: connected(), cpuPercent: (100 * cpuMs) / wallMs, sippCpuPercent: (100 * (sippCpu() - sipp0)) / wallMs,
+        rssMb: mb(process.memoryUsage().rss), loopDelayP99Ms: ms(delay.percentile(99)),
+      });
     }
     const { cpuMs, wallMs } = overall();
     overallDelay.disable();
@@ -392,6 +443,7 @@ async function bridgedRun(server: RunningServer, sip: NonNullable<RunningServer[
         sampleRecording = {
           file: first.slice(dataDir.length + 1), seconds: parsed.wav.samples.length / parsed.wav.channels / parsed.wav.sampleRate,
           rmsCustomer: channelRms(parsed.wav.samples, 0), rmsAgent: channelRms(parsed.wav.samples, 1),
+          framesDiffering: framesDiffering(parsed.wav.samples),
         };
       }
     }
@@ -418,6 +470,7 @@ const dataDir = benchDataDir();
 const workDir = join(dataDir, 'sipp');
 mkdirSync(workDir);
 writeFileSync(join(workDir, 'talk.pcap'), loopedPcap(TALK_MS + 10_000));
+writeFileSync(join(workDir, 'agent.pcap'), loopedPcap(TALK_MS + 10_000, 100));
 const serverLog: string[] = [];
 const server = await startServer(dataDir, { port: 0, telephony: TELEPHONY, log: (m) => serverLog.push(m) });
 const setupRuns: SetupRun[] = [];
@@ -463,11 +516,12 @@ const lines = [
   `### Call setup rate (target: 100 calls/s sustained, zero failed calls)`,
   '',
   `sipp caller: INVITE (PCMA + telephone-event) → 100/180/200 → ACK → 200 ms → BYE → 200, \`-r <rate> -rp 1000 -m ${SETUP_CALLS} -l 400\`, ` +
-    'to a number whose flow only waits (so routing is not measured here). "INVITE→200" is sipp\'s ResponseTime1 average.',
+    'to a number whose flow only waits (so routing is not measured here). INVITE→200 is sipp\'s ResponseTime1 (1 ms resolution), ' +
+    '"achieved" is sipp\'s CallRate(C) (calls created / elapsed, including the last calls\' 0.2 s), server CPU covers the run until the line has ended every call.',
   '',
-  '| target calls/s | calls | successful | failed | achieved calls/s | INVITE→200 ms | server CPU ms/call | server CPU % | loop delay p99 / max ms | RSS MB |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...setupRuns.map((r) => `| ${r.rate} | ${r.calls} | ${r.successful} | ${r.failed} | ${f1(r.achievedRate)} | ${f1(r.setupMs)} | ${f2(r.cpuMsPerCall)} | ${f1(r.cpuPercent)} | ${f1(r.loopDelayP99Ms)} / ${f1(r.loopDelayMaxMs)} | ${r.rssMb.toFixed(0)} |`),
+  '| target calls/s | calls | successful | failed | achieved calls/s | INVITE→200 avg ms | INVITE→200 spread | retransmissions | server CPU ms/call | server CPU % | loop delay p99 / max ms | RSS MB |',
+  '|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+  ...setupRuns.map((r) => `| ${r.rate} | ${r.calls} | ${r.successful} | ${r.failed} | ${f1(r.achievedRate)} | ${f1(r.setupMs)} | ${r.setupSpread} | ${r.retransmissions} | ${f2(r.cpuMsPerCall)} | ${f1(r.cpuPercent)} | ${f1(r.loopDelayP99Ms)} / ${f1(r.loopDelayMaxMs)} | ${r.rssMb.toFixed(0)} |`),
   '',
   target
     ? `Target ${target.failed === 0 && target.successful === SETUP_CALLS ? 'met' : 'MISSED'}: ${target.successful} of ${SETUP_CALLS} calls at ${target.rate}/s succeeded, ${target.failed} failed.` +
@@ -486,9 +540,9 @@ const lines = [
     ? [
         `Registered phones: ${bridged.registered}. All ${BRIDGED_CALLS} connected ${f1(bridged.secondsToAllConnected)} s after the first INVITE.`,
         '',
-        '| second | connected | server CPU % | RSS MB | loop delay p99 ms |',
-        '|---:|---:|---:|---:|---:|',
-        ...bridged.samples.map((s, i) => `| ${i + 1} | ${s.connected} | ${f1(s.cpuPercent)} | ${s.rssMb.toFixed(0)} | ${f1(s.loopDelayP99Ms)} |`),
+        '| second | connected | server CPU % | both sipp CPU % | RSS MB | loop delay p99 ms |',
+        '|---:|---:|---:|---:|---:|---:|',
+        ...bridged.samples.map((s, i) => `| ${i + 1} | ${s.connected} | ${f1(s.cpuPercent)} | ${f1(s.sippCpuPercent)} | ${s.rssMb.toFixed(0)} | ${f1(s.loopDelayP99Ms)} |`),
         '',
         `Average: ${f1(avg(bridged.samples.map((s) => s.cpuPercent)))}% CPU for ${BRIDGED_CALLS} calls = ${f2(bridged.cpuMsPerCallSecond)} CPU ms per bridged, recorded call per second ` +
           `(two RTP legs, decode/re-encode, WAV writing). Event-loop delay max ${f1(bridged.loopDelayMaxMs)} ms.`,
@@ -501,7 +555,8 @@ const lines = [
           `${bridged.callerStats.errors ? `; ${bridged.callerStats.errors}` : ''}.`,
         `Recordings written: ${bridged.recordings}` +
           (bridged.sampleRecording
-            ? `; one of them (${f1(bridged.sampleRecording.seconds)} s): RMS customer channel ${bridged.sampleRecording.rmsCustomer.toFixed(0)}, agent channel ${bridged.sampleRecording.rmsAgent.toFixed(0)}.`
+            ? `; one of them (${f1(bridged.sampleRecording.seconds)} s): RMS customer channel ${bridged.sampleRecording.rmsCustomer.toFixed(0)}, ` +
+              `agent channel ${bridged.sampleRecording.rmsAgent.toFixed(0)}, channels differ in ${pct(bridged.sampleRecording.framesDiffering)} of frames.`
             : '; none could be read.'),
       ]
     : ['Not run.']),
