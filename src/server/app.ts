@@ -1,6 +1,8 @@
 // The HTTP API and WebSocket event stream. Handlers are small: they validate, check the role,
 // and call the contact center or a store. Every bad request gets a 4xx with a clear message.
 import websocket from '@fastify/websocket';
+import { createReadStream, existsSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { formatCustomersCsv, parseCustomersCsv } from '../directory/csv.ts';
 import { ContactCenterError } from '../runtime/contact-center.ts';
@@ -155,6 +157,17 @@ export async function buildApp(s: LineServices): Promise<FastifyInstance> {
       throw new HttpError(404, `no contact ${contactId}`);
     }
     return record.record;
+  });
+
+  app.get('/api/contacts/:contactId/recording', { preHandler: anyone }, async (req, reply) => {
+    const { contactId } = req.params as { contactId: string };
+    const found = s.contactRecord(contactId);
+    if (!found || (req.user?.role === 'agent' && found.agentId !== req.user.agentId)) throw new HttpError(404, `no contact ${contactId}`);
+    const location = found.record.recording?.location;
+    if (!location) throw new HttpError(404, `contact ${contactId} was not recorded`);
+    const file = resolve(s.line.dataDir, location);
+    if (!file.startsWith(resolve(s.line.dataDir, 'recordings') + sep) || !existsSync(file)) throw new HttpError(404, `the recording of ${contactId} is missing`);
+    return reply.type('audio/wav').header('content-disposition', `inline; filename="${contactId}.wav"`).send(createReadStream(file));
   });
 
   // ---- metrics and reports ----

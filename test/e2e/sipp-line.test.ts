@@ -76,6 +76,10 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
         return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
       });
       assert.equal(wav.channels, 2);
+      const download = await fetch(`${line.url}/api/contacts/${String(record['contactId'])}/recording`, { headers: { authorization: `Bearer ${line.admin}` } });
+      assert.equal(download.status, 200);
+      assert.equal(download.headers.get('content-type'), 'audio/wav');
+      assert.ok((await download.arrayBuffer()).byteLength > 44);
       assert.ok(channelRms(wav.samples, 0) > 100, `customer channel RMS ${channelRms(wav.samples, 0)}`);
       assert.ok(channelRms(wav.samples, 1) > 100, `agent channel RMS ${channelRms(wav.samples, 1)}`);
     } finally {
