@@ -13,6 +13,7 @@ import {
   parseTelephoneEvent,
   type DtmfDigit,
 } from './packet.ts';
+import { defaultPacer, type Pacer } from './pacer.ts';
 import { PortsExhaustedError, type PortAllocator } from './ports.ts';
 import { buildRtcpBye, buildRtcpReport, parseRtcp, toNtp, type ReportBlock, type RtcpPacket } from './rtcp.ts';
 import type { MediaDirection, NegotiatedAudio } from '../sdp/sdp.ts';
@@ -43,8 +44,10 @@ export interface RtpSessionOptions {
   feedBufferMs?: number;
   /** Wall clock, for RTCP NTP timestamps. */
   now?: () => Date;
-  /** Monotonic clock in ns, for pacing and jitter. */
+  /** Monotonic clock in ns, for jitter and RTCP delay since the last SR. */
   monotonic?: () => bigint;
+  /** Send clock shared with other sessions; defaults to the process-wide one. */
+  pacer?: Pacer;
   ssrc?: number;
   cname?: string;
 }
@@ -53,7 +56,7 @@ export interface RtpStats {
   packetsSent: number;
   octetsSent: number;
   packetsReceived: number;
-  /** Expected minus received, from sequence-number gaps (RFC 3550 §A.3). */
+  /** Expected minus received, from sequence-number gaps (RFC 3550 §A.3); duplicates never make it negative. */
   packetsLost: number;
   /** Interarrival jitter in timestamp units (RFC 3550 §A.8). */
   jitter: number;
@@ -95,6 +98,8 @@ interface ReceiveState {
   ssrc: number;
   baseSeq: number;
   maxSeq: number;
+  /** The sequence number that confirms a large jump as a restart (RFC 3550 §A.1 bad_seq). */
+  badSeq: number;
   cycles: number;
   received: number;
   jitter: number;
@@ -104,8 +109,17 @@ interface ReceiveState {
 }
 
 const MAX_BURST_FRAMES = 5;
+// RFC 3550 §A.1: gaps beyond these are not losses or reordering but a jump.
+const MAX_DROPOUT = 3000;
+const MAX_MISORDER = 100;
+const RTP_SEQ_MOD = 0x10000;
 const END_PACKET_REPEATS = 3;
 const RECENT_DIGITS_KEPT = 16;
+
+// RFC 3550 §A.1 init_seq, with this first packet counted.
+function restartedSequence(seq: number): Omit<ReceiveState, 'ssrc' | 'jitter' | 'lastTransit'> {
+  return { baseSeq: seq, maxSeq: seq, badSeq: RTP_SEQ_MOD + 1, cycles: 0, received: 1, expectedPrior: 0, receivedPrior: 0 };
+}
 
 function bindSocket(socket: dgram.Socket, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -130,8 +144,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private payloadType: number;
   private telephoneEventPt: number | undefined;
   private direction: MediaDirection;
+  private ptime: number;
   private samplesPerFrame: number;
-  private frameNs: bigint;
   private readonly feedLimit: number;
   private sdpRemote: RtpEndpoint | undefined;
   private latchedRtp: RtpEndpoint | undefined;
@@ -144,9 +158,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private octetsSent = 0;
   private sentSinceReport = false;
 
-  private pacerStart: bigint | undefined;
-  private framesTicked = 0;
-  private pacer: NodeJS.Timeout | undefined;
+  /** Leaves the pacer; set while started. */
+  private unpace: (() => void) | undefined;
   private rtcpTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -174,8 +187,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     this.payloadType = options.payloadType ?? G711_PAYLOAD_TYPE[options.codec];
     this.telephoneEventPt = options.telephoneEventPt;
     this.direction = options.direction ?? 'sendrecv';
-    this.samplesPerFrame = ((options.ptime ?? 20) * SAMPLE_RATE) / 1000;
-    this.frameNs = BigInt((options.ptime ?? 20) * 1_000_000);
+    this.ptime = options.ptime ?? 20;
+    this.samplesPerFrame = (this.ptime * SAMPLE_RATE) / 1000;
     this.feedLimit = ((options.feedBufferMs ?? 200) * SAMPLE_RATE) / 1000;
     this.sdpRemote = options.remote;
     const random = randomBytes(10);
@@ -215,10 +228,10 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     this.payloadType = negotiated.payloadType;
     this.telephoneEventPt = negotiated.telephoneEventPt;
     this.direction = negotiated.direction;
+    this.ptime = negotiated.ptime;
     this.samplesPerFrame = (negotiated.ptime * SAMPLE_RATE) / 1000;
-    this.frameNs = BigInt(negotiated.ptime * 1_000_000);
     this.setRemote({ address: negotiated.remoteAddress, port: negotiated.remotePort });
-    if (this.pacerStart !== undefined) this.restartPacer();
+    if (this.unpace) this.joinPacer();
   }
 
   /** Sets the SDP address; symmetric RTP latches again on the next packet from the peer. */
@@ -242,10 +255,10 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     return this.playbacks.length > 0;
   }
 
-  /** Starts the 20 ms send clock (silence when idle keeps NAT bindings open) and RTCP. */
+  /** Starts sending every ptime (silence when idle keeps NAT bindings open) and RTCP. */
   start(): void {
-    if (this.closed || this.pacerStart !== undefined) return;
-    this.restartPacer();
+    if (this.closed || this.unpace) return;
+    this.joinPacer();
     const interval = this.options.rtcpIntervalMs ?? 5000;
     this.rtcpTimer = setInterval(() => this.sendRtcpReport(), interval);
     this.rtcpTimer.unref();
@@ -281,9 +294,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       if (event === undefined) throw new RangeError(`not a DTMF digit: ${JSON.stringify(digit)}`);
       return event;
     });
-    const frameMs = Number(this.frameNs) / 1e6;
     const samples = ((options.durationMs ?? 100) * SAMPLE_RATE) / 1000;
-    const pauseFrames = Math.ceil((options.gapMs ?? 60) / frameMs);
+    const pauseFrames = Math.ceil((options.gapMs ?? 60) / this.ptime);
     for (const event of events) {
       await new Promise<void>((done) => this.digitsOut.push({ event, samples, elapsed: 0, endsSent: 0, pauseFrames, done }));
     }
@@ -295,7 +307,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       packetsSent: this.packetsSent,
       octetsSent: this.octetsSent,
       packetsReceived: r?.received ?? 0,
-      packetsLost: r ? this.expected(r) - r.received : 0,
+      packetsLost: r ? Math.max(0, this.expected(r) - r.received) : 0,
       jitter: r?.jitter ?? 0,
     };
     if (r) stats.remoteSsrc = r.ssrc;
@@ -306,7 +318,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.pacer);
+    this.unpace?.();
+    this.unpace = undefined;
     clearInterval(this.rtcpTimer);
     this.stop();
     for (const digit of this.digitsOut.splice(0)) digit.done();
@@ -335,34 +348,24 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     return rtp ? { address: rtp.address, port: rtp.port + 1 } : undefined;
   }
 
-  private restartPacer(): void {
-    clearTimeout(this.pacer);
-    this.pacerStart = this.monotonic();
-    this.framesTicked = 0;
-    this.tick();
+  // Joins (again, after a ptime change) the clock of this ptime.
+  private joinPacer(): void {
+    this.unpace?.();
+    this.unpace = (this.options.pacer ?? defaultPacer).add(this.ptime, (frames) => this.onFrames(frames));
   }
 
-  // Drift-free schedule: frame n is due at start + n·ptime; each timeout is computed from
-  // that schedule, so timer lateness never accumulates.
-  private tick(): void {
-    if (this.closed || this.pacerStart === undefined) return;
-    const elapsed = this.monotonic() - this.pacerStart;
-    let due = Number(elapsed / this.frameNs) + 1 - this.framesTicked;
+  private onFrames(frames: number): void {
+    let due = frames;
     if (due > MAX_BURST_FRAMES) {
-      // The event loop stalled: skip the lost time rather than burst it at the peer.
-      const skipped = due - 1;
-      this.framesTicked += skipped;
-      this.timestamp = (this.timestamp + skipped * this.samplesPerFrame) >>> 0;
+      // The event loop stalled: skip the lost time rather than burst it at the peer, keeping
+      // the timestamp in step with the clock.
+      this.timestamp = (this.timestamp + (due - 1) * this.samplesPerFrame) >>> 0;
       due = 1;
     }
     for (; due > 0; due--) this.sendFrame();
-    const next = this.pacerStart + BigInt(this.framesTicked) * this.frameNs;
-    const delayMs = Math.max(0, Number(next - this.monotonic()) / 1e6);
-    this.pacer = setTimeout(() => this.tick(), delayMs);
   }
 
   private sendFrame(): void {
-    this.framesTicked++;
     const digit = this.digitsOut[0];
     if (digit && digit.endsSent < END_PACKET_REPEATS) {
       this.sendDigitFrame(digit);
@@ -453,14 +456,15 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       // Latched once per negotiation: packets from elsewhere are not the peer's stream.
       return;
     }
-    this.updateReceiveStats(packet.ssrc, packet.sequenceNumber);
+    // Not counted, a packet is still played: a restarting sender's first packet is audio too.
+    const counted = this.updateReceiveStats(packet.ssrc, packet.sequenceNumber);
     if (packet.payloadType === this.telephoneEventPt) {
       this.onTelephoneEvent(packet.timestamp, packet.marker, packet.payload);
       return;
     }
     const law = packet.payloadType === this.payloadType ? this.codec : packet.payloadType === 0 ? 'PCMU' : packet.payloadType === 8 ? 'PCMA' : undefined;
     if (!law) return;
-    this.updateJitter(packet.timestamp);
+    if (counted) this.updateJitter(packet.timestamp);
     this.emit('audio', decodeG711(law, packet.payload), packet.timestamp);
   }
 
@@ -500,20 +504,34 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     return r.cycles + r.maxSeq - r.baseSeq + 1;
   }
 
-  // RFC 3550 §A.1, simplified: a new SSRC restarts the statistics.
-  private updateReceiveStats(ssrc: number, seq: number): void {
+  // RFC 3550 §A.1 update_seq. A new SSRC restarts the statistics at once, without the
+  // appendix's probation: latching has already validated the source. A jump is taken as the
+  // sender restarting its sequence (sipp's play_pcap_audio does on every replay) when the next
+  // packet follows it; until then the jumped packet is not counted. Returns whether it counted.
+  private updateReceiveStats(ssrc: number, seq: number): boolean {
     const r = this.receive;
     if (!r || r.ssrc !== ssrc) {
-      this.receive = { ssrc, baseSeq: seq, maxSeq: seq, cycles: 0, received: 1, jitter: 0, expectedPrior: 0, receivedPrior: 0 };
+      this.receive = { ssrc, ...restartedSequence(seq), jitter: 0 };
       this.dtmfInTimestamp = undefined;
-      return;
+      return true;
     }
-    r.received++;
     const delta = (seq - r.maxSeq) & 0xffff;
-    if (delta > 0 && delta < 0x8000) {
-      if (seq < r.maxSeq) r.cycles += 0x10000;
+    if (delta < MAX_DROPOUT) {
+      if (seq < r.maxSeq) r.cycles += RTP_SEQ_MOD;
       r.maxSeq = seq;
+    } else if (delta <= RTP_SEQ_MOD - MAX_MISORDER) {
+      if (seq !== r.badSeq) {
+        r.badSeq = (seq + 1) & 0xffff;
+        return false;
+      }
+      // Timestamps restarted with the sequence, so the last transit time is dropped too.
+      this.receive = { ssrc, ...restartedSequence(seq), jitter: r.jitter };
+      return true;
     }
+    // Duplicates and late packets count as received too, so expected minus received can go
+    // negative (RFC 3550 §6.4.1).
+    r.received++;
+    return true;
   }
 
   private updateJitter(rtpTimestamp: number): void {

@@ -4,7 +4,8 @@ import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { RtpSession, type RtpSessionOptions } from '../../../src/telephony/rtp/rtp-session.ts';
 import { PortAllocator, PortsExhaustedError } from '../../../src/telephony/rtp/ports.ts';
-import { parseRtp, parseTelephoneEvent, type RtpPacket } from '../../../src/telephony/rtp/packet.ts';
+import { buildRtp, parseRtp, parseTelephoneEvent, type RtpPacket } from '../../../src/telephony/rtp/packet.ts';
+import { Pacer } from '../../../src/telephony/rtp/pacer.ts';
 import { parseRtcp, type RtcpPacket } from '../../../src/telephony/rtp/rtcp.ts';
 import { udpPayloadsOfPcap } from './pcap.ts';
 
@@ -183,6 +184,88 @@ describe('RtpSession on loopback', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost }, { received: 4, lost: 2 });
     peer.close();
+  });
+
+  /** Sends PCMU packets of one SSRC with these sequence numbers and resolves once all are decoded. */
+  async function sendSequence(s: RtpSession, peer: dgram.Socket, packets: { seq: number; ts: number }[]): Promise<void> {
+    let decoded = 0;
+    const all = new Promise<void>((resolve) => {
+      const onAudio = () => {
+        if (++decoded < packets.length) return;
+        s.off('audio', onAudio);
+        resolve();
+      };
+      s.on('audio', onAudio);
+    });
+    for (const { seq, ts } of packets) {
+      const packet = buildRtp({ payloadType: 0, marker: false, sequenceNumber: seq, timestamp: ts, ssrc: 0x5150, payload: new Uint8Array(160).fill(0xff) });
+      peer.send(packet, s.localPort, '127.0.0.1');
+    }
+    await all;
+  }
+
+  const run = (firstSeq: number, count: number, firstTs: number) =>
+    Array.from({ length: count }, (_, i) => ({ seq: (firstSeq + i) & 0xffff, ts: firstTs + 160 * i }));
+
+  test('a sender restarting its sequence under the same SSRC restarts the counts once two packets follow (RFC 3550 §A.1)', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    // As sipp's play_pcap_audio replays a capture: same SSRC, sequence and timestamps from the start again.
+    await sendSequence(s, peer, [...run(30000, 10, 500000), ...run(5, 5, 0)]);
+    peer.close();
+    const stats = s.stats();
+    // 5 only marks the jump; 6 follows it and restarts the counts.
+    assert.deepEqual({ received: stats.packetsReceived, lost: stats.packetsLost }, { received: 4, lost: 0 });
+    // The transit time of the old timestamps is not compared with the new ones.
+    assert.ok(stats.jitter < 1000, `jitter ${stats.jitter}`);
+  });
+
+  test('a single packet far off the sequence is neither a restart nor counted', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    await sendSequence(s, peer, [...run(100, 3, 0), { seq: 40000, ts: 480 }, ...run(103, 2, 480)]);
+    peer.close();
+    assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost }, { received: 5, lost: 0 });
+  });
+
+  test('duplicated packets never make the loss negative', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    await sendSequence(s, peer, [...run(7, 3, 0), ...run(8, 2, 160)]);
+    peer.close();
+    assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost }, { received: 5, lost: 0 });
+  });
+
+  test('counts across a sequence wrap as continuous', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    await sendSequence(s, peer, [...run(65533, 3, 0), ...run(1, 2, 800)]);
+    peer.close();
+    assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost }, { received: 5, lost: 1 });
+  });
+
+  test('sessions share one send clock per ptime and leave it when closed', async () => {
+    const pacer = new Pacer();
+    const receiver = await rawSocket();
+    const sizes = new Map<number, Set<number>>();
+    receiver.on('message', (msg) => {
+      const packet = parseRtp(msg);
+      if (!packet) return;
+      const seen = sizes.get(packet.ssrc) ?? new Set<number>();
+      seen.add(packet.payload.length);
+      sizes.set(packet.ssrc, seen);
+    });
+    const sessions = await Promise.all([session({ pacer }), session({ pacer }), session({ pacer, ptime: 30 })]);
+    for (const s of sessions) {
+      s.setRemote({ address: '127.0.0.1', port: port(receiver) });
+      s.start();
+    }
+    assert.equal(pacer.clockCount, 2);
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    await Promise.all(sessions.map((s) => s.close()));
+    receiver.close();
+    assert.equal(pacer.clockCount, 0);
+    assert.deepEqual(sessions.map((s) => [...(sizes.get(s.ssrc) ?? [])]), [[160], [160], [240]]);
   });
 
   test('sends RTCP sender reports on port+1', async () => {
