@@ -8,7 +8,8 @@ import type { TelephonyConfig } from '../instance/types.ts';
 import type { CallerChannel, CenterEvent } from '../runtime/contact-center.ts';
 import type { LineServices } from '../server/services.ts';
 import { MediaBridge } from './media/bridge.ts';
-import { EspeakEngine, PromptRenderer } from './media/prompts.ts';
+import { PollyClient } from '@aws-sdk/client-polly';
+import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
 import { StereoRecorder } from './media/recorder.ts';
 import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
 import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
@@ -93,6 +94,7 @@ export class SipLine {
   private readonly prompts: PromptRenderer;
   private readonly host: string;
   private readonly rtpHost: string;
+  private readonly usesPolly: boolean;
   private unsubscribe: () => void = () => {};
 
   private constructor(readonly services: LineServices, readonly sip: SipServer, private readonly o: SipLineOptions) {
@@ -101,7 +103,12 @@ export class SipLine {
     this.host = o.config.sip?.host ?? '127.0.0.1';
     this.rtpHost = rtp.host ?? this.host;
     const wpm = o.config.tts?.wordsPerMinute;
-    this.prompts = new PromptRenderer({ cacheDir: join(o.dataDir, 'cache', 'prompts'), engine: new EspeakEngine(wpm ? { wordsPerMinute: wpm } : {}) });
+    this.usesPolly = o.config.tts?.engine === 'polly';
+    // Polly takes its credentials from the AWS SDK's default chain (environment, profile, role).
+    const engine = this.usesPolly
+      ? new PollyEngine({ client: new PollyClient({ region: services.line.definition.awsRegion ?? 'ap-northeast-1' }) })
+      : new EspeakEngine(wpm ? { wordsPerMinute: wpm } : {});
+    this.prompts = new PromptRenderer({ cacheDir: join(o.dataDir, 'cache', 'prompts'), engine });
   }
 
   static async start(o: SipLineOptions): Promise<SipLine> {
@@ -152,8 +159,10 @@ export class SipLine {
     const language = this.services.line.definition.language;
     const result = c.prompt?.file
       ? await this.prompts.fromFile(resolve(this.o.dataDir, c.prompt.file))
-      // The flow's voice (e.g. Polly's Kazuha) is for Polly; espeak-ng speaks by language.
-      : await this.prompts.render({ text: c.text ?? c.ssml?.replace(/<[^>]*>/g, '') ?? c.prompt?.text ?? '', language });
+      // The flow's voice (e.g. Kazuha) is a Polly voice; espeak-ng speaks by language, without SSML.
+      : await this.prompts.render(this.usesPolly
+        ? { text: c.text ?? c.ssml ?? c.prompt?.text ?? '', language, voice: effect.voice.name }
+        : { text: c.text ?? c.ssml?.replace(/<[^>]*>/g, '') ?? c.prompt?.text ?? '', language });
     if (!result.ok) {
       this.o.log(`prompt ${effect.actionId}: ${result.error.message}`);
       return undefined;

@@ -2,9 +2,10 @@
 // rendered, so a prompt is synthesised once per (engine, voice, language, text).
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { SynthesizeSpeechCommand, type LanguageCode, type VoiceId } from '@aws-sdk/client-polly';
 import { join } from 'node:path';
-import { readTelephonyWav } from './wav.ts';
+import { encodeWav, readTelephonyWav } from './wav.ts';
 
 export interface SpeechRequest {
   text: string;
@@ -20,16 +21,45 @@ export interface SpeechEngine {
   synthesize(request: SpeechRequest, outPath: string, timeoutMs: number): Promise<void>;
 }
 
-/**
- * Amazon Polly would be a SpeechEngine: SynthesizeSpeech with OutputFormat "pcm" and
- * SampleRate "8000" (already telephony audio, wrapped in a WAV header), VoiceId from the
- * prompt's voice (e.g. Kazuha/Takumi for ja-JP). Not implemented: chokutsu runs offline
- * with espeak-ng; the AWS deployment uses Connect's own Polly.
- */
+/** The one call PollyEngine makes; `PollyClient` from @aws-sdk/client-polly fits it. */
+export interface PollySynthesizer {
+  send(command: SynthesizeSpeechCommand, options?: { abortSignal?: AbortSignal }): Promise<{ AudioStream?: { transformToByteArray(): Promise<Uint8Array> } }>;
+}
+
 export interface PollyEngineOptions {
-  region: string;
-  engine: 'standard' | 'neural';
-  defaultVoice: Record<string, string>;
+  client: PollySynthesizer;
+  engine?: 'standard' | 'neural';
+  /** The voice when the flow names none (UpdateContactTextToSpeechVoice), by language. */
+  defaultVoice?: Record<string, string>;
+}
+
+const POLLY_VOICES: Record<string, string> = { 'ja-JP': 'Kazuha', 'en-US': 'Joanna', 'en-GB': 'Amy' };
+
+/**
+ * Amazon Polly, for users with AWS credentials (as the original line used through Connect):
+ * SynthesizeSpeech with OutputFormat "pcm" at 8000 Hz is already telephony audio (signed 16-bit
+ * little-endian mono), so it only needs a WAV header.
+ */
+export class PollyEngine implements SpeechEngine {
+  readonly name: string;
+  constructor(private readonly options: PollyEngineOptions) {
+    this.name = `polly-${options.engine ?? 'neural'}`;
+  }
+
+  async synthesize(request: SpeechRequest, outPath: string, timeoutMs: number): Promise<void> {
+    const voice = request.voice ?? this.options.defaultVoice?.[request.language] ?? POLLY_VOICES[request.language] ?? 'Joanna';
+    const ssml = request.text.trimStart().startsWith('<speak');
+    const response = await this.options.client.send(new SynthesizeSpeechCommand({
+      Text: request.text, TextType: ssml ? 'ssml' : 'text', OutputFormat: 'pcm', SampleRate: '8000',
+      VoiceId: voice as VoiceId, Engine: this.options.engine ?? 'neural', LanguageCode: request.language as LanguageCode,
+    }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    if (!response.AudioStream) throw new Error(`Polly returned no audio for voice ${voice}`);
+    const bytes = await response.AudioStream.transformToByteArray();
+    const samples = new Int16Array(bytes.byteLength >> 1);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
+    await writeFile(outPath, encodeWav(samples, { sampleRate: 8000 }));
+  }
 }
 
 export type PromptRenderErrorKind = 'synthesis-failed' | 'conversion-failed' | 'invalid-audio';

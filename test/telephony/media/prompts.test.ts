@@ -1,4 +1,5 @@
 import { test, describe } from 'node:test';
+import type { SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import {
   EspeakEngine,
+  PollyEngine,
   PromptRenderer,
   PromptRenderError,
   type SpeechEngine,
@@ -94,5 +96,43 @@ describe('prompt rendering', () => {
     execFileSync('sh', ['-c', `echo not audio > ${upload}`]);
     const result = await new PromptRenderer({ cacheDir: join(dir, 'cache'), engine: new EspeakEngine() }).fromFile(upload);
     assert.equal(!result.ok && result.error.kind, 'conversion-failed');
+  });
+});
+
+describe('Amazon Polly', () => {
+  // Polly cannot run here (no AWS account, no network): the client is a stand-in that records the
+  // request and answers with 8 kHz PCM the way SynthesizeSpeech does.
+  test('asks for 8 kHz PCM in the flow\'s voice and caches it as a telephony WAV', async () => {
+    const requests: Record<string, unknown>[] = [];
+    const tone = new Int16Array(8000).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
+    const client = {
+      send: async (command: SynthesizeSpeechCommand) => {
+        requests.push({ ...command.input });
+        return { AudioStream: { transformToByteArray: async () => new Uint8Array(tone.buffer.slice(0)) } };
+      },
+    };
+    const renderer = new PromptRenderer({ cacheDir: tempDir(), engine: new PollyEngine({ client }) });
+    const first = await renderer.render({ text: 'お電話ありがとうございます。', language: 'ja-JP', voice: 'Kazuha' });
+    assert.ok(first.ok, first.ok ? '' : first.error.message);
+    assert.equal(first.pcm.length, 8000);
+    assert.equal(first.pcm[2], tone[2]);
+    assert.deepEqual({ ...requests[0] }, {
+      Text: 'お電話ありがとうございます。', TextType: 'text', OutputFormat: 'pcm', SampleRate: '8000',
+      VoiceId: 'Kazuha', Engine: 'neural', LanguageCode: 'ja-JP',
+    });
+    const again = await renderer.render({ text: 'お電話ありがとうございます。', language: 'ja-JP', voice: 'Kazuha' });
+    assert.ok(again.ok && again.cached);
+    assert.equal(requests.length, 1);
+    const ssml = await renderer.render({ text: '<speak>少々お待ちください</speak>', language: 'ja-JP' });
+    assert.ok(ssml.ok);
+    assert.equal(requests[1]?.['TextType'], 'ssml');
+  });
+
+  test('a Polly failure is a typed error: the call goes on without the prompt', async () => {
+    const client = { send: async () => { throw new Error('UnrecognizedClientException: The security token included in the request is invalid'); } };
+    const renderer = new PromptRenderer({ cacheDir: tempDir(), engine: new PollyEngine({ client }) });
+    const r = await renderer.render({ text: 'x', language: 'en-US' });
+    assert.equal(r.ok, false);
+    assert.ok(!r.ok && r.error instanceof PromptRenderError && /security token/.test(r.error.message));
   });
 });
