@@ -101,7 +101,7 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
       const allSupported = r.unsupportedTypes.length === 0 && !r.problems.some((p) => p.code === 'unknown-type' || p.code === 'invalid-json');
       assert.equal(r.flow !== undefined, allSupported, relative(ROOT, f));
     }
-    assert.ok(runnable.length >= 12, `${runnable.length} runnable`);
+    assert.equal(runnable.length, 19, `${runnable.length} runnable`);
   });
 
   // The same flows as a transfer or customer queue flow would run them: the contact is already in a
