@@ -1,20 +1,20 @@
 // The chokutsu command. Each subcommand opens what it needs and reports problems with their context.
 import { Command, CommanderError, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CsvImportError, formatCustomersCsv, parseCustomersCsv } from '../directory/csv.ts';
 import { supportedActionTypes } from '../flow/action-specs.ts';
-import { resolverFor } from '../flow/catalog.ts';
-import { checkFlowText, type FlowCheck } from '../flow/validate.ts';
-import { resourceArn } from '../instance/arn.ts';
+import { checkFlowText } from '../flow/validate.ts';
+import { instanceResolver, queueRefs } from '../instance/catalog.ts';
+import { loadInstance } from '../instance/load.ts';
 import { demoCustomers, writeDemoInstance } from '../instance/demo.ts';
 import { findDefinitionFile, formatFlowProblem, LineConfigError, openLine, type Line } from '../runtime/line.ts';
 import { KeyScriptError, runTextCall, VirtualClock } from '../runtime/text-call.ts';
 import { callReport, formatCallText } from './format-call.ts';
 import { callServer } from './call-server.ts';
-import { DEFAULT_RATES, InvalidMonthError, monthlyCost, type MonthlyCost } from '../contacts/cost.ts';
+import { DEFAULT_RATES, InvalidMonthError, monthBounds, monthlyCost, type MonthlyCost } from '../contacts/cost.ts';
 import { SqliteContactStore } from '../contacts/store.ts';
 import { startServer, type RunningServer } from '../server/start.ts';
 import { ROLES, SqliteUserStore, UserError, type Role } from '../server/users.ts';
@@ -212,8 +212,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io.err(`cannot read ${file}: ${(err as Error).message}`);
           return 1;
         }
-        const known = new Set(line.definition.queues.flatMap((q) => [q.id, q.name]));
-        const parsed = parseCustomersCsv(text, { knownQueues: known });
+        const parsed = parseCustomersCsv(text, { knownQueues: queueRefs(line.definition) });
         if (!parsed.ok) {
           for (const e of parsed.errors) io.err(`${file}:${e.line}: ${e.column ? `${e.column}: ` : ''}${e.message}`);
           io.err(`nothing imported (${parsed.errors.length} problem${parsed.errors.length === 1 ? '' : 's'})`);
@@ -352,18 +351,8 @@ function generatePassword(): string {
 }
 
 function monthlyCostOf(line: Line, month: string): MonthlyCost {
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-  if (!m) throw new InvalidMonthError(month);
-  const from = Date.UTC(Number(m[1]), Number(m[2]) - 1, 1);
-  const to = Date.UTC(Number(m[1]), Number(m[2]), 1);
-  const store = new SqliteContactStore(line.db);
-  const records = [];
-  let cursor: string | undefined;
-  do {
-    const page = store.search({ from, to }, { limit: 500, ...(cursor ? { cursor } : {}) });
-    records.push(...page.records);
-    cursor = page.nextCursor;
-  } while (cursor);
+  const { start, end } = monthBounds(month);
+  const records = new SqliteContactStore(line.db).searchAll({ from: start, to: end });
   return monthlyCost(records, line.definition.rates ?? DEFAULT_RATES, month);
 }
 
@@ -387,23 +376,9 @@ async function checkFlowFile(file: string, dataDir: string, json: boolean, io: I
     return 2;
   }
   // References are checked against the instance in the data directory, when there is one.
-  let check: FlowCheck;
   const definitionFile = findDefinitionFile(dataDir);
-  if (definitionFile && existsSync(definitionFile)) {
-    const { loadInstance } = await import('../instance/load.ts');
-    const { instanceCatalog } = await import('../instance/catalog.ts');
-    const loaded = loadInstance(definitionFile);
-    if (loaded.ok) {
-      const def = loaded.instance.definition;
-      const refs = new Set(def.flows.flatMap((f) => [f.id, f.name, resourceArn(def, 'contact-flow', f.id)]));
-      const resolver = resolverFor(instanceCatalog(def, []), (r) => refs.has(r), new Set(def.functions.map((f) => f.arn)));
-      check = checkFlowText(text, { id: basename(file), resolver });
-    } else {
-      check = checkFlowText(text, { id: basename(file) });
-    }
-  } else {
-    check = checkFlowText(text, { id: basename(file) });
-  }
+  const loaded = definitionFile ? loadInstance(definitionFile) : undefined;
+  const check = checkFlowText(text, { id: basename(file), ...(loaded?.ok ? { resolver: instanceResolver(loaded.instance.definition) } : {}) });
   const unsupported = check.unsupportedTypes;
   if (json) {
     io.out(JSON.stringify({

@@ -79,15 +79,19 @@ export class InvalidMonthError extends Error {
   }
 }
 
+/** A billing month (YYYY-MM) as [start, end) in epoch ms, UTC; throws InvalidMonthError. */
+export function monthBounds(month: string): { start: number; end: number } {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!m) throw new InvalidMonthError(month);
+  return { start: Date.UTC(Number(m[1]), Number(m[2]) - 1, 1), end: Date.UTC(Number(m[1]), Number(m[2]), 1) };
+}
+
 /**
  * The Connect cost of the contacts initiated in `month` (YYYY-MM, UTC: AWS bills by UTC month),
  * recomputed with `rates` so a change of rates applies to past contacts too.
  */
 export function monthlyCost(records: Iterable<ContactRecord>, rates: Rates, month: string): MonthlyCost {
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-  if (!m) throw new InvalidMonthError(month);
-  const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, 1);
-  const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
+  const { start, end } = monthBounds(month);
   const byQueue: Record<string, QueueCost> = {};
   let contacts = 0;
   let billedMinutes = 0;

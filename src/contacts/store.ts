@@ -52,16 +52,9 @@ interface Cursor {
 }
 
 /** A validated search, ready to run. */
-export interface ContactQuery {
+export interface ContactQuery extends Omit<ContactSearchFilter, 'from' | 'to'> {
   from?: number;
   to?: number;
-  queueId?: string;
-  agentId?: string;
-  customerNumber?: string;
-  caller?: string;
-  minDurationSeconds?: number;
-  maxDurationSeconds?: number;
-  disconnectReason?: DisconnectReason;
   limit: number;
   after?: Cursor;
 }
@@ -200,6 +193,18 @@ export class SqliteContactStore {
   get(contactId: string): ContactRecord | undefined {
     const row = this.byId.get(contactId) as { record: string } | undefined;
     return row ? (JSON.parse(row.record) as ContactRecord) : undefined;
+  }
+
+  /** Every record the filter matches, page by page (reports over a period). */
+  searchAll(filter: ContactSearchFilter): ContactRecord[] {
+    const out: ContactRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = this.search(filter, { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+      out.push(...page.records);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
   }
 
   /** Newest first. Throws InvalidContactSearchError listing every bad field. */

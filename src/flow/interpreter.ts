@@ -251,8 +251,8 @@ interface Run {
   effects: ContactEffect[];
 }
 
-/** Where the current action goes next; undefined when the action has no such transition. */
-type Outcome = { branch: string; next: string | undefined };
+/** The branch the current action leaves by: "next", "error <type>" or "condition <value>". */
+type Outcome = { branch: string };
 
 function ignore(state: ContactState, event: ContactEvent): StepResult {
   return { state, effects: [], ignored: `${event.type} does not apply while ${state.waiting ? `waiting for ${state.waiting.kind}` : state.status}` };
@@ -267,15 +267,15 @@ function transitions(catalog: FlowCatalog, state: ContactState): Transitions {
 }
 
 function leave(out: Run, branch: 'next'): Outcome & Run {
-  return { ...out, branch, next: undefined };
+  return { ...out, branch };
 }
 
 function takeError(out: Run, errorType: string): Outcome & Run {
-  return { ...out, branch: `error ${errorType}`, next: undefined };
+  return { ...out, branch: `error ${errorType}` };
 }
 
 function takeCondition(out: Run, value: string): Outcome & Run {
-  return { ...out, branch: `condition ${value}`, next: undefined };
+  return { ...out, branch: `condition ${value}` };
 }
 
 /** Moves past the current action along `branch`, then runs actions until one must wait. */

@@ -1,5 +1,6 @@
 // The instance definition seen from a running flow: resources by id, ARN or name.
-import { ResourceIndex, type FlowCatalog, type PromptInfo, type QueueInfo } from '../flow/catalog.ts';
+import { ResourceIndex, resolverFor, type FlowCatalog, type PromptInfo, type QueueInfo } from '../flow/catalog.ts';
+import type { ReferenceResolver } from '../flow/validate.ts';
 import type { Flow } from '../flow/types.ts';
 import { instanceArn, resourceArn } from './arn.ts';
 import type { HoursOfOperation, InstanceDefinition } from './types.ts';
@@ -37,4 +38,15 @@ export function instanceCatalog(def: InstanceDefinition, flows: readonly Flow[])
     hoursOfOperation: (ref): HoursOfOperation | undefined => hours.get(ref),
     prompt: (ref) => prompts.get(ref),
   };
+}
+
+/** What a flow may refer to in this instance, for `checkFlow` before the flows are loaded. */
+export function instanceResolver(def: InstanceDefinition): ReferenceResolver {
+  const flowRefs = new Set(def.flows.flatMap((f) => [f.id, f.name, resourceArn(def, 'contact-flow', f.id)]));
+  return resolverFor(instanceCatalog(def, []), (r) => flowRefs.has(r), new Set(def.functions.map((f) => f.arn)));
+}
+
+/** The names a customer's queue may be given by (CSV import, admin API): ids and names. */
+export function queueRefs(def: InstanceDefinition): ReadonlySet<string> {
+  return new Set(def.queues.flatMap((q) => [q.id, q.name]));
 }

@@ -6,7 +6,9 @@ import {
   startContact, step, type ContactEffect, type ContactEvent, type ContactState, type PathStep,
 } from '../flow/interpreter.ts';
 import type { Flow } from '../flow/types.ts';
-import { invokeFunction, type ResolvedFunction } from '../functions/invoke.ts';
+import type { OfferOutcome } from '../contacts/record.ts';
+import type { ResolvedFunction } from '../functions/invoke.ts';
+import { performInvocation } from './invoke-effect.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
 import type { Router, RouterConfig, RouterInput, RouterOutput } from '../routing/router.ts';
 import type { Clock, Scheduler } from './scheduler.ts';
@@ -25,13 +27,10 @@ export interface CallerChannel {
   hangUp(reason: string): void;
 }
 
-export type OfferOutcome = 'Accepted' | 'Declined' | 'RingTimeout' | 'Abandoned' | 'Withdrawn';
-
 export interface LiveContact {
   contactId: string;
   from: string;
   to: string;
-  channelType: 'VOICE';
   flowState: ContactState;
   /** The customer queue flow (UpdateContactEventHooks CustomerQueue) running while the contact waits. */
   queueFlowState?: ContactState;
@@ -102,7 +101,7 @@ export class ContactCenter {
       ...(call.attributes ? { attributes: call.attributes } : {}),
     });
     const live: LiveContact = {
-      contactId, from: call.from, to: call.to, channelType: 'VOICE', flowState: result.state, initiatedAt: at,
+      contactId, from: call.from, to: call.to, flowState: result.state, initiatedAt: at,
       phase: 'flow', offers: [], recordedParticipants: [],
     };
     this.contacts.set(contactId, { live, channel });
@@ -350,10 +349,15 @@ export class ContactCenter {
     }
   }
 
+  /** Every timer a flow run may still have set (its ids are `<contactId>#<n>`, n up to timerSeq). */
+  private clearTimers(kind: 'flow' | 'qflow', state: ContactState): void {
+    for (let n = 1; n <= state.timerSeq; n++) this.deps.scheduler.clear(`${kind}:${state.contactId}#${n}`);
+  }
+
   private stopQueueFlow(live: LiveContact): void {
     const q = live.queueFlowState;
     if (!q) return;
-    for (let i = 1; i <= q.timerSeq; i++) this.deps.scheduler.clear(`qflow:${live.contactId}#${i}`);
+    this.clearTimers('qflow', q);
     if (q.status !== 'ended' && (q.waiting?.kind === 'prompt' || q.waiting?.kind === 'iterate')) this.contacts.get(live.contactId)?.channel.stopPrompt();
     live.queueFlowState = undefined;
   }
@@ -363,17 +367,8 @@ export class ContactCenter {
   }
 
   private async invokeFor(effect: Extract<ContactEffect, { type: 'InvokeFunction' }>, deliver: (e: ContactEvent) => void): Promise<void> {
-    const fn = this.deps.functions.get(effect.functionArn);
-    const at = (): number => this.deps.clock.now();
-    if (!fn) {
-      deliver({ type: 'FunctionFailed', error: 'ResourceNotFound', message: `no function mapped to ${effect.functionArn}`, at: at() });
-      return;
-    }
-    const timeLimitMs = Math.min(fn.timeLimitMs, effect.timeLimitSeconds * 1000);
-    const result = await invokeFunction(fn.handler, effect.event, { functionName: fn.name, timeLimitMs });
-    deliver(result.ok
-      ? { type: 'FunctionReturned', result: result.result, at: at() }
-      : { type: 'FunctionFailed', error: result.error, message: result.message, at: at() });
+    const { outcome } = await performInvocation(this.deps.functions, effect);
+    deliver({ ...outcome, at: this.deps.clock.now() });
   }
 
   /** Sends an input to the router and acts on what it decides. */
@@ -487,7 +482,7 @@ export class ContactCenter {
     live.phase = 'ended';
     live.disconnectedAt = at;
     live.disconnectedBy = by;
-    for (const id of [...Array(live.flowState.timerSeq).keys()]) this.deps.scheduler.clear(`flow:${live.contactId}#${id + 1}`);
+    this.clearTimers('flow', live.flowState);
     this.deps.publish({ type: 'contact.disconnected', contactId: live.contactId, by, at, ...(live.agentId !== undefined ? { agentId: live.agentId } : {}) });
     this.deps.onEnded(live);
     // A contact with an agent stays until the agent's after-contact work is done.

@@ -7,14 +7,13 @@ import { HolidayCalendar } from '../calendar/calendar.ts';
 import { SqliteClosureStore } from '../calendar/closures.ts';
 import { IcalHolidayFeed } from '../calendar/ical.ts';
 import { SqliteCustomerDirectory } from '../directory/customers.ts';
-import { resolverFor } from '../flow/catalog.ts';
 import type { Flow } from '../flow/types.ts';
 import { checkFlowText, type FlowProblem } from '../flow/validate.ts';
 import { createCustomerLookup } from '../functions/customer-lookup.ts';
 import { createHolidayCheck } from '../functions/holiday-check.ts';
 import { FunctionMappingError, resolveHandlers, type ResolvedFunction } from '../functions/invoke.ts';
 import { resourceArn } from '../instance/arn.ts';
-import { instanceCatalog, type InstanceCatalog } from '../instance/catalog.ts';
+import { instanceCatalog, instanceResolver, type InstanceCatalog } from '../instance/catalog.ts';
 import { loadInstance, type InstanceProblem } from '../instance/load.ts';
 import type { InstanceDefinition } from '../instance/types.ts';
 import { openDatabase } from '../store/database.ts';
@@ -65,9 +64,7 @@ export async function openLine(dataDir: string, options: OpenLineOptions): Promi
   const { definition: def, dir } = loaded.instance;
 
   // Flows first, each validated against the instance.
-  const preliminary = instanceCatalog(def, []);
-  const flowRefs = new Set(def.flows.flatMap((f) => [f.id, f.name, resourceArn(def, 'contact-flow', f.id)]));
-  const resolver = resolverFor(preliminary, (r) => flowRefs.has(r), new Set(def.functions.map((f) => f.arn)));
+  const resolver = instanceResolver(def);
   const flows: Flow[] = [];
   const problems: string[] = [];
   const warnings: string[] = [];

@@ -7,7 +7,8 @@ import {
   startContact, step, type ContactEffect, type ContactEvent, type ContactState, type StepResult,
 } from '../flow/interpreter.ts';
 import type { Flow } from '../flow/types.ts';
-import { invokeFunction, type ResolvedFunction } from '../functions/invoke.ts';
+import type { ResolvedFunction } from '../functions/invoke.ts';
+import { performInvocation } from './invoke-effect.ts';
 
 /** A settable clock: the test call's "now", shared with the functions it invokes. */
 export class VirtualClock {
@@ -105,18 +106,9 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
           timers.delete(effect.timerId);
           break;
         case 'InvokeFunction': {
-          const fn = o.functions.get(effect.functionArn);
-          if (!fn) {
-            pending.push({ type: 'FunctionFailed', error: 'ResourceNotFound', message: `no function mapped to ${effect.functionArn}`, at: clock.epochMs() });
-            break;
-          }
-          // The block's limit wins over the mapping's when it is shorter (Connect's InvocationTimeLimitSeconds).
-          const timeLimitMs = Math.min(fn.timeLimitMs, effect.timeLimitSeconds * 1000);
-          const result = await invokeFunction(fn.handler, effect.event, { functionName: fn.name, timeLimitMs });
-          clock.advance(Math.max(1, Math.round(result.durationMs)));
-          pending.push(result.ok
-            ? { type: 'FunctionReturned', result: result.result, at: clock.epochMs() }
-            : { type: 'FunctionFailed', error: result.error, message: result.message, at: clock.epochMs() });
+          const { outcome, durationMs } = await performInvocation(o.functions, effect);
+          if (durationMs !== undefined) clock.advance(Math.max(1, Math.round(durationMs)));
+          pending.push({ ...outcome, at: clock.epochMs() });
           break;
         }
         case 'TransferToAgent':

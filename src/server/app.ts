@@ -5,6 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { formatCustomersCsv, parseCustomersCsv } from '../directory/csv.ts';
+import { queueRefs } from '../instance/catalog.ts';
 import { ContactCenterError } from '../runtime/contact-center.ts';
 import type { CenterEvent } from '../runtime/contact-center.ts';
 import { RequestError, type LineServices } from './services.ts';
@@ -187,8 +188,7 @@ export async function buildApp(s: LineServices): Promise<FastifyInstance> {
   });
   app.post('/api/admin/customers/import', { preHandler: admin }, async (req, reply) => {
     if (typeof req.body !== 'string') throw new HttpError(415, 'send the CSV as text/csv');
-    const known = new Set(s.line.definition.queues.flatMap((q) => [q.id, q.name]));
-    const parsed = parseCustomersCsv(req.body, { knownQueues: known });
+    const parsed = parseCustomersCsv(req.body, { knownQueues: queueRefs(s.line.definition) });
     if (!parsed.ok) return reply.code(422).send({ error: 'nothing imported', problems: parsed.errors });
     return s.line.directory.importAll(parsed.customers, new Date(s.clock.now()));
   });
@@ -199,7 +199,7 @@ export async function buildApp(s: LineServices): Promise<FastifyInstance> {
     const { customerNumber } = req.params as { customerNumber: string };
     const { name, queue } = req.body as { name: string; queue: string };
     const csv = formatCustomersCsv([{ customerNumber, name, queue }]);
-    const parsed = parseCustomersCsv(csv, { knownQueues: new Set(s.line.definition.queues.flatMap((q) => [q.id, q.name])) });
+    const parsed = parseCustomersCsv(csv, { knownQueues: queueRefs(s.line.definition) });
     if (!parsed.ok) throw new HttpError(400, parsed.errors.map((e) => `${e.column ?? ''} ${e.message}`.trim()).join('; '));
     s.line.directory.importAll(parsed.customers, new Date(s.clock.now()));
     return { customer: s.line.directory.find(customerNumber) };

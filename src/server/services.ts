@@ -2,15 +2,16 @@
 // router, the contact center, contact records, users and events, wired together once.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { SqliteAgentStatusHistory } from '../contacts/agent-status-history.ts';
-import { DEFAULT_RATES, monthlyCost } from '../contacts/cost.ts';
+import { DEFAULT_RATES, monthBounds, monthlyCost } from '../contacts/cost.ts';
 import { buildRealtimeSnapshot, historicalMetrics } from '../contacts/metrics.ts';
 import { createMetricsRegistry } from '../contacts/prometheus.ts';
 import { isDisconnectReason, type ContactRecord } from '../contacts/record.ts';
 import { InvalidContactSearchError, SqliteContactStore, type ContactSearchFilter } from '../contacts/store.ts';
 import type { QueueMetricType } from '../flow/types.ts';
-import { instanceCatalog, type InstanceCatalog } from '../instance/catalog.ts';
+import type { InstanceCatalog } from '../instance/catalog.ts';
 import { parseInstance } from '../instance/load.ts';
 import type { InstanceDefinition, Queue } from '../instance/types.ts';
 import { Router, type RouterConfig } from '../routing/router.ts';
@@ -141,16 +142,6 @@ export async function createLineServices(
   metricsRegistry = createMetricsRegistry(snapshot);
 
   const agentName = (id: string) => line.definition.agents.find((a) => a.id === id);
-  const allRecords = (from: number, to: number): ContactRecord[] => {
-    const out: ContactRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = contacts.search({ from, to }, { limit: 500, ...(cursor ? { cursor } : {}) });
-      out.push(...page.records);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
-  };
   const parseTime = (v: string | undefined, field: string): number | undefined => {
     if (v === undefined || v === '') return undefined;
     const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
@@ -220,16 +211,14 @@ export async function createLineServices(
       if (from === undefined || to === undefined || to <= from) throw new RequestError(400, 'from and to: the period, ISO 8601, from before to');
       const sl = parseNumber(q['serviceLevelSeconds'], 'serviceLevelSeconds');
       return historicalMetrics({
-        records: allRecords(from, to), period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+        records: contacts.searchAll({ from, to }), period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
         timeZone: line.definition.timeZone, ...(sl !== undefined ? { serviceLevelSeconds: sl } : {}),
         agentStatusIntervals: history.list({ from, to }),
       }) as unknown as Record<string, unknown>;
     },
     costReport: (month) => {
-      const [y, m] = month.split('-').map(Number) as [number, number];
-      const from = Date.UTC(y, m - 1, 1);
-      const to = Date.UTC(y, m, 1);
-      return monthlyCost(allRecords(from, to), line.definition.rates ?? DEFAULT_RATES, month) as unknown as Record<string, unknown>;
+      const { start, end } = monthBounds(month);
+      return monthlyCost(contacts.searchAll({ from: start, to: end }), line.definition.rates ?? DEFAULT_RATES, month) as unknown as Record<string, unknown>;
     },
     prometheusText: () => metricsRegistry?.metrics() ?? Promise.resolve(''),
     updateQueueRanks: (queueId, agents) => {
@@ -239,11 +228,10 @@ export async function createLineServices(
       const doc = parseDocument(readFileSync(line.definitionFile, 'utf8'));
       doc.setIn(['queues', index, 'agents'], agents.map((a) => ({ agent: a.agent, rank: a.rank })));
       const text = doc.toString({ lineWidth: 0 });
-      const parsed = parseInstance(text, 'yaml', line.definitionFile.replace(/\/[^/]*$/, ''), line.definitionFile);
+      const parsed = parseInstance(text, 'yaml', dirname(line.definitionFile), line.definitionFile);
       if (!parsed.ok) throw new RequestError(400, parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
       writeFileSync(line.definitionFile, text);
       line.definition = parsed.instance.definition;
-      line.catalog = instanceCatalog(line.definition, line.catalog.flows);
       center.reconfigureRouter(routerConfig(line.definition));
       return line.definition.queues[index] as Queue;
     },

@@ -244,7 +244,8 @@ export class SipLine {
     const caller = this.callers.get(contactId);
     const agent = this.services.line.definition.agents.find((a) => a.id === agentId);
     if (!caller || !agent?.extension) return;
-    if (!this.sip.registrations().some((b) => b.aor.includes(`sip:${agent.extension}@`) || b.aor === agent.extension)) return;
+    // Agents without a registered phone answer in the app; no RTP port is opened for them.
+    if (!this.sip.registrations().some((b) => b.aor === agent.extension)) return;
     let rtp: RtpSession;
     try {
       rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });

@@ -91,6 +91,18 @@ Content-Length: 0
   <recv response="200" crlf="true"/>`;
 }
 
+/** Audio as sipp's captures carry it: PCMA (g711a.pcap) and telephone-event 101 (the DTMF captures). */
+const pcmaSdp = (owner: string) => `v=0
+o=${owner} 1 1 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 8 101
+a=rtpmap:8 PCMA/8000
+a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-15
+a=sendrecv`;
+
 const playPcap = (name: string) => `<nop><action><exec play_pcap_audio="${PCAPS}/${name}"/></action></nop>`;
 const DIGIT_PCAP: Record<string, string> = { '*': 'dtmf_2833_star.pcap', '#': 'dtmf_2833_pound.pcap' };
 
@@ -129,16 +141,7 @@ Max-Forwards: 70
 Content-Type: application/sdp
 Content-Length: [len]
 
-v=0
-o=caller 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 8 101
-a=rtpmap:8 PCMA/8000
-a=rtpmap:101 telephone-event/8000
-a=fmtp:101 0-15
-a=sendrecv
+${pcmaSdp('caller')}
 ]]></send>
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
@@ -162,34 +165,24 @@ Content-Length: 0
 
 /** An agent's desk phone: REGISTER with digest, then stays up while the out-of-call scenario answers. */
 export function agentPhoneScenario(extension: string, password: string, upForMs: number): string {
+  // The same REGISTER twice: first unauthenticated (401 with a nonce), then with the digest.
+  const register = (cseq: number, auth: string) => `<send retrans="500"><![CDATA[
+REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:${extension}@[remote_ip]>
+Call-ID: [call_id]
+CSeq: ${cseq} REGISTER
+Contact: <sip:${extension}@[local_ip]:[local_port]>
+Expires: 300${auth}
+Max-Forwards: 70
+Content-Length: 0
+]]></send>`;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="agent phone ${extension}">
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:${extension}@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 1 REGISTER
-Contact: <sip:${extension}@[local_ip]:[local_port]>
-Expires: 300
-Max-Forwards: 70
-Content-Length: 0
-]]></send>
+  ${register(1, '')}
   <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-From: <sip:${extension}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:${extension}@[remote_ip]>
-Call-ID: [call_id]
-CSeq: 2 REGISTER
-Contact: <sip:${extension}@[local_ip]:[local_port]>
-Expires: 300
-[authentication username=${extension} password=${password}]
-Max-Forwards: 70
-Content-Length: 0
-]]></send>
+  ${register(2, `\n[authentication username=${extension} password=${password}]`)}
   <recv response="200"/>
   <pause milliseconds="${upForMs}"/>
 </scenario>`;
@@ -247,14 +240,7 @@ Contact: <sip:agent@[local_ip]:[local_port]>
 Content-Type: application/sdp
 Content-Length: [len]
 
-v=0
-o=agent 1 1 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 8 101
-a=rtpmap:8 PCMA/8000
-a=rtpmap:101 telephone-event/8000
+${pcmaSdp('agent')}
 ]]></send>
   <recv request="ACK" crlf="true"/>
   ${o.talk ? `${playPcap('g711a.pcap')}` : ''}
