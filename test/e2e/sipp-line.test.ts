@@ -1,6 +1,7 @@
 // The whole line by telephone: sipp calls in over SIP/RTP, keys in a customer number with RFC 4733
 // DTMF, the router rings the agent's registered sipp phone, the legs are bridged and recorded.
 import assert from 'node:assert/strict';
+import { until } from '../support/until.ts';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -176,7 +177,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
       const caller = await sipp(callerScenario({ steps: [{ waitMs: 500 }] }), line.sipPort);
       const socket = dgram.createSocket('udp4');
       const send = (text: string | Buffer) => new Promise<void>((r) => socket.send(text, line.sipPort, '127.0.0.1', () => r()));
-      await new Promise((r) => setTimeout(r, 500));
+      await until(() => line.server.services.center.liveContacts().length > 0, 'the call to be in progress');
       await send(Buffer.from([0, 1, 2, 3, 255, 254, 13, 10]));
       await send('INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKx\r\nCSeq: banana\r\n\r\n');
       await send('NOT SIP AT ALL\r\n\r\n');

@@ -1,5 +1,6 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { until } from '../../support/until.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
@@ -55,7 +56,8 @@ describe('media bridge (B2BUA)', () => {
     agentPhone.on('audio', (pcm) => heardByAgent.push(pcm));
     callerPhone.on('audio', (pcm) => heardByCaller.push(pcm));
     await Promise.all([callerPhone.play(tone(3200, 8000, 440)), agentPhone.play(tone(3200, 4000, 700))]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => heardByAgent.filter((pcm) => peak(pcm) > 7000).length >= 18
+      && heardByCaller.filter((pcm) => peak(pcm) > 3500 && peak(pcm) < 4500).length >= 18, 'each side to hear the other');
     bridge.close();
     const { path, durationSeconds } = await recorder.close();
 
@@ -93,7 +95,7 @@ describe('media bridge (B2BUA)', () => {
     const atAgent: string[] = [];
     agentPhone.on('dtmf', (digit) => atAgent.push(digit));
     await callerPhone.sendDtmf('7', { durationMs: 60 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(() => atAgent.length >= 1, 'the forwarded digit');
     bridge.close();
     await recorder.close();
     assert.deepEqual(atAgent, ['7']);

@@ -1,5 +1,6 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { until } from '../../support/until.ts';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { RtpSession, type RtpSessionOptions } from '../../../src/telephony/rtp/rtp-session.ts';
@@ -79,7 +80,7 @@ describe('RtpSession on loopback', () => {
     const started = performance.now();
     const end = await sender.play(tone(8000));
     const elapsed = performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => packets.length >= 49, '49 packets at the receiver');
     receiver.close();
     assert.equal(end, 'finished');
     assert.ok(elapsed > 950 && elapsed < 1200, `prompt took ${elapsed} ms`);
@@ -110,7 +111,7 @@ describe('RtpSession on loopback', () => {
       if (packet) payloads.push(packet.payload);
     });
     sender.start();
-    await new Promise((resolve) => setTimeout(resolve, 110));
+    await until(() => payloads.length >= 4, 'four frames of silence');
     receiver.close();
     assert.ok(payloads.length >= 4, `${payloads.length} packets`);
     assert.ok(payloads.every((p) => p.every((b) => b === 0xd5)));
@@ -126,8 +127,9 @@ describe('RtpSession on loopback', () => {
     });
     a.start();
     await a.play(tone(1600));
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    const loud = received.filter((pcm) => pcm.some((s) => Math.abs(s) > 4000));
+    const isLoud = (pcm: Int16Array) => pcm.some((s) => Math.abs(s) > 4000);
+    await until(() => received.filter(isLoud).length >= 10, 'the ten frames of the tone');
+    const loud = received.filter(isLoud);
     assert.equal(loud.length, 10);
     for (let i = 1; i < timestamps.length; i++) assert.equal(timestamps[i], ((timestamps[i - 1] ?? 0) + 160) >>> 0);
     const stats = b.stats();
@@ -181,7 +183,7 @@ describe('RtpSession on loopback', () => {
       peer.send(Buffer.concat([header, Buffer.alloc(160, 0xff)]), s.localPort, '127.0.0.1');
     }
     await audio;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => s.stats().packetsReceived >= 4, 'the four packets counted');
     assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost }, { received: 4, lost: 2 });
     peer.close();
   });
@@ -261,7 +263,7 @@ describe('RtpSession on loopback', () => {
       s.start();
     }
     assert.equal(pacer.clockCount, 2);
-    await new Promise((resolve) => setTimeout(resolve, 70));
+    await until(() => sessions.every((s) => sizes.has(s.ssrc)), 'a packet from every session');
     await Promise.all(sessions.map((s) => s.close()));
     receiver.close();
     assert.equal(pacer.clockCount, 0);
@@ -289,7 +291,7 @@ describe('DTMF (RFC 4733)', () => {
     b.on('dtmf', (d) => digits.push(d));
     a.start();
     await a.sendDtmf('19*#0', { durationMs: 60, gapMs: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await until(() => digits.length >= 5, 'five digits');
     assert.deepEqual(digits, ['1', '9', '*', '#', '0']);
   });
 
@@ -299,7 +301,7 @@ describe('DTMF (RFC 4733)', () => {
     b.on('dtmf', (d) => digits.push(d));
     a.start();
     await a.sendDtmf('55', { durationMs: 40, gapMs: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await until(() => digits.length >= 2, 'two digits');
     assert.deepEqual(digits, ['5', '5']);
   });
 
@@ -314,7 +316,7 @@ describe('DTMF (RFC 4733)', () => {
     });
     s.start();
     await s.sendDtmf('7', { durationMs: 80, gapMs: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => events.length >= 6, 'the six event packets');
     receiver.close();
     const parsed = events.map((p) => parseTelephoneEvent(p.payload));
     assert.deepEqual(parsed.map((e) => e?.duration), [160, 320, 480, 640, 640, 640]);
@@ -336,7 +338,7 @@ describe('DTMF (RFC 4733)', () => {
     send(3, 2, 6, false);
     send(4, 2, 6, true);
     send(5, 2, 6, true);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await until(() => digits.length >= 2, 'two digits');
     peer.close();
     assert.deepEqual(digits, ['4', '6']);
   });
@@ -353,7 +355,7 @@ describe('DTMF (RFC 4733)', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await until(() => digits.length >= 12, 'twelve digits');
     peer.close();
     assert.deepEqual(digits.join(''), '1234567890*#');
   });
@@ -370,7 +372,7 @@ test('decodes the PCMA capture shipped with sipp (30 ms packets)', async () => {
     for (const payload of payloads.slice(i, i + 20)) peer.send(payload, s.localPort, '127.0.0.1');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  await new Promise((resolve) => setTimeout(resolve, 40));
+  await until(() => frames.length >= payloads.length, 'every frame of the capture');
   peer.close();
   assert.equal(frames.length, payloads.length);
   assert.ok(frames.every((f) => f.length === 240));
