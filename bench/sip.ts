@@ -14,9 +14,10 @@ import { parse, stringify } from 'yaml';
 import { checkFlow } from '../src/flow/validate.ts';
 import { writeDemoInstance } from '../src/instance/demo.ts';
 import type { Agent, InstanceDefinition, TelephonyConfig, Weekday } from '../src/instance/types.ts';
-import { startServer, type RunningServer } from '../src/server/start.ts';
+import { startServer, type RunningServer } from '../src/app/start.ts';
 import { parseWav } from '../src/telephony/media/wav.ts';
-import { SqlitePhoneStore } from '../src/telephony/phones.ts';
+import { SqlitePhoneStore } from '../src/store/phones.ts';
+import { setPhonePassword } from '../src/app/phones.ts';
 import type { RtpStats } from '../src/telephony/rtp/rtp-session.ts';
 
 const SIPP = '/usr/bin/sipp';
@@ -481,7 +482,7 @@ try {
   const phoneStore = new SqlitePhoneStore(server.services.line.db);
   for (const a of benchAgents) {
     const extension = a.extension ?? '';
-    phoneStore.setPassword({ username: extension, agentId: a.id, realm: REALM, password: phonePassword(extension) }, new Date());
+    setPhonePassword(phoneStore, { username: extension, agentId: a.id, realm: REALM, password: phonePassword(extension) }, new Date());
   }
   for (const rate of SETUP_RATES) {
     const run = await setupRun(sip, workDir, rate);

@@ -1,10 +1,14 @@
-import type { Closure } from '../instance/types.ts';
+import type { Closure } from './types.ts';
 import { closureOn } from './closures.ts';
 import { japanesePublicHoliday } from './holidays.ts';
-import type { IcalHolidayFeed } from './ical.ts';
 import { localDateTime } from './local-time.ts';
 
 export { isWithinHours } from './hours.ts';
+
+/** Holidays from a calendar feed (store/holiday-feed.ts): date → name, undefined when there is none to be had. */
+export interface HolidayFeed {
+  holidays(): Promise<Map<string, string> | undefined>;
+}
 
 export interface HolidayCheck {
   isHoliday: boolean;
@@ -17,7 +21,7 @@ export interface HolidayCalendarOptions {
   timeZone: string;
   /** Read at every check, so closures edited in the database apply at once. */
   closures: () => readonly Closure[];
-  feed?: IcalHolidayFeed;
+  feed?: HolidayFeed;
 }
 
 /** Whether the line is closed for the day: a company closure, else the iCal feed, else offline public-holiday data. */

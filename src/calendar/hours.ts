@@ -1,4 +1,4 @@
-import type { HoursOfOperation, HoursOfOperationConfig, Weekday } from '../instance/types.ts';
+import type { HoursOfOperation, HoursOfOperationConfig, Weekday } from './types.ts';
 import { isValidTimeZone, localDateTime } from './local-time.ts';
 
 const DAY_MINUTES = 24 * 60;

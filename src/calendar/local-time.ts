@@ -1,4 +1,4 @@
-import type { Weekday } from '../instance/types.ts';
+import type { Weekday } from './types.ts';
 
 export interface LocalDateTime {
   /** YYYY-MM-DD in the zone. */

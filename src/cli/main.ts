@@ -10,15 +10,17 @@ import { checkFlowText } from '../flow/validate.ts';
 import { instanceResolver, queueRefs } from '../instance/catalog.ts';
 import { loadInstance } from '../instance/load.ts';
 import { demoCustomers, writeDemoInstance } from '../instance/demo.ts';
-import { findDefinitionFile, formatFlowProblem, LineConfigError, openLine, type Line } from '../runtime/line.ts';
+import { findDefinitionFile, formatFlowProblem, LineConfigError, openLine, type Line } from '../app/line.ts';
 import { KeyScriptError, runTextCall, VirtualClock } from '../runtime/text-call.ts';
 import { callReport, formatCallText } from './format-call.ts';
 import { callServer } from './call-server.ts';
 import { DEFAULT_RATES, InvalidMonthError, monthBounds, monthlyCost, type MonthlyCost } from '../contacts/cost.ts';
-import { SqliteContactStore } from '../contacts/store.ts';
-import { startServer, type RunningServer } from '../server/start.ts';
-import { ROLES, SqliteUserStore, UserError, type Role } from '../server/users.ts';
-import { SqlitePhoneStore } from '../telephony/phones.ts';
+import { SqliteContactStore } from '../store/contacts.ts';
+import { startServer, type RunningServer } from '../app/start.ts';
+import { ROLES, UserError, type Role } from '../users/users.ts';
+import { SqliteUserStore } from '../store/users.ts';
+import { SqlitePhoneStore } from '../store/phones.ts';
+import { setPhonePassword } from '../app/phones.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -119,7 +121,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           io.err('--password: at least 8 characters');
           return 2;
         }
-        new SqlitePhoneStore(line.db).setPassword({ username: extension, agentId: agent.id, realm: line.definition.telephony?.sip?.realm ?? 'chokutsu', password }, new Date());
+        setPhonePassword(new SqlitePhoneStore(line.db), { username: extension, agentId: agent.id, realm: line.definition.telephony?.sip?.realm ?? 'chokutsu', password }, new Date());
         io.out(`phone ${extension} (${agent.id})${opts.password ? '' : ` password ${password}`}`);
         return 0;
       });
@@ -277,7 +279,7 @@ async function init(dataDir: string, force: boolean, io: Io): Promise<number> {
       for (const a of line.definition.agents) {
         if (!a.extension) continue;
         const pw = generatePassword();
-        phones.setPassword({ username: a.extension, agentId: a.id, realm, password: pw }, new Date());
+        setPhonePassword(phones, { username: a.extension, agentId: a.id, realm, password: pw }, new Date());
         lines.push(`${a.extension}\t${pw}\tSIP phone of ${a.id}`);
       }
       const file = join(dataDir, 'demo-users.txt');

@@ -6,8 +6,19 @@
 // - telephony (inbound DID minutes) is billed per second after a minimum of one minute;
 // - the voice service charge is billed per second with a minimum of 10 seconds.
 // Both run over the caller's leg, initiation → disconnect, in whole seconds rounded up.
-import type { Rates } from '../instance/types.ts';
-import type { ContactRecord } from './record.ts';
+import type { ContactCost, ContactRecord } from './record.ts';
+
+export type { ContactCost };
+
+export interface Rates {
+  currency: 'USD';
+  /** Inbound DID per minute (Amazon Connect Japan). */
+  inboundPerMinute: number;
+  /** Amazon Connect voice service per minute. */
+  voiceServicePerMinute: number;
+  /** The self-hosted line's fixed monthly cost, for comparison. */
+  selfHostedMonthly?: number;
+}
 
 /**
  * Amazon Connect, Asia Pacific (Tokyo), Japan DID: voice service 0.018 USD/min (pricing page; also quoted
@@ -23,12 +34,6 @@ export const DEFAULT_RATES: Rates = {
 export const TELEPHONY_MINIMUM_SECONDS = 60;
 export const SERVICE_MINIMUM_SECONDS = 10;
 
-export interface ContactCost {
-  currency: 'USD';
-  amount: number;
-  /** Telephony minutes billed (per second, one-minute minimum). */
-  billedMinutes: number;
-}
 
 /** Amounts are kept to a millionth of a dollar so sums do not collect floating-point noise. */
 function usd(amount: number): number {

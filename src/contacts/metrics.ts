@@ -1,7 +1,7 @@
 // Historical and real-time metrics over contact records, after Amazon Connect's metric definitions
 // (docs/metrics.md has one paragraph per metric). Pure: records and status history in, numbers out.
 import { DEFAULT_TIME_ZONE, localDateTime } from '../calendar/local-time.ts';
-import type { AgentStatusInterval } from './agent-status-history.ts';
+import type { AgentStatusInterval } from './agent-status.ts';
 import type { ContactRecord } from './record.ts';
 
 /** Connect's default service level threshold choice is up to the report; 20 s is the common "80/20" target. */

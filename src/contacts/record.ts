@@ -1,8 +1,13 @@
 // The contact record, shaped after Amazon Connect's contact record (ContactTraceRecord), in camelCase.
 // Timestamps are ISO 8601 strings as in Connect's records; durations are whole seconds.
 import type { ContactEnding, PathStep } from '../flow/interpreter.ts';
-import type { Rates } from '../instance/types.ts';
-import { contactCost, type ContactCost } from './cost.ts';
+
+export interface ContactCost {
+  currency: 'USD';
+  amount: number;
+  /** Telephony minutes billed (per second, one-minute minimum). */
+  billedMinutes: number;
+}
 
 export const DISCONNECT_REASONS = [
   'CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'ABANDONED_IN_QUEUE', 'AFTER_HOURS', 'HOLIDAY',
@@ -72,26 +77,6 @@ type Derived = 'queueDuration' | 'ringDuration' | 'talkDuration' | 'afterContact
 /** A record as the runtime knows it when the contact ends; durations and cost are derived from it. */
 export type ContactRecordDraft = Omit<ContactRecord, Derived> & { holdDuration?: number };
 
-/** Fills in the durations (from the timestamps) and the cost of a finished contact. */
-export function finalizeContactRecord(draft: ContactRecordDraft, rates: Rates): ContactRecord {
-  const ms = (iso: string): number => Date.parse(iso);
-  const seconds = (from: string, to: string): number => Math.max(0, Math.round((ms(to) - ms(from)) / 1000));
-  const disconnect = draft.disconnectTimestamp;
-  const connected = draft.connectedToAgentTimestamp;
-  const holdDuration = draft.holdDuration ?? 0;
-  const ringDuration = draft.agentOffers.reduce(
-    (sum, o) => sum + seconds(o.at, o.endedAt ?? (o.outcome === 'Accepted' && connected ? connected : disconnect)), 0);
-  const record: Omit<ContactRecord, 'cost'> = {
-    ...draft,
-    queueDuration: draft.enqueueTimestamp ? seconds(draft.enqueueTimestamp, connected ?? disconnect) : 0,
-    ringDuration,
-    talkDuration: connected ? Math.max(0, seconds(connected, disconnect) - holdDuration) : 0,
-    holdDuration,
-    afterContactWorkDuration: draft.afterContactWorkEndTimestamp ? seconds(disconnect, draft.afterContactWorkEndTimestamp) : 0,
-    totalDuration: seconds(draft.initiationTimestamp, disconnect),
-  };
-  return { ...record, cost: contactCost(record, rates) };
-}
 
 /** What the flow interpreter knows about how a contact's flow ended. */
 export interface FlowOutcome {

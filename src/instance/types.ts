@@ -1,22 +1,9 @@
 // The instance definition: one file describing the whole line, in Amazon Connect's vocabulary.
 // The same definition runs locally and deploys to Amazon Connect (infra/).
+import type { Closure, HoursOfOperation, HoursOfOperationConfig, Weekday } from '../calendar/types.ts';
+import type { Rates } from '../contacts/cost.ts';
 
-export type Weekday = 'MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY';
-
-/** Connect's HoursOfOperationConfig: one entry per open interval. */
-export interface HoursOfOperationConfig {
-  Day: Weekday;
-  StartTime: { Hours: number; Minutes: number };
-  EndTime: { Hours: number; Minutes: number };
-}
-
-export interface HoursOfOperation {
-  id: string;
-  name: string;
-  /** IANA time zone; the instance's timeZone when absent. */
-  timeZone?: string;
-  config: HoursOfOperationConfig[];
-}
+export type { Closure, HoursOfOperation, HoursOfOperationConfig, Rates, Weekday };
 
 export interface QueueMember {
   agent: string; // agent id
@@ -78,23 +65,6 @@ export interface FlowReference {
 export interface PhoneNumber {
   number: string; // E.164
   flow: string; // flow id or name
-}
-
-export interface Closure {
-  /** Inclusive local dates: both YYYY-MM-DD (once) or both MM-DD (every year, may span New Year). */
-  from: string;
-  to: string;
-  name: string;
-}
-
-export interface Rates {
-  currency: 'USD';
-  /** Inbound DID per minute (Amazon Connect Japan). */
-  inboundPerMinute: number;
-  /** Amazon Connect voice service per minute. */
-  voiceServicePerMinute: number;
-  /** The self-hosted line's fixed monthly cost, for comparison. */
-  selfHostedMonthly?: number;
 }
 
 /** SIP and RTP for the embedded line (ignored when the definition deploys to Amazon Connect). */

@@ -1,6 +1,7 @@
 // A live contact becomes a contact record when the caller's side ends, and again when the
 // agent's after-contact work ends.
-import { classifyDisconnect, finalizeContactRecord, type ContactRecord } from '../contacts/record.ts';
+import { classifyDisconnect, type ContactRecord } from '../contacts/record.ts';
+import { finalizeContactRecord } from '../contacts/finalize.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
 import type { InstanceDefinition } from '../instance/types.ts';
 import { DEFAULT_RATES } from '../contacts/cost.ts';

@@ -8,9 +8,9 @@ import { formatCustomersCsv, parseCustomersCsv } from '../directory/csv.ts';
 import { queueRefs } from '../instance/catalog.ts';
 import { ContactCenterError } from '../runtime/contact-center.ts';
 import type { CenterEvent } from '../runtime/contact-center.ts';
-import { RequestError, type LineServices } from './services.ts';
+import { RequestError, type LineServices } from '../app/services.ts';
 import { SimulatedCaller } from './simulated-caller.ts';
-import { UserError, type Role, type User } from './users.ts';
+import { UserError, type Role, type User } from '../users/users.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ContactEffect } from '../flow/interpreter.ts';
 import type { TelephonyConfig } from '../instance/types.ts';
 import type { CallerChannel, CenterEvent } from '../runtime/contact-center.ts';
-import type { LineServices } from '../server/services.ts';
+import type { LineServices } from '../app/services.ts';
 import { MediaBridge } from './media/bridge.ts';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
@@ -15,7 +15,7 @@ import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
 import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
 import { acceptAnswer, answer, offer, parseSdp } from './sdp/sdp.ts';
 import { SipServer, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
-import { SqlitePhoneStore } from './phones.ts';
+import { SqlitePhoneStore } from '../store/phones.ts';
 
 export interface SipLineOptions {
   services: LineServices;

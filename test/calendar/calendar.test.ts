@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Closure } from '../../src/instance/types.ts';
 import { HolidayCalendar } from '../../src/calendar/calendar.ts';
-import { IcalHolidayFeed } from '../../src/calendar/ical.ts';
-import type { FetchText } from '../../src/calendar/ical.ts';
+import { IcalHolidayFeed } from '../../src/store/holiday-feed.ts';
+import type { FetchText } from '../../src/store/holiday-feed.ts';
 import { SAMPLE_ICS } from './sample-ics.ts';
 
 const tokyo = (local: string): Date => new Date(`${local}+09:00`);

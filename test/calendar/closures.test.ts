@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Closure } from '../../src/instance/types.ts';
-import { InvalidClosureError, SqliteClosureStore, closureOn, validateClosure } from '../../src/calendar/closures.ts';
+import { InvalidClosureError, closureOn, validateClosure } from '../../src/calendar/closures.ts';
+import { SqliteClosureStore } from '../../src/store/closures.ts';
 import { openDatabase } from '../../src/store/database.ts';
 
 const yearEnd: Closure = { from: '12-29', to: '01-03', name: '年末年始休業' };

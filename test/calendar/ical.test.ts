@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { IcalHolidayFeed, parseIcalHolidays } from '../../src/calendar/ical.ts';
-import type { FetchText, IcalHolidayFeedOptions } from '../../src/calendar/ical.ts';
+import { IcalHolidayFeed } from '../../src/store/holiday-feed.ts';
+import { parseIcalHolidays } from '../../src/calendar/ical.ts';
+import type { FetchText, IcalHolidayFeedOptions } from '../../src/store/holiday-feed.ts';
 import { SAMPLE_ICS } from './sample-ics.ts';
 
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AgentStatusInterval } from '../../src/contacts/agent-status-history.ts';
+import type { AgentStatusInterval } from '../../src/contacts/agent-status.ts';
 import { buildRealtimeSnapshot, historicalMetrics } from '../../src/contacts/metrics.ts';
 import { abandonedCall, flowOnlyCall, handledCall, iso, SALES, SATO, SUPPORT, SUZUKI, T0 } from './records.ts';
 

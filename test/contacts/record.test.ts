@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_RATES } from '../../src/contacts/cost.ts';
-import { classifyDisconnect, disconnectReasonFromFlow, finalizeContactRecord, type FlowOutcome } from '../../src/contacts/record.ts';
+import { classifyDisconnect, disconnectReasonFromFlow, type FlowOutcome } from '../../src/contacts/record.ts';
+import { finalizeContactRecord } from '../../src/contacts/finalize.ts';
 import { handledCall, iso, SATO, SUZUKI, T0 } from './records.ts';
 
 describe('contact record durations', () => {

@@ -1,6 +1,7 @@
 // Builds contact records for the tests: a handled call unless the overrides say otherwise.
 import { DEFAULT_RATES } from '../../src/contacts/cost.ts';
-import { finalizeContactRecord, type ContactRecord, type ContactRecordDraft } from '../../src/contacts/record.ts';
+import { finalizeContactRecord } from '../../src/contacts/finalize.ts';
+import { type ContactRecord, type ContactRecordDraft } from '../../src/contacts/record.ts';
 
 export const T0 = Date.parse('2025-03-03T01:00:00Z'); // Monday 10:00 in Tokyo
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../../src/store/database.ts';
-import { SqliteCustomerDirectory } from '../../src/directory/customers.ts';
+import { SqliteCustomerDirectory } from '../../src/store/customers.ts';
 import { parseCustomersCsv } from '../../src/directory/csv.ts';
 
 describe('SqliteCustomerDirectory', () => {

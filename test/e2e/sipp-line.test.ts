@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseWav } from '../../src/telephony/media/wav.ts';
-import { SqlitePhoneStore } from '../../src/telephony/phones.ts';
+import { SqlitePhoneStore } from '../../src/store/phones.ts';
+import { setPhonePassword } from '../../src/app/phones.ts';
 import { agentAnswersScenario, agentBusyScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
 import { api, eventually, startTestLine, type TestLine } from './support.ts';
 
@@ -22,7 +23,7 @@ async function phoneLine(at?: string, rtpBase = 41000): Promise<TestLine & { sip
   const line = await startTestLine(undefined, { telephony: TELEPHONY(rtpBase), ...(at ? { at: Date.parse(at) } : {}) });
   const phones = new SqlitePhoneStore(line.server.services.line.db);
   for (const a of line.server.services.line.definition.agents) {
-    if (a.extension) phones.setPassword({ username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
+    if (a.extension) setPhonePassword(phones, { username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
   }
   const sipPort = line.server.sip?.port;
   assert.ok(sipPort, 'the line listens for SIP');

@@ -1,6 +1,6 @@
 // A real server on loopback with the demo company, its clock set to an open Tuesday morning.
 import { demoDataDir } from '../runtime/support.ts';
-import { startServer, type RunningServer } from '../../src/server/start.ts';
+import { startServer, type RunningServer } from '../../src/app/start.ts';
 import type { InstanceDefinition, TelephonyConfig } from '../../src/instance/types.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';
 

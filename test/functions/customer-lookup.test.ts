@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../../src/store/database.ts';
-import { SqliteCustomerDirectory } from '../../src/directory/customers.ts';
+import { SqliteCustomerDirectory } from '../../src/store/customers.ts';
 import { createCustomerLookup } from '../../src/functions/customer-lookup.ts';
 import { INSTANCE_ARN, context, contactFlowEvent } from './event.ts';
 

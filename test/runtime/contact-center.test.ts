@@ -2,7 +2,7 @@
 // contact records, with time driven by the test (no sleeping).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createLineServices, type LineServices } from '../../src/server/services.ts';
+import { createLineServices, type LineServices } from '../../src/app/services.ts';
 import { SimulatedCaller } from '../../src/server/simulated-caller.ts';
 import type { Scheduler } from '../../src/runtime/scheduler.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { demoCustomers, writeDemoInstance } from '../../src/instance/demo.ts';
 import type { InstanceDefinition } from '../../src/instance/types.ts';
-import { openLine, type Line } from '../../src/runtime/line.ts';
+import { openLine, type Line } from '../../src/app/line.ts';
 import { runTextCall, VirtualClock, type TextCallOptions, type TextCallResult } from '../../src/runtime/text-call.ts';
 
 export const FLOWS_DIR = resolve(import.meta.dirname, '..', '..', 'flows');

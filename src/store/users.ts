@@ -3,39 +3,17 @@
 import { hash, verify } from '@node-rs/argon2';
 import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-
-export type Role = 'admin' | 'supervisor' | 'agent';
-export const ROLES: readonly Role[] = ['admin', 'supervisor', 'agent'];
-
-export interface User {
-  id: number;
-  username: string;
-  role: Role;
-  /** The agent this user works as (role agent, or a supervisor who also takes calls). */
-  agentId?: string;
-}
-
-export class UserError extends Error {
-  constructor(readonly code: 'Exists' | 'Invalid' | 'NotFound', message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+import { newUserProblems, UserError, type NewUser, type Role, type User, type UserStore } from '../users/users.ts';
 
 interface UserRow { id: number; username: string; role: Role; agent_id: string | null; password_hash: string }
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 const SESSION_HOURS = 12;
 
-export class SqliteUserStore {
+export class SqliteUserStore implements UserStore {
   constructor(private readonly db: Database.Database) {}
 
-  async create(u: { username: string; password: string; role: Role; agentId?: string }): Promise<User> {
-    const problems: string[] = [];
-    if (!USERNAME.test(u.username)) problems.push('username: 2–32 of a-z 0-9 . _ -');
-    if (u.password.length < 8) problems.push('password: at least 8 characters');
-    if (!ROLES.includes(u.role)) problems.push(`role: one of ${ROLES.join(', ')}`);
-    if (u.role === 'agent' && !u.agentId) problems.push('agentId: an agent user needs the agent they work as');
+  async create(u: NewUser): Promise<User> {
+    const problems = newUserProblems(u);
     if (problems.length > 0) throw new UserError('Invalid', problems.join('; '));
     if (this.byUsername(u.username)) throw new UserError('Exists', `user ${u.username} exists`);
     const passwordHash = await hash(u.password);

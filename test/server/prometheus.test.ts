@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRealtimeSnapshot, type RealtimeSnapshot } from '../../src/contacts/metrics.ts';
-import { createMetricsRegistry } from '../../src/contacts/prometheus.ts';
-import { SALES, SUPPORT, T0 } from './records.ts';
+import { createMetricsRegistry } from '../../src/server/prometheus.ts';
+import { SALES, SUPPORT, T0 } from '../contacts/records.ts';
 
 test('renders queue gauges, agent states and the contact counter in Prometheus text format', async () => {
   let snapshot: RealtimeSnapshot = buildRealtimeSnapshot({

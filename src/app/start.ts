@@ -1,6 +1,6 @@
 // Starts the line as a long-lived server: HTTP API, WebSocket events and /metrics.
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
+import { buildApp } from '../server/app.ts';
 import { createLineServices, type LineServices } from './services.ts';
 import type { Clock, Scheduler } from '../runtime/scheduler.ts';
 import { SipLine } from '../telephony/sip-line.ts';

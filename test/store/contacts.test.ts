@@ -5,12 +5,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../../src/store/database.ts';
-import { SqliteAgentStatusHistory } from '../../src/contacts/agent-status-history.ts';
+import { SqliteAgentStatusHistory } from '../../src/store/agent-status-history.ts';
 import type { ContactRecord } from '../../src/contacts/record.ts';
-import {
-  InvalidContactSearchError, SqliteContactStore, validateContactSearch, type ContactSearchFilter,
-} from '../../src/contacts/store.ts';
-import { abandonedCall, flowOnlyCall, handledCall, iso, SALES, SATO, SUPPORT, SUZUKI, T0 } from './records.ts';
+import { InvalidContactSearchError, validateContactSearch, type ContactSearchFilter } from '../../src/contacts/search.ts';
+import { SqliteContactStore } from '../../src/store/contacts.ts';
+import { abandonedCall, flowOnlyCall, handledCall, iso, SALES, SATO, SUPPORT, SUZUKI, T0 } from '../contacts/records.ts';
 
 const dirs: string[] = [];
 function freshDb(): Database.Database {

@@ -1,9 +1,9 @@
 // The Prometheus text for GET /metrics. Gauges read the real-time snapshot at scrape time (collect
 // callbacks), so nothing has to keep them up to date; the contact counter counts records as they are saved.
 import { Counter, Gauge, Registry } from 'prom-client';
-import { NO_QUEUE } from './cost.ts';
-import type { RealtimeSnapshot } from './metrics.ts';
-import type { ContactRecord } from './record.ts';
+import { NO_QUEUE } from '../contacts/cost.ts';
+import type { RealtimeSnapshot } from '../contacts/metrics.ts';
+import type { ContactRecord } from '../contacts/record.ts';
 
 export interface MetricsRegistry {
   registry: Registry;

@@ -1,5 +1,5 @@
 // Contact and agent events for WebSocket subscribers. Each subscriber sees what its user may see.
-import type { CenterEvent } from '../runtime/contact-center.ts';
+import type { CenterEvent } from './contact-center.ts';
 
 export type Subscriber = (event: CenterEvent) => void;
 

@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { SqliteAgentStatusHistory } from '../contacts/agent-status-history.ts';
+import { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
 import { DEFAULT_RATES, monthBounds, monthlyCost } from '../contacts/cost.ts';
 import { buildRealtimeSnapshot, historicalMetrics } from '../contacts/metrics.ts';
-import { createMetricsRegistry } from '../contacts/prometheus.ts';
+import { createMetricsRegistry } from '../server/prometheus.ts';
 import { isDisconnectReason, type ContactRecord } from '../contacts/record.ts';
-import { InvalidContactSearchError, SqliteContactStore, type ContactSearchFilter } from '../contacts/store.ts';
+import { InvalidContactSearchError, type ContactSearchFilter } from '../contacts/search.ts';
+import { SqliteContactStore } from '../store/contacts.ts';
 import type { QueueMetricType } from '../flow/types.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
 import { parseInstance } from '../instance/load.ts';
@@ -17,12 +18,12 @@ import type { InstanceDefinition, Queue } from '../instance/types.ts';
 import { Router, type RouterConfig } from '../routing/router.ts';
 import { ContactCenter, type LiveContact } from '../runtime/contact-center.ts';
 import { contactRecordOf } from '../runtime/contact-records.ts';
-import { openLine, type Line } from '../runtime/line.ts';
+import { openLine, type Line } from './line.ts';
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
-import { EventBus } from './events.ts';
-import type { SimulatedCaller } from './simulated-caller.ts';
-import { FailureThrottle } from './throttle.ts';
-import { SqliteUserStore } from './users.ts';
+import { EventBus } from '../runtime/events.ts';
+import type { SimulatedCaller } from '../server/simulated-caller.ts';
+import { FailureThrottle } from '../server/throttle.ts';
+import { SqliteUserStore } from '../store/users.ts';
 
 export class RequestError extends Error {
   constructor(readonly statusCode: number, message: string) {
