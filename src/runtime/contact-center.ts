@@ -177,6 +177,12 @@ export class ContactCenter {
     this.closeAcw(agentId, at);
   }
 
+  /** The media side started recording the contact; the location goes into its record. */
+  recordingStarted(contactId: string, location: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (live) live.recordingLocation = location;
+  }
+
   /** Queues, ranks or agents changed: the router keeps agent states and waiting contacts. */
   reconfigureRouter(config: RouterConfig): void {
     for (const out of this.deps.router.reconfigure(config, this.deps.clock.now())) this.onRouterOutput(out, false);

@@ -315,8 +315,7 @@ export class SipLine {
     const recorder = await StereoRecorder.create(path);
     leg.recorder = recorder;
     leg.bridge?.startRecording(recorder);
-    const live = this.services.center.contact(leg.contactId);
-    if (live) live.recordingLocation = join('recordings', day, `${leg.contactId}.wav`);
+    this.services.center.recordingStarted(leg.contactId, join('recordings', day, `${leg.contactId}.wav`));
   }
 
   private async closeAgentLeg(leg: AgentLeg, hangUp = false): Promise<void> {
