@@ -1,9 +1,6 @@
 // The composition root of the running line: the line (definition, flows, store, functions), the
 // router, the contact center, contact records, users and events, wired together once.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { parseDocument } from 'yaml';
 import { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
 import { DEFAULT_RATES, monthBounds, monthlyCost } from '../contacts/cost.ts';
 import { buildRealtimeSnapshot, historicalMetrics } from '../contacts/metrics.ts';
@@ -13,7 +10,7 @@ import { InvalidContactSearchError, type ContactSearchFilter } from '../contacts
 import { SqliteContactStore } from '../store/contacts.ts';
 import type { QueueMetricType } from '../flow/types.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
-import { parseInstance } from '../instance/load.ts';
+import { DefinitionEditError, setQueueMembers } from '../instance/edit.ts';
 import type { InstanceDefinition, Queue } from '../instance/types.ts';
 import { Router, type RouterConfig } from '../routing/router.ts';
 import { ContactCenter, type LiveContact } from '../runtime/contact-center.ts';
@@ -223,18 +220,14 @@ export async function createLineServices(
     },
     prometheusText: () => metricsRegistry?.metrics() ?? Promise.resolve(''),
     updateQueueRanks: (queueId, agents) => {
-      const def = line.definition;
-      const index = def.queues.findIndex((q) => q.id === queueId);
-      if (index < 0) throw new RequestError(404, `no queue ${queueId}`);
-      const doc = parseDocument(readFileSync(line.definitionFile, 'utf8'));
-      doc.setIn(['queues', index, 'agents'], agents.map((a) => ({ agent: a.agent, rank: a.rank })));
-      const text = doc.toString({ lineWidth: 0 });
-      const parsed = parseInstance(text, 'yaml', dirname(line.definitionFile), line.definitionFile);
-      if (!parsed.ok) throw new RequestError(400, parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
-      writeFileSync(line.definitionFile, text);
-      line.definition = parsed.instance.definition;
+      try {
+        line.definition = setQueueMembers(line.definitionFile, line.definition, queueId, agents);
+      } catch (err) {
+        if (err instanceof DefinitionEditError) throw new RequestError(err.code === 'NotFound' ? 404 : 400, err.message);
+        throw err;
+      }
       center.reconfigureRouter(routerConfig(line.definition));
-      return line.definition.queues[index] as Queue;
+      return line.definition.queues.find((q) => q.id === queueId) as Queue;
     },
     close: () => {
       center.stop();
