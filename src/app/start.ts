@@ -4,6 +4,7 @@ import { buildApp } from '../server/app.ts';
 import { createLineServices, type LineServices } from './services.ts';
 import type { Clock, Scheduler } from '../runtime/scheduler.ts';
 import { SipLine } from '../telephony/sip-line.ts';
+import { sipLineDeps } from './sip-deps.ts';
 import type { TelephonyConfig } from '../instance/types.ts';
 
 export interface RunningServer {
@@ -39,7 +40,7 @@ export async function startServer(
   const telephony = options.telephony === false ? undefined : options.telephony ?? services.line.definition.telephony;
   if (telephony) {
     try {
-      sip = await SipLine.start({ services, dataDir, config: telephony, log: options.log ?? ((m) => console.error(m)) });
+      sip = await SipLine.start({ deps: sipLineDeps(services), dataDir, config: telephony, log: options.log ?? ((m) => console.error(m)) });
     } catch (err) {
       await app.close();
       services.close();

@@ -5,8 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ContactEffect } from '../flow/interpreter.ts';
 import type { TelephonyConfig } from '../instance/types.ts';
-import type { CallerChannel, CenterEvent } from '../runtime/contact-center.ts';
-import type { LineServices } from '../app/services.ts';
+import type { CallerChannel, CenterEvent, ContactCenter } from '../runtime/contact-center.ts';
+import type { Clock } from '../runtime/scheduler.ts';
 import { MediaBridge } from './media/bridge.ts';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
@@ -15,10 +15,25 @@ import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
 import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
 import { acceptAnswer, answer, offer, parseSdp } from './sdp/sdp.ts';
 import { SipServer, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
-import { SqlitePhoneStore } from '../store/phones.ts';
+
+/** What the SIP side needs from the line; the composition root (src/app/) provides it. */
+export interface SipLineDeps {
+  center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'agentHangUp' | 'recordingStarted'>;
+  /** Contact and agent events (offers ring the agent's phone). */
+  subscribe(send: (event: CenterEvent) => void): () => void;
+  /** The extension an agent's desk phone registers as, if the agent has one. */
+  agentExtension(agentId: string): string | undefined;
+  /** Digest HA1 of a phone's credential in this realm, if the phone is known. */
+  phoneHa1(username: string, realm: string): string | undefined;
+  newContactId(): string;
+  clock: Clock;
+  /** The instance's language (espeak-ng voice) and AWS region (Polly). */
+  language: string;
+  awsRegion?: string;
+}
 
 export interface SipLineOptions {
-  services: LineServices;
+  deps: SipLineDeps;
   dataDir: string;
   config: TelephonyConfig;
   log: (line: string) => void;
@@ -47,7 +62,7 @@ class SipCaller implements CallerChannel {
       if (token !== this.playToken || this.ended) return;
       const end = pcm ? await this.rtp.play(pcm) : 'finished';
       if (end === 'finished' && token === this.playToken && !this.ended) {
-        this.line.services.center.promptFinished(this.contactId, effect.actionId);
+        this.line.deps.center.promptFinished(this.contactId, effect.actionId);
       }
     });
   }
@@ -97,7 +112,7 @@ export class SipLine {
   private readonly usesPolly: boolean;
   private unsubscribe: () => void = () => {};
 
-  private constructor(readonly services: LineServices, readonly sip: SipServer, private readonly o: SipLineOptions) {
+  private constructor(readonly deps: SipLineDeps, readonly sip: SipServer, private readonly o: SipLineOptions) {
     const rtp = o.config.rtp ?? {};
     this.ports = new PortAllocator({ min: rtp.portMin ?? 10000, max: rtp.portMax ?? 20000 });
     this.host = o.config.sip?.host ?? '127.0.0.1';
@@ -106,7 +121,7 @@ export class SipLine {
     this.usesPolly = o.config.tts?.engine === 'polly';
     // Polly takes its credentials from the AWS SDK's default chain (environment, profile, role).
     const engine = this.usesPolly
-      ? new PollyEngine({ client: new PollyClient({ region: services.line.definition.awsRegion ?? 'ap-northeast-1' }) })
+      ? new PollyEngine({ client: new PollyClient({ region: deps.awsRegion ?? 'ap-northeast-1' }) })
       : new EspeakEngine(wpm ? { wordsPerMinute: wpm } : {});
     this.prompts = new PromptRenderer({ cacheDir: join(o.dataDir, 'cache', 'prompts'), engine });
   }
@@ -114,23 +129,19 @@ export class SipLine {
   static async start(o: SipLineOptions): Promise<SipLine> {
     const sipConfig = o.config.sip ?? {};
     const realm = sipConfig.realm ?? 'chokutsu';
-    const phones = new SqlitePhoneStore(o.services.line.db);
     const sip = await SipServer.start({
       host: sipConfig.host ?? '127.0.0.1',
       port: o.sipPort ?? sipConfig.port ?? 5060,
       udp: sipConfig.udp ?? true,
       tcp: sipConfig.tcp ?? true,
       realm,
-      lookupHa1: (username) => {
-        const p = phones.get(username);
-        return p && p.realm === realm ? p.ha1 : undefined;
-      },
+      lookupHa1: (username) => o.deps.phoneHa1(username, realm),
       trunks: o.config.trunks ?? [],
       log: o.log,
     });
-    const line = new SipLine(o.services, sip, o);
+    const line = new SipLine(o.deps, sip, o);
     sip.on('incomingCall', (call) => void line.onIncomingCall(call));
-    line.unsubscribe = o.services.bus.subscribe(() => true, (e) => line.onCenterEvent(e));
+    line.unsubscribe = o.deps.subscribe((e) => line.onCenterEvent(e));
     return line;
   }
 
@@ -156,7 +167,7 @@ export class SipLine {
   /** The prompt as 8 kHz PCM: a prompt's WAV file, or text rendered by TTS (cached). */
   async audioFor(effect: Extract<ContactEffect, { type: 'PlayPrompt' }>): Promise<Int16Array | undefined> {
     const c = effect.content;
-    const language = this.services.line.definition.language;
+    const language = this.deps.language;
     const result = c.prompt?.file
       ? await this.prompts.fromFile(resolve(this.o.dataDir, c.prompt.file))
       // The flow's voice (e.g. Kazuha) is a Polly voice; espeak-ng speaks by language, without SSML.
@@ -196,18 +207,18 @@ export class SipLine {
     rtp.start();
     call.ringing();
     call.answer(ans.sdp);
-    const contactId = this.services.newContactId();
+    const contactId = this.deps.newContactId();
     const caller = new SipCaller(contactId, call, rtp, this);
     this.callers.set(contactId, caller);
-    rtp.on('dtmf', (digit) => this.services.center.dtmf(contactId, digit));
-    call.on('dtmf', (e) => this.services.center.dtmf(contactId, e.digit));
+    rtp.on('dtmf', (digit) => this.deps.center.dtmf(contactId, digit));
+    call.on('dtmf', (e) => this.deps.center.dtmf(contactId, e.digit));
     call.on('hungUp', () => {
       caller.left();
-      this.services.center.customerHangUp(contactId);
+      this.deps.center.customerHangUp(contactId);
       this.endCustomerLeg(contactId);
     });
     const dialed = call.to.uri.replace(/^sips?:/, '').split('@')[0] ?? '';
-    this.services.center.startContact(caller, { contactId, from: call.callerNumber, to: dialed.startsWith('+') ? dialed : `+${dialed}` });
+    this.deps.center.startContact(caller, { contactId, from: call.callerNumber, to: dialed.startsWith('+') ? dialed : `+${dialed}` });
   }
 
   endCustomerLeg(contactId: string): void {
@@ -242,10 +253,10 @@ export class SipLine {
   /** Rings the agent's registered phone for a SIP caller; agents without one answer in the app. */
   private async ringAgent(contactId: string, agentId: string): Promise<void> {
     const caller = this.callers.get(contactId);
-    const agent = this.services.line.definition.agents.find((a) => a.id === agentId);
-    if (!caller || !agent?.extension) return;
+    const extension = this.deps.agentExtension(agentId);
+    if (!caller || !extension) return;
     // Agents without a registered phone answer in the app; no RTP port is opened for them.
-    if (!this.sip.registrations().some((b) => b.aor === agent.extension)) return;
+    if (!this.sip.registrations().some((b) => b.aor === extension)) return;
     let rtp: RtpSession;
     try {
       rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
@@ -256,66 +267,72 @@ export class SipLine {
     const leg: AgentLeg = { agentId, contactId, rtp, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
     const offerOptions = { localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS] };
-    const sdp = offer(offerOptions);
-    const placed = this.sip.call(agent.extension, { sdp, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
+    const placed = this.sip.call(extension, { sdp: offer(offerOptions), from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
     if (!placed.ok) {
       await this.closeAgentLeg(leg);
       return;
     }
     leg.call = placed.call;
-    placed.call.on('answered', (remoteSdp) => {
-      const parsedAnswer = parseSdp(remoteSdp);
-      const accepted = parsedAnswer.ok ? acceptAnswer(parsedAnswer.sdp, offerOptions) : undefined;
-      if (!accepted?.ok || leg.closed) {
-        placed.call.hangUp();
-        return;
-      }
-      leg.answered = true;
-      rtp.configure(accepted.negotiated);
-      rtp.start();
+    placed.call.on('answered', (remoteSdp) => this.agentAnswered(leg, caller, remoteSdp, offerOptions));
+    placed.call.on('failed', ({ status }) => this.agentCallFailed(leg, status));
+    placed.call.on('hungUp', () => this.agentHungUp(leg));
+  }
+
+  /** The agent's phone answered: accept the offer, bridge the two legs, record if the flow asked. */
+  private agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string, offerOptions: Parameters<typeof acceptAnswer>[1]): void {
+    const parsedAnswer = parseSdp(remoteSdp);
+    const accepted = parsedAnswer.ok ? acceptAnswer(parsedAnswer.sdp, offerOptions) : undefined;
+    if (!accepted?.ok || leg.closed) {
+      leg.call?.hangUp();
+      return;
+    }
+    leg.answered = true;
+    leg.rtp.configure(accepted.negotiated);
+    leg.rtp.start();
+    try {
+      this.deps.center.accept(leg.agentId, leg.contactId);
+    } catch (err) {
+      this.o.log(`contact ${leg.contactId}: agent ${leg.agentId} answered too late: ${(err as Error).message}`);
+      void this.closeAgentLeg(leg, true);
+      return;
+    }
+    caller.stopPrompt();
+    leg.bridge = new MediaBridge({ customer: caller.rtp, agent: leg.rtp });
+    if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
+  }
+
+  private agentCallFailed(leg: AgentLeg, status: number): void {
+    if (leg.closed) return;
+    // Busy or declined on the phone: the router offers the contact to the next rank at once.
+    if (status === 486 || status === 600 || status === 603) {
       try {
-        this.services.center.accept(agentId, contactId);
-      } catch (err) {
-        this.o.log(`contact ${contactId}: agent ${agentId} answered too late: ${(err as Error).message}`);
-        void this.closeAgentLeg(leg, true);
-        return;
-      }
-      caller.stopPrompt();
-      leg.bridge = new MediaBridge({ customer: caller.rtp, agent: rtp });
-      if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
-    });
-    placed.call.on('failed', ({ status }) => {
-      if (leg.closed) return;
-      // Busy or declined on the phone: the router offers the contact to the next rank at once.
-      if (status === 486 || status === 600 || status === 603) {
-        try {
-          this.services.center.decline(agentId, contactId);
-        } catch {
-          // the offer was already withdrawn (ring timeout)
-        }
-      }
-      void this.closeAgentLeg(leg);
-    });
-    placed.call.on('hungUp', () => {
-      if (leg.closed) return;
-      leg.closed = true;
-      try {
-        this.services.center.agentHangUp(agentId, contactId);
+        this.deps.center.decline(leg.agentId, leg.contactId);
       } catch {
-        // the customer left first
+        // the offer was already withdrawn (ring timeout)
       }
-      void this.closeAgentLeg(leg);
-    });
+    }
+    void this.closeAgentLeg(leg);
+  }
+
+  private agentHungUp(leg: AgentLeg): void {
+    if (leg.closed) return;
+    leg.closed = true;
+    try {
+      this.deps.center.agentHangUp(leg.agentId, leg.contactId);
+    } catch {
+      // the customer left first
+    }
+    void this.closeAgentLeg(leg);
   }
 
   private async startRecording(leg: AgentLeg): Promise<void> {
-    const day = new Date(this.services.clock.now()).toISOString().slice(0, 10);
+    const day = new Date(this.deps.clock.now()).toISOString().slice(0, 10);
     const path = join(this.o.dataDir, 'recordings', day, `${leg.contactId}.wav`);
     mkdirSync(dirname(path), { recursive: true });
     const recorder = await StereoRecorder.create(path);
     leg.recorder = recorder;
     leg.bridge?.startRecording(recorder);
-    this.services.center.recordingStarted(leg.contactId, join('recordings', day, `${leg.contactId}.wav`));
+    this.deps.center.recordingStarted(leg.contactId, join('recordings', day, `${leg.contactId}.wav`));
   }
 
   private async closeAgentLeg(leg: AgentLeg, hangUp = false): Promise<void> {
