@@ -1,33 +1,24 @@
 // The composition root of the running line: the line (definition, flows, store, functions), the
-// router, the contact center, contact records, users and events, wired together once.
+// router, the contact center, contact records, users and events, wired together once; and the
+// same parts as the HTTP adapter sees them (serverDeps).
 import { randomUUID } from 'node:crypto';
 import { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
-import { DEFAULT_RATES, monthBounds, monthlyCost } from '../contacts/cost.ts';
-import { buildRealtimeSnapshot, historicalMetrics } from '../contacts/metrics.ts';
-import { createMetricsRegistry } from '../server/prometheus.ts';
-import { isDisconnectReason, type ContactRecord } from '../contacts/record.ts';
-import { InvalidContactSearchError, type ContactSearchFilter } from '../contacts/search.ts';
+import { DEFAULT_RATES, monthBounds, monthlyCost, type MonthlyCost } from '../contacts/cost.ts';
+import { buildRealtimeSnapshot, historicalMetrics, type HistoricalMetrics, type RealtimeSnapshot } from '../contacts/metrics.ts';
+import { createMetricsRegistry, type MetricsRegistry } from '../server/prometheus.ts';
+import type { ServerDeps } from '../server/deps.ts';
+import type { ContactRecord } from '../contacts/record.ts';
 import { SqliteContactStore } from '../store/contacts.ts';
 import type { QueueMetricType } from '../flow/types.ts';
-import type { InstanceCatalog } from '../instance/catalog.ts';
-import { DefinitionEditError, setQueueMembers } from '../instance/edit.ts';
-import type { InstanceDefinition, Queue } from '../instance/types.ts';
+import { setQueueMembers } from '../instance/edit.ts';
+import type { InstanceDefinition, Queue, QueueMember } from '../instance/types.ts';
 import { Router, type RouterConfig } from '../routing/router.ts';
-import { ContactCenter, type LiveContact } from '../runtime/contact-center.ts';
+import { ContactCenter, type CenterEvent, type LiveContact } from '../runtime/contact-center.ts';
 import { contactRecordOf } from '../runtime/contact-records.ts';
 import { openLine, type Line } from './line.ts';
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { EventBus } from '../runtime/events.ts';
-import type { SimulatedCaller } from '../server/simulated-caller.ts';
-import { FailureThrottle } from '../server/throttle.ts';
 import { SqliteUserStore } from '../store/users.ts';
-
-export class RequestError extends Error {
-  constructor(readonly statusCode: number, message: string) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
 
 export interface LineServices {
   line: Line;
@@ -38,20 +29,16 @@ export interface LineServices {
   contacts: SqliteContactStore;
   clock: Clock;
   scheduler: Scheduler;
-  callers: Map<string, SimulatedCaller>;
-  loginAttempts: FailureThrottle;
   log(message: string): void;
   newContactId(): string;
-  contactView(live: LiveContact): Record<string, unknown>;
-  callView(caller: SimulatedCaller): Record<string, unknown>;
-  agentViews(): Record<string, unknown>[];
-  searchContacts(query: Record<string, string>): { records: ContactRecord[]; nextCursor?: string };
-  contactRecord(contactId: string): { record: ContactRecord; agentId?: string } | undefined;
-  realtime(): Record<string, unknown>;
-  historical(query: Record<string, string>): Record<string, unknown>;
-  costReport(month: string): Record<string, unknown>;
+  realtime(): RealtimeSnapshot;
+  /** Contacts initiated in [from, to), epoch ms. */
+  historical(period: { from: number; to: number; serviceLevelSeconds?: number }): HistoricalMetrics;
+  /** A billing month, YYYY-MM. */
+  costReport(month: string): MonthlyCost;
   prometheusText(): Promise<string>;
-  updateQueueRanks(queueId: string, agents: { agent: string; rank: number }[]): Queue;
+  /** Rewrites the queue's ranks in the definition file and routes by them; throws DefinitionEditError. */
+  updateQueueRanks(queueId: string, agents: readonly QueueMember[]): Queue;
   close(): void;
 }
 
@@ -83,14 +70,66 @@ export async function createLineServices(
   const line = await openLine(dataDir, { now: () => new Date(clock.now()), warn: (m) => log(`warning: ${m}`) });
   const router = new Router(routerConfig(line.definition), clock.now());
   const bus = new EventBus();
-  const users = new SqliteUserStore(line.db);
   const contacts = new SqliteContactStore(line.db);
   const history = new SqliteAgentStatusHistory(line.db);
   history.closeAll(clock.now()); // a restart ends every open interval: all agents start Offline
-  const callers = new Map<string, SimulatedCaller>();
-  const counted = new Set<string>();
+  const realtime = (): RealtimeSnapshot => realtimeSnapshot(line.definition, router, center, clock.now());
+  const metrics = createMetricsRegistry(realtime);
+  const catalog = { ...line.catalog, queueMetric: queueMetricOf(router, clock) };
+  const center: ContactCenter = new ContactCenter({
+    catalog, entryFlow: (dialed) => line.entryFlow(dialed), functions: line.functions, router, clock, scheduler,
+    publish: publishWithHistory(history, bus),
+    onEnded: keepRecords(contacts, metrics, (live) => contactRecordOf(live, line.definition, catalog)),
+  });
+  return {
+    line, router, center, bus, contacts, clock, scheduler, log, realtime,
+    users: new SqliteUserStore(line.db),
+    newContactId: () => randomUUID(),
+    ...recordReports(line, contacts, history),
+    prometheusText: () => metrics.metrics(),
+    updateQueueRanks: (queueId, agents) => {
+      line.definition = setQueueMembers(line.definitionFile, line.definition, queueId, agents);
+      center.reconfigureRouter(routerConfig(line.definition));
+      return line.definition.queues.find((q) => q.id === queueId) as Queue;
+    },
+    close: () => {
+      center.stop();
+      history.closeAll(clock.now());
+      line.close();
+    },
+  };
+}
 
-  const metricOf = (queueId: string, metric: QueueMetricType): number | undefined => {
+/** The line as the HTTP adapter sees it (the ports of src/server/deps.ts). */
+export function serverDeps(s: LineServices): ServerDeps {
+  return {
+    clock: s.clock, scheduler: s.scheduler, log: s.log, dataDir: s.line.dataDir,
+    definition: () => s.line.definition,
+    users: s.users, center: s.center, agents: s.router, events: s.bus, records: s.contacts,
+    customers: s.line.directory, closures: s.line.closures,
+    reports: { realtime: s.realtime, historical: s.historical, cost: s.costReport, prometheusText: s.prometheusText },
+    updateQueueRanks: s.updateQueueRanks, newContactId: s.newContactId,
+  };
+}
+
+/** Reports over the contact records (and, for occupancy, the agents' status history). */
+function recordReports(line: Line, contacts: SqliteContactStore, history: SqliteAgentStatusHistory): Pick<LineServices, 'historical' | 'costReport'> {
+  return {
+    historical: ({ from, to, serviceLevelSeconds }) => historicalMetrics({
+      records: contacts.searchAll({ from, to }), period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+      timeZone: line.definition.timeZone, ...(serviceLevelSeconds !== undefined ? { serviceLevelSeconds } : {}),
+      agentStatusIntervals: history.list({ from, to }),
+    }),
+    costReport: (month) => {
+      const { start, end } = monthBounds(month);
+      return monthlyCost(contacts.searchAll({ from: start, to: end }), line.definition.rates ?? DEFAULT_RATES, month);
+    },
+  };
+}
+
+/** Queue metrics a flow's CheckMetricData reads, from the router's queues now. */
+function queueMetricOf(router: Router, clock: Clock): (queueId: string, metric: QueueMetricType) => number | undefined {
+  return (queueId, metric) => {
     const q = router.queueSnapshot(queueId);
     if (!q) return undefined;
     switch (metric) {
@@ -101,139 +140,39 @@ export async function createLineServices(
       case 'OldestContactInQueueAgeSeconds': return q.oldestEnqueuedAt === undefined ? 0 : Math.floor((clock.now() - q.oldestEnqueuedAt) / 1000);
     }
   };
-  const withMetrics = (c: InstanceCatalog): InstanceCatalog => ({ ...c, queueMetric: metricOf });
-  const catalog = withMetrics(line.catalog);
+}
 
-  let metricsRegistry: ReturnType<typeof createMetricsRegistry> | undefined;
-  const center: ContactCenter = new ContactCenter({
-    catalog,
-    entryFlow: (dialed) => line.entryFlow(dialed),
-    functions: line.functions,
-    router,
-    clock,
-    scheduler,
-    publish: (event) => {
-      if (event.type === 'agent.status') {
-        history.close(event.agentId, event.at);
-        history.append({ agentId: event.agentId, status: event.to, at: event.at, ...(event.customStatus ? { customStatus: event.customStatus } : {}) });
-      }
-      bus.publish(event);
-    },
-    onEnded: (live) => {
-      const record = contactRecordOf(live, line.definition, catalog);
-      contacts.save(record);
-      if (!counted.has(record.contactId)) {
-        counted.add(record.contactId);
-        metricsRegistry?.countContact(record);
-      }
-      if (counted.size > 100_000) counted.clear();
-    },
-  });
+/** Events go to subscribers; agents' status changes also to the status history (occupancy reports). */
+function publishWithHistory(history: SqliteAgentStatusHistory, bus: EventBus): (event: CenterEvent) => void {
+  return (event) => {
+    if (event.type === 'agent.status') {
+      history.close(event.agentId, event.at);
+      history.append({ agentId: event.agentId, status: event.to, at: event.at, ...(event.customStatus ? { customStatus: event.customStatus } : {}) });
+    }
+    bus.publish(event);
+  };
+}
 
-  const waiting = () => center.liveContacts()
+/** Saves a contact's record each time it ends (again after ACW) and counts it for Prometheus once. */
+function keepRecords(contacts: SqliteContactStore, metrics: MetricsRegistry, recordOf: (live: LiveContact) => ContactRecord): (live: LiveContact) => void {
+  const counted = new Set<string>();
+  return (live) => {
+    const record = recordOf(live);
+    contacts.save(record);
+    if (!counted.has(record.contactId)) {
+      counted.add(record.contactId);
+      metrics.countContact(record);
+    }
+    if (counted.size > 100_000) counted.clear();
+  };
+}
+
+function realtimeSnapshot(def: InstanceDefinition, router: Router, center: ContactCenter, now: number): RealtimeSnapshot {
+  const waiting = center.liveContacts()
     .filter((c) => (c.phase === 'queued' || c.phase === 'ringing') && c.queueId !== undefined && c.enqueuedAt !== undefined)
     .map((c) => ({ contactId: c.contactId, queueId: c.queueId as string, enqueuedAt: c.enqueuedAt as number }));
-  const snapshot = () => buildRealtimeSnapshot({
-    now: new Date(clock.now()), queues: line.definition.queues, waiting: waiting(),
+  return buildRealtimeSnapshot({
+    now: new Date(now), queues: def.queues, waiting,
     agents: router.agents().map((a) => ({ agentId: a.agentId, status: a.status, ...(a.customStatus ? { customStatus: a.customStatus } : {}) })),
   });
-  metricsRegistry = createMetricsRegistry(snapshot);
-
-  const agentName = (id: string) => line.definition.agents.find((a) => a.id === id);
-  const parseTime = (v: string | undefined, field: string): number | undefined => {
-    if (v === undefined || v === '') return undefined;
-    const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    if (!Number.isFinite(t)) throw new RequestError(400, `${field}: an ISO 8601 date-time or epoch milliseconds`);
-    return t;
-  };
-  const parseNumber = (v: string | undefined, field: string): number | undefined => {
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new RequestError(400, `${field}: a number`);
-    return n;
-  };
-
-  const services: LineServices = {
-    line, router, center, bus, users, contacts, clock, scheduler, callers,
-    loginAttempts: new FailureThrottle(10, 60_000),
-    log,
-    newContactId: () => randomUUID(),
-    contactView: (c) => ({
-      contactId: c.contactId, from: c.from, to: c.to, phase: c.phase, queueId: c.queueId, agentId: c.agentId,
-      customerNumber: c.flowState.attributes['customerNumber'], customerName: c.flowState.attributes['customerName'],
-      project: c.flowState.attributes['project'], initiatedAt: new Date(c.initiatedAt).toISOString(),
-      ...(c.enqueuedAt !== undefined ? { enqueuedAt: new Date(c.enqueuedAt).toISOString() } : {}),
-    }),
-    callView: (caller) => {
-      const live = center.contact(caller.contactId);
-      return {
-        contactId: caller.contactId, hungUp: caller.hungUp, phase: live?.phase ?? 'ended',
-        ...(live?.queueId ? { queueId: live.queueId } : {}), ...(live?.agentId ? { agentId: live.agentId } : {}),
-        flowPath: live?.flowState.path.map((p) => p.actionId) ?? contacts.get(caller.contactId)?.flowPath ?? [],
-        heard: caller.heard.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
-      };
-    },
-    agentViews: () => router.agents().map((a) => ({ ...a, name: agentName(a.agentId)?.name, since: new Date(a.since).toISOString() })),
-    searchContacts: (q) => {
-      const allowed = new Set(['from', 'to', 'queue', 'agent', 'customer', 'caller', 'minDuration', 'maxDuration', 'reason', 'limit', 'cursor']);
-      const unknown = Object.keys(q).filter((k) => !allowed.has(k));
-      if (unknown.length > 0) throw new RequestError(400, `unknown search parameter ${unknown.join(', ')} (use ${[...allowed].join(', ')})`);
-      if (q['reason'] !== undefined && !isDisconnectReason(q['reason'])) throw new RequestError(400, `reason: not a disconnect reason: ${q['reason']}`);
-      const from = parseTime(q['from'], 'from');
-      const to = parseTime(q['to'], 'to');
-      const min = parseNumber(q['minDuration'], 'minDuration');
-      const max = parseNumber(q['maxDuration'], 'maxDuration');
-      const limit = parseNumber(q['limit'], 'limit');
-      const filter: ContactSearchFilter = {
-        ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
-        ...(q['queue'] ? { queueId: q['queue'] } : {}), ...(q['agent'] ? { agentId: q['agent'] } : {}),
-        ...(q['customer'] ? { customerNumber: q['customer'] } : {}), ...(q['caller'] ? { caller: q['caller'] } : {}),
-        ...(min !== undefined ? { minDurationSeconds: min } : {}), ...(max !== undefined ? { maxDurationSeconds: max } : {}),
-        ...(q['reason'] && isDisconnectReason(q['reason']) ? { disconnectReason: q['reason'] } : {}),
-      };
-      try {
-        return contacts.search(filter, { ...(limit !== undefined ? { limit } : {}), ...(q['cursor'] ? { cursor: q['cursor'] } : {}) });
-      } catch (err) {
-        if (err instanceof InvalidContactSearchError) throw new RequestError(400, err.message);
-        throw err;
-      }
-    },
-    contactRecord: (id) => {
-      const record = contacts.get(id);
-      return record ? { record, ...(record.agent ? { agentId: record.agent.id } : {}) } : undefined;
-    },
-    realtime: () => ({ ...snapshot(), agents: services.agentViews() }),
-    historical: (q) => {
-      const from = parseTime(q['from'], 'from');
-      const to = parseTime(q['to'], 'to');
-      if (from === undefined || to === undefined || to <= from) throw new RequestError(400, 'from and to: the period, ISO 8601, from before to');
-      const sl = parseNumber(q['serviceLevelSeconds'], 'serviceLevelSeconds');
-      return historicalMetrics({
-        records: contacts.searchAll({ from, to }), period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-        timeZone: line.definition.timeZone, ...(sl !== undefined ? { serviceLevelSeconds: sl } : {}),
-        agentStatusIntervals: history.list({ from, to }),
-      }) as unknown as Record<string, unknown>;
-    },
-    costReport: (month) => {
-      const { start, end } = monthBounds(month);
-      return monthlyCost(contacts.searchAll({ from: start, to: end }), line.definition.rates ?? DEFAULT_RATES, month) as unknown as Record<string, unknown>;
-    },
-    prometheusText: () => metricsRegistry?.metrics() ?? Promise.resolve(''),
-    updateQueueRanks: (queueId, agents) => {
-      try {
-        line.definition = setQueueMembers(line.definitionFile, line.definition, queueId, agents);
-      } catch (err) {
-        if (err instanceof DefinitionEditError) throw new RequestError(err.code === 'NotFound' ? 404 : 400, err.message);
-        throw err;
-      }
-      center.reconfigureRouter(routerConfig(line.definition));
-      return line.definition.queues.find((q) => q.id === queueId) as Queue;
-    },
-    close: () => {
-      center.stop();
-      history.closeAll(clock.now());
-      line.close();
-    },
-  };
-  return services;
 }

@@ -1,7 +1,7 @@
 // Starts the line as a long-lived server: HTTP API, WebSocket events and /metrics.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
-import { createLineServices, type LineServices } from './services.ts';
+import { createLineServices, serverDeps, type LineServices } from './services.ts';
 import type { Clock, Scheduler } from '../runtime/scheduler.ts';
 import { SipLine } from '../telephony/sip-line.ts';
 import { sipLineDeps } from './sip-deps.ts';
@@ -29,7 +29,7 @@ export async function startServer(
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const app = await buildApp(services);
+  const app = await buildApp(serverDeps(services));
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   } catch (err) {

@@ -17,36 +17,19 @@ export interface MetricsRegistry {
 /** Queues are labelled by name, as Connect's reports show them. */
 export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): MetricsRegistry {
   const registry = new Registry();
-  new Gauge({
-    name: 'chokutsu_queue_contacts_waiting',
-    help: 'Contacts waiting in the queue now.',
-    labelNames: ['queue'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const q of getSnapshot().queues) this.set({ queue: q.queueName }, q.contactsWaiting);
-    },
-  });
-  new Gauge({
-    name: 'chokutsu_queue_oldest_wait_seconds',
-    help: 'How long the longest-waiting contact in the queue has waited, in seconds.',
-    labelNames: ['queue'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const q of getSnapshot().queues) this.set({ queue: q.queueName }, q.oldestWaitSeconds);
-    },
-  });
-  new Gauge({
-    name: 'chokutsu_agents',
-    help: 'Agents in each state now (custom states such as Break under their own name).',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [state, count] of Object.entries(getSnapshot().agentsByState)) this.set({ state }, count);
-    },
-  });
+  const gauge = (name: string, help: string, label: string, values: (s: RealtimeSnapshot) => [string, number][]): void => {
+    new Gauge({
+      name, help, labelNames: [label], registers: [registry],
+      collect() {
+        this.reset();
+        for (const [value, count] of values(getSnapshot())) this.set({ [label]: value }, count);
+      },
+    });
+  };
+  gauge('chokutsu_queue_contacts_waiting', 'Contacts waiting in the queue now.', 'queue', (s) => s.queues.map((q) => [q.queueName, q.contactsWaiting]));
+  gauge('chokutsu_queue_oldest_wait_seconds', 'How long the longest-waiting contact in the queue has waited, in seconds.', 'queue',
+    (s) => s.queues.map((q) => [q.queueName, q.oldestWaitSeconds]));
+  gauge('chokutsu_agents', 'Agents in each state now (custom states such as Break under their own name).', 'state', (s) => Object.entries(s.agentsByState));
   const contacts = new Counter({
     name: 'chokutsu_contacts_total',
     help: 'Finished contacts by queue and disconnect reason.',

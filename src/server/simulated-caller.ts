@@ -10,6 +10,9 @@ export interface HeardLine {
   text: string;
 }
 
+/** What a caller does to the contact center: finish prompts, press keys. */
+export type CallerCenter = Pick<ContactCenter, 'promptFinished' | 'dtmf' | 'contact'>;
+
 export class SimulatedCaller implements CallerChannel {
   contactId = '';
   readonly heard: HeardLine[] = [];
@@ -20,7 +23,7 @@ export class SimulatedCaller implements CallerChannel {
   private playing?: string;
 
   constructor(
-    private readonly center: () => ContactCenter,
+    private readonly center: () => CallerCenter,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
     /** How long each prompt takes; 0 plays them at once. */

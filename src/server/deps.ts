@@ -1,0 +1,91 @@
+// What the HTTP adapter needs from the line, declared here by the server (the consumer) and
+// supplied by the composition root (src/app/). The server imports cores and the runtime, never
+// the store, telephony or the app: a SQLite store satisfies these interfaces by its shape.
+import type { Closure } from '../calendar/types.ts';
+import type { StoredClosure } from '../calendar/closures.ts';
+import type { MonthlyCost } from '../contacts/cost.ts';
+import type { HistoricalMetrics, RealtimeSnapshot } from '../contacts/metrics.ts';
+import type { ContactRecord } from '../contacts/record.ts';
+import type { ContactSearchFilter, ContactSearchPage, ContactSearchResult } from '../contacts/search.ts';
+import type { Customer } from '../directory/customers.ts';
+import type { InstanceDefinition, Queue, QueueMember } from '../instance/types.ts';
+import type { Router } from '../routing/router.ts';
+import type { ContactCenter } from '../runtime/contact-center.ts';
+import type { EventBus } from '../runtime/events.ts';
+import type { Clock, Scheduler } from '../runtime/scheduler.ts';
+import type { UserStore } from '../users/users.ts';
+
+/** The contact center as the API drives it: agents' actions, test calls, live contacts. */
+export type ContactCenterPort = Pick<
+  ContactCenter,
+  | 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp'
+  | 'setAgentStatus' | 'accept' | 'decline' | 'agentHangUp' | 'finishAfterContactWork'
+  | 'contact' | 'liveContacts' | 'offersFor'
+>;
+
+/** Agents' states as the router keeps them. */
+export type AgentStates = Pick<Router, 'agent' | 'agents'>;
+
+export type EventSource = Pick<EventBus, 'subscribe'>;
+
+/** Finished contacts' records (store/contacts.ts in SQLite). */
+export interface ContactRecords {
+  /** Newest first; throws InvalidContactSearchError listing every bad field. */
+  search(filter: ContactSearchFilter, page: ContactSearchPage): ContactSearchResult;
+  get(contactId: string): ContactRecord | undefined;
+}
+
+/** The customer directory as admins edit it. */
+export interface CustomerAdmin {
+  list(): Customer[];
+  find(customerNumber: string): Customer | undefined;
+  importAll(customers: Customer[], now: Date): { inserted: number; updated: number };
+  remove(customerNumber: string): boolean;
+}
+
+/** Company closures as admins edit them. */
+export interface ClosureAdmin {
+  list(): StoredClosure[];
+  /** The new closure's id; throws when the closure is invalid. */
+  add(closure: Closure): number;
+  remove(id: number): boolean;
+}
+
+/** Contacts initiated in [from, to), epoch ms. */
+export interface HistoricalPeriod {
+  from: number;
+  to: number;
+  serviceLevelSeconds?: number;
+}
+
+/** Reports computed from the live line and its records. */
+export interface Reports {
+  realtime(): RealtimeSnapshot;
+  historical(period: HistoricalPeriod): HistoricalMetrics;
+  /** A billing month, YYYY-MM. */
+  cost(month: string): MonthlyCost;
+  /** The Prometheus text exposition for GET /metrics. */
+  prometheusText(): Promise<string>;
+}
+
+export interface ServerDeps {
+  clock: Clock;
+  /** Test calls play their prompts on it. */
+  scheduler: Scheduler;
+  log(message: string): void;
+  /** The data directory; recordings are served from its recordings/ folder only. */
+  dataDir: string;
+  /** The instance definition as it is now (an admin's queue-rank edit replaces it). */
+  definition(): InstanceDefinition;
+  users: UserStore;
+  center: ContactCenterPort;
+  agents: AgentStates;
+  events: EventSource;
+  records: ContactRecords;
+  customers: CustomerAdmin;
+  closures: ClosureAdmin;
+  reports: Reports;
+  /** Rewrites a queue's ranked members; throws DefinitionEditError (no such queue, invalid edit). */
+  updateQueueRanks(queueId: string, agents: readonly QueueMember[]): Queue;
+  newContactId(): string;
+}
