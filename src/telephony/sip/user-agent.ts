@@ -24,6 +24,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { challengeHeader, digestHa1, NonceIssuer, verifyAuthorization, type DigestVerdict } from './digest.ts';
+import { dtmfFromInfo, type DtmfEvent } from './dtmf-info.ts';
 import { dialogKey, inDialogRequest, nextHop, uacDialog, uasDialog, type Dialog } from './dialog.ts';
 import { SlidingWindowLimiter, type FailureLimiter } from './limiter.ts';
 import {
@@ -40,6 +41,7 @@ import { SipTransport, type Endpoint } from './transport.ts';
 export type { Binding } from './registrar.ts';
 export type { Endpoint } from './transport.ts';
 export type { NameAddr } from './message.ts';
+export type { DtmfEvent } from './dtmf-info.ts';
 
 export interface TrunkConfig {
   readonly name: string;
@@ -72,11 +74,6 @@ export interface SipServerOptions {
   readonly scheduler?: Scheduler;
   readonly timers?: TimerValues;
   readonly log?: (line: string) => void;
-}
-
-export interface DtmfEvent {
-  readonly digit: string;
-  readonly durationMs: number | undefined;
 }
 
 export type IncomingCallState = 'offered' | 'answered' | 'confirmed' | 'ended';
@@ -480,13 +477,7 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
     const call = this.dialogs.get(dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? ''));
     if (!call) return respond(481);
     respond(200);
-    const type = (getHeader(request, 'content-type') ?? '').toLowerCase();
-    let dtmf: DtmfEvent | undefined;
-    if (type.startsWith('application/dtmf-relay')) dtmf = parseDtmfRelay(request.body);
-    else if (type.startsWith('application/dtmf')) {
-      const digit = normalizeDigit(request.body.trim());
-      dtmf = digit === undefined ? undefined : { digit, durationMs: undefined };
-    }
+    const dtmf = dtmfFromInfo(getHeader(request, 'content-type') ?? '', request.body);
     if (dtmf && call instanceof IncomingCall) call.emit('dtmf', dtmf);
   }
 
@@ -620,27 +611,4 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
   private contact(to: Endpoint): string {
     return `<sip:chokutsu@${this.hostPort}${to.protocol === 'tcp' ? ';transport=tcp' : ''}>`;
   }
-}
-
-const EVENT_DIGITS = '0123456789*#ABCD';
-
-function normalizeDigit(signal: string): string | undefined {
-  const upper = signal.toUpperCase();
-  if (upper.length === 1 && EVENT_DIGITS.includes(upper)) return upper;
-  // Some phones send the RFC 4733 event code (10 = *, 11 = #).
-  const code = Number(signal);
-  return Number.isInteger(code) && code >= 10 && code <= 15 ? EVENT_DIGITS[code] : undefined;
-}
-
-/** `Signal=5\r\nDuration=160` (application/dtmf-relay, as Cisco and most phones send it). */
-export function parseDtmfRelay(body: string): DtmfEvent | undefined {
-  const fields = new Map<string, string>();
-  for (const line of body.split(/\r?\n/)) {
-    const eq = line.indexOf('=');
-    if (eq > 0) fields.set(line.slice(0, eq).trim().toLowerCase(), line.slice(eq + 1).trim());
-  }
-  const digit = normalizeDigit(fields.get('signal') ?? '');
-  if (digit === undefined) return undefined;
-  const duration = Number(fields.get('duration'));
-  return { digit, durationMs: Number.isFinite(duration) && duration > 0 ? duration : undefined };
 }
