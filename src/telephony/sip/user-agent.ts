@@ -21,14 +21,12 @@
 //   sip.registrations()                        live bindings
 //   sip.close()
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { challengeHeader, digestHa1, NonceIssuer, verifyAuthorization, type DigestVerdict } from './digest.ts';
 import { dtmfFromInfo, type DtmfEvent } from './dtmf-info.ts';
 import { dialogKey, inDialogRequest, nextHop, uacDialog, uasDialog, type Dialog } from './dialog.ts';
-import { SlidingWindowLimiter, type FailureLimiter } from './limiter.ts';
+import { InboundPolicy, type InboundPolicyOptions } from './inbound-policy.ts';
 import {
-  createResponse, formatNameAddr, getHeader, getHeaders, parseAuthHeader, parseUri,
+  createResponse, formatNameAddr, getHeader, getHeaders, parseUri,
   type Header, type IncomingRequest, type IncomingResponse, type NameAddr, type SipRequest, type SipResponse,
 } from './message.ts';
 import { Registrar, type Binding } from './registrar.ts';
@@ -42,34 +40,16 @@ export type { Binding } from './registrar.ts';
 export type { Endpoint } from './transport.ts';
 export type { NameAddr } from './message.ts';
 export type { DtmfEvent } from './dtmf-info.ts';
+export type { CallDecision, TrunkConfig } from './inbound-policy.ts';
 
-export interface TrunkConfig {
-  readonly name: string;
-  /** Source addresses allowed to send calls in: exact IPs or CIDR blocks. */
-  readonly addresses?: readonly string[];
-  readonly username?: string;
-  readonly password?: string;
-}
-
-/** accept: go ahead; challenge: ask for digest credentials (401); reject: 403 and a log line. */
-export type CallDecision = 'accept' | 'challenge' | 'reject';
-
-export interface SipServerOptions {
+/** Transport and timing; who may call in and register is the policy's part (inbound-policy.ts). */
+export interface SipServerOptions extends Omit<InboundPolicyOptions, 'nonces'> {
   readonly host?: string;
   readonly port?: number;
   readonly udp?: boolean;
   readonly tcp?: boolean;
   /** The address put in Via and Contact when `host` is a wildcard. */
   readonly advertisedHost?: string;
-  readonly realm: string;
-  /** Agent phones' digest HA1 (MD5(username:realm:password)) by username (= extension = AoR user part). */
-  readonly lookupHa1?: (username: string) => string | undefined;
-  /** The same from clear-text passwords, when those are what the caller has. */
-  readonly lookupUser?: (username: string) => string | undefined;
-  readonly trunks?: readonly TrunkConfig[];
-  /** Replaces the default inbound policy (trunk allowlist, registered phones, trunk credentials). */
-  readonly acceptCall?: (source: Endpoint, from: NameAddr) => CallDecision;
-  readonly limiter?: FailureLimiter;
   readonly now?: () => Date;
   readonly scheduler?: Scheduler;
   readonly timers?: TimerValues;
@@ -195,34 +175,24 @@ export type CallResult =
 export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> implements Core {
   private readonly transactions: TransactionLayer;
   private readonly registrar = new Registrar();
-  private readonly nonces = new NonceIssuer();
-  private readonly limiter: FailureLimiter;
+  private readonly policy: InboundPolicy;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
   private readonly scheduler: Scheduler;
   private readonly timers: TimerValues;
-  private readonly trunkAddresses = new net.BlockList();
   private readonly dialogs = new Map<string, IncomingCall | OutgoingCall>();
   private readonly offered = new WeakMap<InviteServerTransaction, IncomingCall>();
   private readonly hostPort: string;
 
-  private constructor(private readonly transport: SipTransport, private readonly options: SipServerOptions) {
+  private constructor(private readonly transport: SipTransport, options: SipServerOptions) {
     super();
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? ((line) => console.error(line));
     this.scheduler = options.scheduler ?? realScheduler;
     this.timers = options.timers ?? DEFAULT_TIMERS;
-    this.limiter = options.limiter ?? new SlidingWindowLimiter();
+    this.policy = new InboundPolicy(options, this.registrar);
     const host = options.advertisedHost ?? (options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
     this.hostPort = `${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
-    for (const trunk of options.trunks ?? []) {
-      for (const address of trunk.addresses ?? []) {
-        const [ip = '', bits] = address.split('/');
-        const family = net.isIPv6(ip) ? 'ipv6' : 'ipv4';
-        if (bits === undefined) this.trunkAddresses.addAddress(ip, family);
-        else this.trunkAddresses.addSubnet(ip, Number(bits), family);
-      }
-    }
     this.transactions = new TransactionLayer(transport, {
       onRequest: (request, source, transaction) => this.onRequest(request, source, transaction),
       onStrayResponse: (response) => this.onStrayResponse(response),
@@ -397,47 +367,15 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
       }));
       return;
     }
-    const address = source.address;
-    if (this.limiter.isBlocked(address, this.now())) {
-      this.log(`sip: refused INVITE from ${address} (blocked after failed authentication) call-id=${request.callId}`);
-      return reject(403);
-    }
-    const decision = this.options.acceptCall ? this.options.acceptCall(source, request.from) : this.defaultPolicy(source);
-    if (decision === 'reject') {
-      this.log(`sip: refused INVITE from ${address}:${source.port} From ${request.from.uri} call-id=${request.callId}: not an allowed trunk or phone`);
-      return reject(403);
-    }
-    if (decision === 'challenge') {
-      const verdict = this.authenticate(request, (username) => this.trunkHa1(username) ?? this.phoneHa1(username));
-      if (!verdict.ok) {
-        const challenge = this.challengeFor(request, source, verdict);
-        if (challenge.status === 403) return reject(403);
-        return reject(401, challenge.headers);
-      }
+    const admission = this.policy.invite(request, source, this.now());
+    if (!admission.ok) {
+      if (admission.log !== undefined) this.log(admission.log);
+      return reject(admission.status, admission.headers);
     }
     const call = new IncomingCall(request, source, transaction, this);
     this.offered.set(transaction, call);
     if (this.listenerCount('incomingCall') === 0) return call.reject(503);
     this.emit('incomingCall', call);
-  }
-
-  private defaultPolicy(source: Endpoint): CallDecision {
-    const family = net.isIPv6(source.address) ? 'ipv6' : 'ipv4';
-    if (this.trunkAddresses.check(source.address, family)) return 'accept';
-    if (this.registrar.hasSource(source.address, this.now())) return 'accept';
-    return (this.options.trunks ?? []).some((t) => t.username !== undefined) ? 'challenge' : 'reject';
-  }
-
-  private trunkHa1(username: string): string | undefined {
-    const password = (this.options.trunks ?? []).find((t) => t.username === username)?.password;
-    return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
-  }
-
-  private phoneHa1(username: string): string | undefined {
-    const ha1 = this.options.lookupHa1?.(username);
-    if (ha1 !== undefined) return ha1;
-    const password = this.options.lookupUser?.(username);
-    return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
   }
 
   private onAck(request: IncomingRequest): void {
@@ -481,26 +419,17 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
     if (dtmf && call instanceof IncomingCall) call.emit('dtmf', dtmf);
   }
 
-  /** §10.3 with digest authentication (§22) and per-source failure limiting. */
+  /** §10.3, once the policy has authenticated the phone (§22). */
   private onRegister(request: IncomingRequest, source: Endpoint, respond: (status: number, headers?: readonly Header[], toTag?: string) => void): void {
     const now = this.now();
     const tag = newTag();
-    if (this.limiter.isBlocked(source.address, now)) {
-      this.log(`sip: refused REGISTER from ${source.address} (blocked after failed authentication)`);
-      return respond(403, [], tag);
-    }
-    const verdict = this.authenticate(request, (username) => this.phoneHa1(username));
-    if (!verdict.ok) {
-      const challenge = this.challengeFor(request, source, verdict);
-      return respond(challenge.status, challenge.headers, tag);
-    }
-    const aor = parseUri(request.to.uri)?.user ?? '';
-    if (aor !== verdict.username) {
-      this.log(`sip: REGISTER for ${aor} with credentials of ${verdict.username} from ${source.address} refused`);
-      return respond(403, [], tag);
+    const admission = this.policy.register(request, source, now);
+    if (!admission.ok) {
+      if (admission.log !== undefined) this.log(admission.log);
+      return respond(admission.status, admission.headers, tag);
     }
     const outcome = this.registrar.register({
-      aor, contacts: getHeaders(request, 'contact'), expiresHeader: getHeader(request, 'expires'), callId: request.callId, source,
+      aor: admission.aor, contacts: getHeaders(request, 'contact'), expiresHeader: getHeader(request, 'expires'), callId: request.callId, source,
     }, now);
     if (!outcome.ok) return respond(outcome.status, [], tag);
     const contacts = outcome.bindings.map((b) => ({
@@ -508,29 +437,6 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
       value: `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt.getTime() - now.getTime()) / 1000))}`,
     }));
     respond(200, [...contacts, { name: 'Date', value: now.toUTCString() }], tag);
-  }
-
-  private authenticate(request: IncomingRequest, lookupHa1: (username: string) => string | undefined): DigestVerdict | { ok: false; reason: 'none' } {
-    const header = getHeader(request, 'authorization');
-    if (header === undefined) return { ok: false, reason: 'none' };
-    const auth = parseAuthHeader(header);
-    if (!auth) return { ok: false, reason: 'malformed' };
-    return verifyAuthorization(auth, { method: request.method, realm: this.options.realm, nonces: this.nonces, lookupHa1, now: this.now() });
-  }
-
-  private challengeFor(
-    request: IncomingRequest,
-    source: Endpoint,
-    verdict: { ok: false; reason: string; username?: string },
-  ): { status: 401 | 403; headers: Header[] } {
-    const now = this.now();
-    const stale = verdict.reason === 'stale-nonce';
-    if (verdict.reason !== 'none' && !stale) {
-      this.limiter.recordFailure(source.address, now);
-      this.log(`sip: ${request.method} authentication failed (${verdict.reason}) user=${verdict.username ?? '-'} from ${source.address} call-id=${request.callId}`);
-      if (this.limiter.isBlocked(source.address, now)) return { status: 403, headers: [] };
-    }
-    return { status: 401, headers: [{ name: 'WWW-Authenticate', value: challengeHeader(this.options.realm, this.nonces.issue(now), stale) }] };
   }
 
   // --- Our INVITEs ---
