@@ -1,10 +1,11 @@
-// The user-agent core (RFC 3261 §8, §10, §12-15): a UAS for callers, a registrar for agent
-// phones, and a UAC towards registered phones — the signalling half of the B2BUA.
+// The user-agent core (RFC 3261 §8, §10, §12-15): a UAS for callers, the registrar front for
+// agent phones, and a UAC towards registered phones — the signalling half of the B2BUA. Who may
+// call in or register is decided by inbound-policy.ts; INFO bodies are read by dtmf-info.ts.
 //
 // Public API
-//   const sip = await SipServer.start(options: SipServerOptions)
+//   const sip = await SipUserAgent.start(options: SipUserAgentOptions)
 //     { realm, lookupHa1? | lookupUser?, trunks?, acceptCall?, host?, port?, udp?, tcp?,
-//       advertisedHost?, limiter?, now?, scheduler?, timers?, log? }
+//       advertisedHost?, limiter?, now?, scheduler?, timers?, log? }   (policy options: InboundPolicyOptions)
 //   sip.port                                  bound port (UDP and TCP share it)
 //   sip.on('incomingCall', (call: IncomingCall) => ...)
 //     call.callId, call.from, call.to, call.callerNumber, call.remoteSdp, call.source
@@ -43,7 +44,7 @@ export type { DtmfEvent } from './dtmf-info.ts';
 export type { CallDecision, TrunkConfig } from './inbound-policy.ts';
 
 /** Transport and timing; who may call in and register is the policy's part (inbound-policy.ts). */
-export interface SipServerOptions extends Omit<InboundPolicyOptions, 'nonces'> {
+export interface SipUserAgentOptions extends Omit<InboundPolicyOptions, 'nonces'> {
   readonly host?: string;
   readonly port?: number;
   readonly udp?: boolean;
@@ -172,7 +173,7 @@ export type CallResult =
   | { readonly ok: true; readonly call: OutgoingCall }
   | { readonly ok: false; readonly reason: 'not-registered'; readonly aor: string };
 
-export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> implements Core {
+export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }> implements Core {
   private readonly transactions: TransactionLayer;
   private readonly registrar = new Registrar();
   private readonly policy: InboundPolicy;
@@ -184,7 +185,7 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
   private readonly offered = new WeakMap<InviteServerTransaction, IncomingCall>();
   private readonly hostPort: string;
 
-  private constructor(private readonly transport: SipTransport, options: SipServerOptions) {
+  private constructor(private readonly transport: SipTransport, options: SipUserAgentOptions) {
     super();
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? ((line) => console.error(line));
@@ -200,12 +201,12 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
     transport.onReceive((message, source) => this.transactions.receive(message, source));
   }
 
-  static async start(options: SipServerOptions): Promise<SipServer> {
+  static async start(options: SipUserAgentOptions): Promise<SipUserAgent> {
     const log = options.log ?? ((line: string) => console.error(line));
     const transport = await SipTransport.listen({
       host: options.host ?? '0.0.0.0', port: options.port ?? 5060, udp: options.udp ?? true, tcp: options.tcp ?? true, log,
     });
-    return new SipServer(transport, options);
+    return new SipUserAgent(transport, options);
   }
 
   get port(): number {
