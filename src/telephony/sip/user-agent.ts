@@ -229,22 +229,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     const destination = this.phoneDestination(binding);
     const tag = newTag();
     const from: NameAddr = { displayName: options.from.displayName, uri: `sip:${options.from.user}@${this.hostPort}`, params: { tag }, tag };
-    const callId = `${randomBytes(12).toString('hex')}@chokutsu`;
-    const invite: SipRequest = {
-      kind: 'request', method: 'INVITE', uri: binding.contact, body: options.sdp,
-      headers: [
-        { name: 'Via', value: this.via(destination) },
-        { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: formatNameAddr(from) },
-        { name: 'To', value: `<sip:${aor}@${this.hostPort}>` },
-        { name: 'Call-ID', value: callId },
-        { name: 'CSeq', value: '1 INVITE' },
-        { name: 'Contact', value: this.contact(destination) },
-        { name: 'Allow', value: ALLOW },
-        { name: 'Content-Type', value: 'application/sdp' },
-        { name: 'User-Agent', value: 'chokutsu' },
-      ],
-    };
+    const invite = this.initialInvite(binding.contact, aor, from, destination, options.sdp);
     const call = new OutgoingCall(aor, invite, from, destination, this);
     if (options.ringTimeoutMs !== undefined) {
       call.ringTimer = this.scheduler.after(options.ringTimeoutMs, () => {
@@ -258,6 +243,25 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
       onTimeout: () => this.failOutgoing(call, 408, 'Request Timeout'),
     });
     return { ok: true, call };
+  }
+
+  // §8.1.1: a new dialog-creating request towards the phone's contact.
+  private initialInvite(contact: string, aor: string, from: NameAddr, destination: Endpoint, sdp: string): SipRequest {
+    return {
+      kind: 'request', method: 'INVITE', uri: contact, body: sdp,
+      headers: [
+        { name: 'Via', value: this.via(destination) },
+        { name: 'Max-Forwards', value: '70' },
+        { name: 'From', value: formatNameAddr(from) },
+        { name: 'To', value: `<sip:${aor}@${this.hostPort}>` },
+        { name: 'Call-ID', value: `${randomBytes(12).toString('hex')}@chokutsu` },
+        { name: 'CSeq', value: '1 INVITE' },
+        { name: 'Contact', value: this.contact(destination) },
+        { name: 'Allow', value: ALLOW },
+        { name: 'Content-Type', value: 'application/sdp' },
+        { name: 'User-Agent', value: 'chokutsu' },
+      ],
+    };
   }
 
   // --- Core, used by the call objects ---
