@@ -14,7 +14,7 @@ import { StereoRecorder } from './media/recorder.ts';
 import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
 import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
 import { acceptAnswer, answer, offer, parseSdp } from './sdp/sdp.ts';
-import { SipServer, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
+import { SipUserAgent, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
 
 /** What the SIP side needs from the line; the composition root (src/app/) provides it. */
 export interface SipLineDeps {
@@ -112,7 +112,7 @@ export class SipLine {
   private readonly usesPolly: boolean;
   private unsubscribe: () => void = () => {};
 
-  private constructor(readonly deps: SipLineDeps, readonly sip: SipServer, private readonly o: SipLineOptions) {
+  private constructor(readonly deps: SipLineDeps, readonly sip: SipUserAgent, private readonly o: SipLineOptions) {
     const rtp = o.config.rtp ?? {};
     this.ports = new PortAllocator({ min: rtp.portMin ?? 10000, max: rtp.portMax ?? 20000 });
     this.host = o.config.sip?.host ?? '127.0.0.1';
@@ -129,7 +129,7 @@ export class SipLine {
   static async start(o: SipLineOptions): Promise<SipLine> {
     const sipConfig = o.config.sip ?? {};
     const realm = sipConfig.realm ?? 'chokutsu';
-    const sip = await SipServer.start({
+    const sip = await SipUserAgent.start({
       host: sipConfig.host ?? '127.0.0.1',
       port: o.sipPort ?? sipConfig.port ?? 5060,
       udp: sipConfig.udp ?? true,

@@ -1,15 +1,16 @@
-// B2BUA media: the customer leg and the agent leg are separate RTP sessions. Audio is
-// decoded on one leg and re-encoded on the other, so each leg keeps its own codec
-// (PCMU on one, PCMA on the other), SSRC, sequence numbers and timestamps.
+// B2BUA media: the customer leg and the agent leg are separate media legs (RTP sessions
+// today). Audio is decoded on one leg and re-encoded on the other, so each leg keeps its own
+// codec (PCMU on one, PCMA on the other), SSRC, sequence numbers and timestamps. The bridge
+// knows legs only as MediaLeg (leg.ts), so an RTP leg and a WebRTC leg are interchangeable.
 import { EventEmitter } from 'node:events';
-import type { RtpSession } from '../rtp/rtp-session.ts';
+import type { MediaLeg } from './leg.ts';
 import type { StereoRecorder } from './recorder.ts';
 
 export type Leg = 'customer' | 'agent';
 
 export interface MediaBridgeOptions {
-  customer: RtpSession;
-  agent: RtpSession;
+  customer: MediaLeg;
+  agent: MediaLeg;
   recorder?: StereoRecorder;
   /** Forward DTMF to the other leg as RFC 4733 events; by default digits are only reported. */
   forwardDtmf?: boolean;
@@ -43,26 +44,23 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
     return recorder;
   }
 
-  /** Unbridges; both sessions stay open (the customer may go back to a queue). */
+  /** Unbridges; both legs stay open (the customer may go back to a queue). */
   close(): void {
     for (const off of this.detach.splice(0)) off();
   }
 
-  private connect(leg: Leg, from: RtpSession, to: RtpSession): void {
-    const onAudio = (pcm: Int16Array) => {
-      to.feed(pcm);
-      this.recorder?.write(leg, pcm);
-    };
-    const onDtmf = (digit: string) => {
-      this.emit('dtmf', digit, leg);
-      // A leg without telephone-event gets nothing (SIP INFO relay is the SIP layer's job).
-      if (this.forwardDtmf && to.canSendDtmf) void to.sendDtmf(digit);
-    };
-    from.on('audio', onAudio);
-    from.on('dtmf', onDtmf);
-    this.detach.push(() => {
-      from.off('audio', onAudio);
-      from.off('dtmf', onDtmf);
+  private connect(leg: Leg, from: MediaLeg, to: MediaLeg): void {
+    const stop = from.listen({
+      audio: (pcm) => {
+        to.feed(pcm);
+        this.recorder?.write(leg, pcm);
+      },
+      dtmf: (digit) => {
+        this.emit('dtmf', digit, leg);
+        // A leg without telephone-event gets nothing (SIP INFO relay is the SIP layer's job).
+        if (this.forwardDtmf && to.canSendDtmf) void to.sendDtmf(digit);
+      },
     });
+    this.detach.push(stop);
   }
 }

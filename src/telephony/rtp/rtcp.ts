@@ -131,38 +131,40 @@ export function parseRtcp(buf: Buffer): RtcpPacket[] {
   while (offset + 4 <= buf.length) {
     const first = buf[offset] ?? 0;
     if (first >> 6 !== 2) break;
-    const count = first & 0x1f;
-    const packetType = buf[offset + 1] ?? 0;
     const length = (buf.readUInt16BE(offset + 2) + 1) * 4;
     if (offset + length > buf.length) break;
-    const part = buf.subarray(offset, offset + length);
-    if (packetType === PT_SR && part.length >= 28) {
-      packets.push({
-        type: 'SR',
-        ssrc: part.readUInt32BE(4),
-        sender: {
-          ntpSeconds: part.readUInt32BE(8),
-          ntpFraction: part.readUInt32BE(12),
-          rtpTimestamp: part.readUInt32BE(16),
-          packetCount: part.readUInt32BE(20),
-          octetCount: part.readUInt32BE(24),
-        },
-        reports: readReports(part, 28, count),
-      });
-    } else if (packetType === PT_RR && part.length >= 8) {
-      packets.push({ type: 'RR', ssrc: part.readUInt32BE(4), reports: readReports(part, 8, count) });
-    } else if (packetType === PT_SDES && part.length >= 8) {
-      const ssrc = part.readUInt32BE(4);
-      const cname = part[8] === 1 && part.length >= 10 + (part[9] ?? 0) ? part.subarray(10, 10 + (part[9] ?? 0)).toString('utf8') : undefined;
-      packets.push(cname === undefined ? { type: 'SDES', ssrc } : { type: 'SDES', ssrc, cname });
-    } else if (packetType === PT_BYE) {
-      const ssrcs: number[] = [];
-      for (let i = 0; i < count && 8 + 4 * i <= part.length; i++) ssrcs.push(part.readUInt32BE(4 + 4 * i));
-      packets.push({ type: 'BYE', ssrcs });
-    } else {
-      packets.push({ type: 'other', packetType });
-    }
+    packets.push(parsePart(buf.subarray(offset, offset + length), first & 0x1f, buf[offset + 1] ?? 0));
     offset += length;
   }
   return packets;
+}
+
+// One packet of a compound (§6.4-6.6); a type we do not read, or too short to read, is 'other'.
+function parsePart(part: Buffer, count: number, packetType: number): RtcpPacket {
+  if (packetType === PT_SR && part.length >= 28) {
+    return {
+      type: 'SR',
+      ssrc: part.readUInt32BE(4),
+      sender: {
+        ntpSeconds: part.readUInt32BE(8),
+        ntpFraction: part.readUInt32BE(12),
+        rtpTimestamp: part.readUInt32BE(16),
+        packetCount: part.readUInt32BE(20),
+        octetCount: part.readUInt32BE(24),
+      },
+      reports: readReports(part, 28, count),
+    };
+  }
+  if (packetType === PT_RR && part.length >= 8) return { type: 'RR', ssrc: part.readUInt32BE(4), reports: readReports(part, 8, count) };
+  if (packetType === PT_SDES && part.length >= 8) {
+    const ssrc = part.readUInt32BE(4);
+    const cname = part[8] === 1 && part.length >= 10 + (part[9] ?? 0) ? part.subarray(10, 10 + (part[9] ?? 0)).toString('utf8') : undefined;
+    return cname === undefined ? { type: 'SDES', ssrc } : { type: 'SDES', ssrc, cname };
+  }
+  if (packetType === PT_BYE) {
+    const ssrcs: number[] = [];
+    for (let i = 0; i < count && 8 + 4 * i <= part.length; i++) ssrcs.push(part.readUInt32BE(4 + 4 * i));
+    return { type: 'BYE', ssrcs };
+  }
+  return { type: 'other', packetType };
 }

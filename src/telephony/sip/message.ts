@@ -303,15 +303,52 @@ export function parseAuthHeader(value: string): AuthHeader | undefined {
 /** Parses one message from a datagram or a framed stream chunk. Never throws. */
 export function parseMessage(data: Buffer | string): ParseResult {
   const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const { head, rawBody } = splitHead(buffer);
+  const lines = head.replace(/^(\r?\n)+/, '').split(/\r?\n/);
+  const startLine = lines.shift() ?? '';
+  const headers = parseHeaderLines(startLine, lines);
+  if (!Array.isArray(headers)) return headers;
+  const partial = { startLine, headers };
+  const callId = getHeader(partial, 'call-id');
+  const bad = (problem: HeaderProblem): ParseResult =>
+    fail({ ...problem, partial, ...(callId === undefined ? {} : { callId }) });
+
+  const request = /^([A-Za-z!%*_+`'~.-]+) (\S+) SIP\/2\.0$/.exec(startLine);
+  const response = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/.exec(startLine);
+  if (!request && !response) return fail({ reason: `malformed start line: ${JSON.stringify(startLine.slice(0, 60))}`, partial });
+  const body = bodyOf(partial, rawBody);
+  if (!Buffer.isBuffer(body)) return bad(body);
+  const essentials = essentialsOf(partial, callId, request?.[1]);
+  if ('header' in essentials) return bad(essentials);
+  const common = { headers, body: body.toString('utf8'), ...essentials };
+  if (request && request[1] !== undefined && request[2] !== undefined) {
+    if (!parseUri(request[2])) return fail({ reason: `malformed Request-URI ${request[2]}`, partial, callId });
+    return { ok: true, message: { kind: 'request', method: request[1], uri: request[2], ...common } };
+  }
+  return { ok: true, message: { kind: 'response', status: Number(response?.[1]), reason: response?.[2] ?? '', ...common } };
+}
+
+interface HeaderProblem {
+  readonly header: string;
+  readonly reason: string;
+}
+
+type Head = { readonly startLine: string; readonly headers: readonly Header[] };
+
+// The head ends at the first empty line (CRLF CRLF, or bare LF LF from lenient peers).
+function splitHead(buffer: Buffer): { head: string; rawBody: Buffer } {
   let end = buffer.indexOf('\r\n\r\n');
   let separatorLength = 4;
   if (end < 0) {
     end = buffer.indexOf('\n\n');
     separatorLength = 2;
   }
-  const headText = (end < 0 ? buffer : buffer.subarray(0, end)).toString('utf8');
-  const lines = headText.replace(/^(\r?\n)+/, '').split(/\r?\n/);
-  const startLine = lines.shift() ?? '';
+  if (end < 0) return { head: buffer.toString('utf8'), rawBody: Buffer.alloc(0) };
+  return { head: buffer.subarray(0, end).toString('utf8'), rawBody: buffer.subarray(end + separatorLength) };
+}
+
+/** Header lines with folding undone and list headers split, or the parse failure. */
+function parseHeaderLines(startLine: string, lines: readonly string[]): Header[] | ParseResult {
   const headers: Header[] = [];
   for (const line of lines) {
     if (/^[ \t]/.test(line)) {
@@ -331,55 +368,46 @@ export function parseMessage(data: Buffer | string): ParseResult {
     const values = LIST_HEADERS.has(canonical.toLowerCase()) ? splitList(value) : [value];
     for (const v of values) headers.push({ name: canonical, value: v });
   }
-  const partial = { startLine, headers };
-  const callId = getHeader(partial, 'call-id');
-  const bad = (header: string, reason: string): ParseResult =>
-    fail({ header, reason, partial, ...(callId === undefined ? {} : { callId }) });
+  return headers;
+}
 
-  const request = /^([A-Za-z!%*_+`'~.-]+) (\S+) SIP\/2\.0$/.exec(startLine);
-  const response = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/.exec(startLine);
-  if (!request && !response) return fail({ reason: `malformed start line: ${JSON.stringify(startLine.slice(0, 60))}`, partial });
-
-  const rawBody = end < 0 ? Buffer.alloc(0) : buffer.subarray(end + separatorLength);
+// §18.3: Content-Length bounds the body; without it the rest of the datagram is the body.
+function bodyOf(partial: Head, rawBody: Buffer): Buffer | HeaderProblem {
   const lengthText = getHeader(partial, 'content-length');
-  let body = rawBody;
-  if (lengthText !== undefined) {
-    if (!/^\d+$/.test(lengthText)) return bad('Content-Length', 'not a number');
-    const length = Number(lengthText);
-    if (length > rawBody.length) return bad('Content-Length', `says ${length} bytes, ${rawBody.length} received`);
-    body = rawBody.subarray(0, length);
-  }
+  if (lengthText === undefined) return rawBody;
+  if (!/^\d+$/.test(lengthText)) return { header: 'Content-Length', reason: 'not a number' };
+  const length = Number(lengthText);
+  if (length > rawBody.length) return { header: 'Content-Length', reason: `says ${length} bytes, ${rawBody.length} received` };
+  return rawBody.subarray(0, length);
+}
 
-  const vias: Via[] = [];
+/** §8.1.1: the headers every request and response must carry, parsed, in this order of checking. */
+function essentialsOf(partial: Head, callId: string | undefined, method: string | undefined):
+  { via: Via[]; from: NameAddr; to: NameAddr; callId: string; cseq: CSeq } | HeaderProblem {
+  const via: Via[] = [];
   for (const value of getHeaders(partial, 'via')) {
-    const via = parseVia(value);
-    if (!via) return bad('Via', `cannot parse ${JSON.stringify(value)}`);
-    vias.push(via);
+    const parsed = parseVia(value);
+    if (!parsed) return { header: 'Via', reason: `cannot parse ${JSON.stringify(value)}` };
+    via.push(parsed);
   }
-  if (vias.length === 0) return bad('Via', 'missing');
-  const essentials: Partial<{ from: NameAddr; to: NameAddr; cseq: CSeq }> = {};
-  for (const name of ['From', 'To'] as const) {
-    const value = getHeader(partial, name);
-    if (value === undefined) return bad(name, 'missing');
-    const addr = parseNameAddr(value);
-    if (!addr) return bad(name, `cannot parse ${JSON.stringify(value)}`);
-    essentials[name === 'From' ? 'from' : 'to'] = addr;
-  }
-  if (callId === undefined || callId === '') return bad('Call-ID', 'missing');
+  if (via.length === 0) return { header: 'Via', reason: 'missing' };
+  const from = nameAddrHeader(partial, 'From');
+  if ('header' in from) return from;
+  const to = nameAddrHeader(partial, 'To');
+  if ('header' in to) return to;
+  if (callId === undefined || callId === '') return { header: 'Call-ID', reason: 'missing' };
   const cseqText = getHeader(partial, 'cseq');
-  if (cseqText === undefined) return bad('CSeq', 'missing');
+  if (cseqText === undefined) return { header: 'CSeq', reason: 'missing' };
   const cseq = parseCSeq(cseqText);
-  if (!cseq) return bad('CSeq', `cannot parse ${JSON.stringify(cseqText)}`);
-  if (request && request[1] !== cseq.method) return bad('CSeq', `method ${cseq.method} does not match ${request[1]}`);
-  const from = essentials.from;
-  const to = essentials.to;
-  if (!from || !to) return bad('From', 'missing');
-  const common = { headers, body: body.toString('utf8'), via: vias, from, to, callId, cseq };
-  if (request && request[1] !== undefined && request[2] !== undefined) {
-    if (!parseUri(request[2])) return fail({ reason: `malformed Request-URI ${request[2]}`, partial, callId });
-    return { ok: true, message: { kind: 'request', method: request[1], uri: request[2], ...common } };
-  }
-  return { ok: true, message: { kind: 'response', status: Number(response?.[1]), reason: response?.[2] ?? '', ...common } };
+  if (!cseq) return { header: 'CSeq', reason: `cannot parse ${JSON.stringify(cseqText)}` };
+  if (method !== undefined && method !== cseq.method) return { header: 'CSeq', reason: `method ${cseq.method} does not match ${method}` };
+  return { via, from, to, callId, cseq };
+}
+
+function nameAddrHeader(partial: Head, name: 'From' | 'To'): NameAddr | HeaderProblem {
+  const value = getHeader(partial, name);
+  if (value === undefined) return { header: name, reason: 'missing' };
+  return parseNameAddr(value) ?? { header: name, reason: `cannot parse ${JSON.stringify(value)}` };
 }
 
 function fail(error: Omit<SipParseError, 'kind'>): ParseResult {

@@ -236,26 +236,33 @@ export class ClientTransaction {
   }
 
   receive(response: IncomingResponse): void {
-    const { t1, t2, t4 } = this.ctx.timers;
+    if (this.request.method === 'INVITE') this.receiveForInvite(response);
+    else this.receiveForNonInvite(response);
+  }
+
+  // §17.1.2.2: a provisional response moves Timer E to T2; a final one completes (Timer K).
+  private receiveForNonInvite(response: IncomingResponse): void {
+    const { t2, t4 } = this.ctx.timers;
     const udp = this.destination.protocol === 'udp';
-    if (this.request.method !== 'INVITE') {
-      if (this.state === 'completed' || this.state === 'terminated') return;
-      if (response.status < 200) {
-        if (this.state === 'trying' && udp) {
-          this.retransmission?.cancel();
-          this.retransmission = retransmit(this.ctx.scheduler, t2, t2, () => this.ctx.sender.send(this.request, this.destination));
-          this.timers.push(this.retransmission);
-        }
-        this.state = 'proceeding';
-        this.handlers.onResponse(response);
-        return;
+    if (this.state === 'completed' || this.state === 'terminated') return;
+    if (response.status < 200) {
+      if (this.state === 'trying' && udp) {
+        this.retransmission?.cancel();
+        this.retransmission = retransmit(this.ctx.scheduler, t2, t2, () => this.ctx.sender.send(this.request, this.destination));
+        this.timers.push(this.retransmission);
       }
-      this.state = 'completed';
-      this.retransmission?.cancel();
-      this.after(udp ? t4 : 0, () => this.terminate()); // Timer K
+      this.state = 'proceeding';
       this.handlers.onResponse(response);
       return;
     }
+    this.state = 'completed';
+    this.retransmission?.cancel();
+    this.after(udp ? t4 : 0, () => this.terminate()); // Timer K
+    this.handlers.onResponse(response);
+  }
+
+  // §17.1.1.2 with RFC 6026: 2xx moves to Accepted (Timer M), other finals are ACKed here.
+  private receiveForInvite(response: IncomingResponse): void {
     if (this.state === 'completed') {
       if (response.status >= 300 && this.ack) this.ctx.sender.send(this.ack, this.destination);
       return;
@@ -273,7 +280,7 @@ export class ClientTransaction {
       // 2xx retransmissions go to the TU too, which answers each with the same ACK (§13.2.2.4).
       if (this.state !== 'accepted') {
         this.state = 'accepted';
-        this.after(64 * t1, () => this.terminate()); // Timer M
+        this.after(64 * this.ctx.timers.t1, () => this.terminate()); // Timer M
       }
       this.handlers.onResponse(response);
       return;
@@ -282,7 +289,7 @@ export class ClientTransaction {
     this.ack = ackForFailure(this.request, response);
     this.ctx.sender.send(this.ack, this.destination);
     this.state = 'completed';
-    this.after(udp ? 32_000 : 0, () => this.terminate()); // Timer D
+    this.after(this.destination.protocol === 'udp' ? 32_000 : 0, () => this.terminate()); // Timer D
     this.handlers.onResponse(response);
   }
 

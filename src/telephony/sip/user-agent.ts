@@ -1,10 +1,11 @@
-// The user-agent core (RFC 3261 §8, §10, §12-15): a UAS for callers, a registrar for agent
-// phones, and a UAC towards registered phones — the signalling half of the B2BUA.
+// The user-agent core (RFC 3261 §8, §10, §12-15): a UAS for callers, the registrar front for
+// agent phones, and a UAC towards registered phones — the signalling half of the B2BUA. Who may
+// call in or register is decided by inbound-policy.ts; INFO bodies are read by dtmf-info.ts.
 //
 // Public API
-//   const sip = await SipServer.start(options: SipServerOptions)
+//   const sip = await SipUserAgent.start(options: SipUserAgentOptions)
 //     { realm, lookupHa1? | lookupUser?, trunks?, acceptCall?, host?, port?, udp?, tcp?,
-//       advertisedHost?, limiter?, now?, scheduler?, timers?, log? }
+//       advertisedHost?, limiter?, now?, scheduler?, timers?, log? }   (policy options: InboundPolicyOptions)
 //   sip.port                                  bound port (UDP and TCP share it)
 //   sip.on('incomingCall', (call: IncomingCall) => ...)
 //     call.callId, call.from, call.to, call.callerNumber, call.remoteSdp, call.source
@@ -21,13 +22,12 @@
 //   sip.registrations()                        live bindings
 //   sip.close()
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { challengeHeader, digestHa1, NonceIssuer, verifyAuthorization, type DigestVerdict } from './digest.ts';
+import { dtmfFromInfo, type DtmfEvent } from './dtmf-info.ts';
 import { dialogKey, inDialogRequest, nextHop, uacDialog, uasDialog, type Dialog } from './dialog.ts';
-import { SlidingWindowLimiter, type FailureLimiter } from './limiter.ts';
+import { InboundPolicy, type InboundPolicyOptions } from './inbound-policy.ts';
 import {
-  createResponse, formatNameAddr, getHeader, getHeaders, parseAuthHeader, parseUri,
+  createResponse, formatNameAddr, getHeader, getHeaders, parseUri,
   type Header, type IncomingRequest, type IncomingResponse, type NameAddr, type SipRequest, type SipResponse,
 } from './message.ts';
 import { Registrar, type Binding } from './registrar.ts';
@@ -40,43 +40,21 @@ import { SipTransport, type Endpoint } from './transport.ts';
 export type { Binding } from './registrar.ts';
 export type { Endpoint } from './transport.ts';
 export type { NameAddr } from './message.ts';
+export type { DtmfEvent } from './dtmf-info.ts';
+export type { CallDecision, TrunkConfig } from './inbound-policy.ts';
 
-export interface TrunkConfig {
-  readonly name: string;
-  /** Source addresses allowed to send calls in: exact IPs or CIDR blocks. */
-  readonly addresses?: readonly string[];
-  readonly username?: string;
-  readonly password?: string;
-}
-
-/** accept: go ahead; challenge: ask for digest credentials (401); reject: 403 and a log line. */
-export type CallDecision = 'accept' | 'challenge' | 'reject';
-
-export interface SipServerOptions {
+/** Transport and timing; who may call in and register is the policy's part (inbound-policy.ts). */
+export interface SipUserAgentOptions extends Omit<InboundPolicyOptions, 'nonces'> {
   readonly host?: string;
   readonly port?: number;
   readonly udp?: boolean;
   readonly tcp?: boolean;
   /** The address put in Via and Contact when `host` is a wildcard. */
   readonly advertisedHost?: string;
-  readonly realm: string;
-  /** Agent phones' digest HA1 (MD5(username:realm:password)) by username (= extension = AoR user part). */
-  readonly lookupHa1?: (username: string) => string | undefined;
-  /** The same from clear-text passwords, when those are what the caller has. */
-  readonly lookupUser?: (username: string) => string | undefined;
-  readonly trunks?: readonly TrunkConfig[];
-  /** Replaces the default inbound policy (trunk allowlist, registered phones, trunk credentials). */
-  readonly acceptCall?: (source: Endpoint, from: NameAddr) => CallDecision;
-  readonly limiter?: FailureLimiter;
   readonly now?: () => Date;
   readonly scheduler?: Scheduler;
   readonly timers?: TimerValues;
   readonly log?: (line: string) => void;
-}
-
-export interface DtmfEvent {
-  readonly digit: string;
-  readonly durationMs: number | undefined;
 }
 
 export type IncomingCallState = 'offered' | 'answered' | 'confirmed' | 'ended';
@@ -195,37 +173,27 @@ export type CallResult =
   | { readonly ok: true; readonly call: OutgoingCall }
   | { readonly ok: false; readonly reason: 'not-registered'; readonly aor: string };
 
-export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> implements Core {
+export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }> implements Core {
   private readonly transactions: TransactionLayer;
   private readonly registrar = new Registrar();
-  private readonly nonces = new NonceIssuer();
-  private readonly limiter: FailureLimiter;
+  private readonly policy: InboundPolicy;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
   private readonly scheduler: Scheduler;
   private readonly timers: TimerValues;
-  private readonly trunkAddresses = new net.BlockList();
   private readonly dialogs = new Map<string, IncomingCall | OutgoingCall>();
   private readonly offered = new WeakMap<InviteServerTransaction, IncomingCall>();
   private readonly hostPort: string;
 
-  private constructor(private readonly transport: SipTransport, private readonly options: SipServerOptions) {
+  private constructor(private readonly transport: SipTransport, options: SipUserAgentOptions) {
     super();
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? ((line) => console.error(line));
     this.scheduler = options.scheduler ?? realScheduler;
     this.timers = options.timers ?? DEFAULT_TIMERS;
-    this.limiter = options.limiter ?? new SlidingWindowLimiter();
+    this.policy = new InboundPolicy(options, this.registrar);
     const host = options.advertisedHost ?? (options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
     this.hostPort = `${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
-    for (const trunk of options.trunks ?? []) {
-      for (const address of trunk.addresses ?? []) {
-        const [ip = '', bits] = address.split('/');
-        const family = net.isIPv6(ip) ? 'ipv6' : 'ipv4';
-        if (bits === undefined) this.trunkAddresses.addAddress(ip, family);
-        else this.trunkAddresses.addSubnet(ip, Number(bits), family);
-      }
-    }
     this.transactions = new TransactionLayer(transport, {
       onRequest: (request, source, transaction) => this.onRequest(request, source, transaction),
       onStrayResponse: (response) => this.onStrayResponse(response),
@@ -233,12 +201,12 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
     transport.onReceive((message, source) => this.transactions.receive(message, source));
   }
 
-  static async start(options: SipServerOptions): Promise<SipServer> {
+  static async start(options: SipUserAgentOptions): Promise<SipUserAgent> {
     const log = options.log ?? ((line: string) => console.error(line));
     const transport = await SipTransport.listen({
       host: options.host ?? '0.0.0.0', port: options.port ?? 5060, udp: options.udp ?? true, tcp: options.tcp ?? true, log,
     });
-    return new SipServer(transport, options);
+    return new SipUserAgent(transport, options);
   }
 
   get port(): number {
@@ -261,22 +229,7 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
     const destination = this.phoneDestination(binding);
     const tag = newTag();
     const from: NameAddr = { displayName: options.from.displayName, uri: `sip:${options.from.user}@${this.hostPort}`, params: { tag }, tag };
-    const callId = `${randomBytes(12).toString('hex')}@chokutsu`;
-    const invite: SipRequest = {
-      kind: 'request', method: 'INVITE', uri: binding.contact, body: options.sdp,
-      headers: [
-        { name: 'Via', value: this.via(destination) },
-        { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: formatNameAddr(from) },
-        { name: 'To', value: `<sip:${aor}@${this.hostPort}>` },
-        { name: 'Call-ID', value: callId },
-        { name: 'CSeq', value: '1 INVITE' },
-        { name: 'Contact', value: this.contact(destination) },
-        { name: 'Allow', value: ALLOW },
-        { name: 'Content-Type', value: 'application/sdp' },
-        { name: 'User-Agent', value: 'chokutsu' },
-      ],
-    };
+    const invite = this.initialInvite(binding.contact, aor, from, destination, options.sdp);
     const call = new OutgoingCall(aor, invite, from, destination, this);
     if (options.ringTimeoutMs !== undefined) {
       call.ringTimer = this.scheduler.after(options.ringTimeoutMs, () => {
@@ -290,6 +243,25 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
       onTimeout: () => this.failOutgoing(call, 408, 'Request Timeout'),
     });
     return { ok: true, call };
+  }
+
+  // §8.1.1: a new dialog-creating request towards the phone's contact.
+  private initialInvite(contact: string, aor: string, from: NameAddr, destination: Endpoint, sdp: string): SipRequest {
+    return {
+      kind: 'request', method: 'INVITE', uri: contact, body: sdp,
+      headers: [
+        { name: 'Via', value: this.via(destination) },
+        { name: 'Max-Forwards', value: '70' },
+        { name: 'From', value: formatNameAddr(from) },
+        { name: 'To', value: `<sip:${aor}@${this.hostPort}>` },
+        { name: 'Call-ID', value: `${randomBytes(12).toString('hex')}@chokutsu` },
+        { name: 'CSeq', value: '1 INVITE' },
+        { name: 'Contact', value: this.contact(destination) },
+        { name: 'Allow', value: ALLOW },
+        { name: 'Content-Type', value: 'application/sdp' },
+        { name: 'User-Agent', value: 'chokutsu' },
+      ],
+    };
   }
 
   // --- Core, used by the call objects ---
@@ -400,47 +372,15 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
       }));
       return;
     }
-    const address = source.address;
-    if (this.limiter.isBlocked(address, this.now())) {
-      this.log(`sip: refused INVITE from ${address} (blocked after failed authentication) call-id=${request.callId}`);
-      return reject(403);
-    }
-    const decision = this.options.acceptCall ? this.options.acceptCall(source, request.from) : this.defaultPolicy(source);
-    if (decision === 'reject') {
-      this.log(`sip: refused INVITE from ${address}:${source.port} From ${request.from.uri} call-id=${request.callId}: not an allowed trunk or phone`);
-      return reject(403);
-    }
-    if (decision === 'challenge') {
-      const verdict = this.authenticate(request, (username) => this.trunkHa1(username) ?? this.phoneHa1(username));
-      if (!verdict.ok) {
-        const challenge = this.challengeFor(request, source, verdict);
-        if (challenge.status === 403) return reject(403);
-        return reject(401, challenge.headers);
-      }
+    const admission = this.policy.invite(request, source, this.now());
+    if (!admission.ok) {
+      if (admission.log !== undefined) this.log(admission.log);
+      return reject(admission.status, admission.headers);
     }
     const call = new IncomingCall(request, source, transaction, this);
     this.offered.set(transaction, call);
     if (this.listenerCount('incomingCall') === 0) return call.reject(503);
     this.emit('incomingCall', call);
-  }
-
-  private defaultPolicy(source: Endpoint): CallDecision {
-    const family = net.isIPv6(source.address) ? 'ipv6' : 'ipv4';
-    if (this.trunkAddresses.check(source.address, family)) return 'accept';
-    if (this.registrar.hasSource(source.address, this.now())) return 'accept';
-    return (this.options.trunks ?? []).some((t) => t.username !== undefined) ? 'challenge' : 'reject';
-  }
-
-  private trunkHa1(username: string): string | undefined {
-    const password = (this.options.trunks ?? []).find((t) => t.username === username)?.password;
-    return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
-  }
-
-  private phoneHa1(username: string): string | undefined {
-    const ha1 = this.options.lookupHa1?.(username);
-    if (ha1 !== undefined) return ha1;
-    const password = this.options.lookupUser?.(username);
-    return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
   }
 
   private onAck(request: IncomingRequest): void {
@@ -480,36 +420,21 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
     const call = this.dialogs.get(dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? ''));
     if (!call) return respond(481);
     respond(200);
-    const type = (getHeader(request, 'content-type') ?? '').toLowerCase();
-    let dtmf: DtmfEvent | undefined;
-    if (type.startsWith('application/dtmf-relay')) dtmf = parseDtmfRelay(request.body);
-    else if (type.startsWith('application/dtmf')) {
-      const digit = normalizeDigit(request.body.trim());
-      dtmf = digit === undefined ? undefined : { digit, durationMs: undefined };
-    }
+    const dtmf = dtmfFromInfo(getHeader(request, 'content-type') ?? '', request.body);
     if (dtmf && call instanceof IncomingCall) call.emit('dtmf', dtmf);
   }
 
-  /** §10.3 with digest authentication (§22) and per-source failure limiting. */
+  /** §10.3, once the policy has authenticated the phone (§22). */
   private onRegister(request: IncomingRequest, source: Endpoint, respond: (status: number, headers?: readonly Header[], toTag?: string) => void): void {
     const now = this.now();
     const tag = newTag();
-    if (this.limiter.isBlocked(source.address, now)) {
-      this.log(`sip: refused REGISTER from ${source.address} (blocked after failed authentication)`);
-      return respond(403, [], tag);
-    }
-    const verdict = this.authenticate(request, (username) => this.phoneHa1(username));
-    if (!verdict.ok) {
-      const challenge = this.challengeFor(request, source, verdict);
-      return respond(challenge.status, challenge.headers, tag);
-    }
-    const aor = parseUri(request.to.uri)?.user ?? '';
-    if (aor !== verdict.username) {
-      this.log(`sip: REGISTER for ${aor} with credentials of ${verdict.username} from ${source.address} refused`);
-      return respond(403, [], tag);
+    const admission = this.policy.register(request, source, now);
+    if (!admission.ok) {
+      if (admission.log !== undefined) this.log(admission.log);
+      return respond(admission.status, admission.headers, tag);
     }
     const outcome = this.registrar.register({
-      aor, contacts: getHeaders(request, 'contact'), expiresHeader: getHeader(request, 'expires'), callId: request.callId, source,
+      aor: admission.aor, contacts: getHeaders(request, 'contact'), expiresHeader: getHeader(request, 'expires'), callId: request.callId, source,
     }, now);
     if (!outcome.ok) return respond(outcome.status, [], tag);
     const contacts = outcome.bindings.map((b) => ({
@@ -517,29 +442,6 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
       value: `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt.getTime() - now.getTime()) / 1000))}`,
     }));
     respond(200, [...contacts, { name: 'Date', value: now.toUTCString() }], tag);
-  }
-
-  private authenticate(request: IncomingRequest, lookupHa1: (username: string) => string | undefined): DigestVerdict | { ok: false; reason: 'none' } {
-    const header = getHeader(request, 'authorization');
-    if (header === undefined) return { ok: false, reason: 'none' };
-    const auth = parseAuthHeader(header);
-    if (!auth) return { ok: false, reason: 'malformed' };
-    return verifyAuthorization(auth, { method: request.method, realm: this.options.realm, nonces: this.nonces, lookupHa1, now: this.now() });
-  }
-
-  private challengeFor(
-    request: IncomingRequest,
-    source: Endpoint,
-    verdict: { ok: false; reason: string; username?: string },
-  ): { status: 401 | 403; headers: Header[] } {
-    const now = this.now();
-    const stale = verdict.reason === 'stale-nonce';
-    if (verdict.reason !== 'none' && !stale) {
-      this.limiter.recordFailure(source.address, now);
-      this.log(`sip: ${request.method} authentication failed (${verdict.reason}) user=${verdict.username ?? '-'} from ${source.address} call-id=${request.callId}`);
-      if (this.limiter.isBlocked(source.address, now)) return { status: 403, headers: [] };
-    }
-    return { status: 401, headers: [{ name: 'WWW-Authenticate', value: challengeHeader(this.options.realm, this.nonces.issue(now), stale) }] };
   }
 
   // --- Our INVITEs ---
@@ -620,27 +522,4 @@ export class SipServer extends EventEmitter<{ incomingCall: [IncomingCall] }> im
   private contact(to: Endpoint): string {
     return `<sip:chokutsu@${this.hostPort}${to.protocol === 'tcp' ? ';transport=tcp' : ''}>`;
   }
-}
-
-const EVENT_DIGITS = '0123456789*#ABCD';
-
-function normalizeDigit(signal: string): string | undefined {
-  const upper = signal.toUpperCase();
-  if (upper.length === 1 && EVENT_DIGITS.includes(upper)) return upper;
-  // Some phones send the RFC 4733 event code (10 = *, 11 = #).
-  const code = Number(signal);
-  return Number.isInteger(code) && code >= 10 && code <= 15 ? EVENT_DIGITS[code] : undefined;
-}
-
-/** `Signal=5\r\nDuration=160` (application/dtmf-relay, as Cisco and most phones send it). */
-export function parseDtmfRelay(body: string): DtmfEvent | undefined {
-  const fields = new Map<string, string>();
-  for (const line of body.split(/\r?\n/)) {
-    const eq = line.indexOf('=');
-    if (eq > 0) fields.set(line.slice(0, eq).trim().toLowerCase(), line.slice(eq + 1).trim());
-  }
-  const digit = normalizeDigit(fields.get('signal') ?? '');
-  if (digit === undefined) return undefined;
-  const duration = Number(fields.get('duration'));
-  return { digit, durationMs: Number.isFinite(duration) && duration > 0 ? duration : undefined };
 }

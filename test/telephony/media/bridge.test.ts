@@ -9,6 +9,7 @@ import { PortAllocator } from '../../../src/telephony/rtp/ports.ts';
 import { MediaBridge } from '../../../src/telephony/media/bridge.ts';
 import { StereoRecorder } from '../../../src/telephony/media/recorder.ts';
 import { parseWav } from '../../../src/telephony/media/wav.ts';
+import type { MediaLeg, MediaSink } from '../../../src/telephony/media/leg.ts';
 
 const allocator = new PortAllocator({ min: 47300, max: 47399 });
 const opened: RtpSession[] = [];
@@ -99,5 +100,107 @@ describe('media bridge (B2BUA)', () => {
     bridge.close();
     await recorder.close();
     assert.deepEqual(atAgent, ['7']);
+  });
+});
+
+/** A leg in memory: what its party says and presses is pushed by the test, what it is fed is kept. */
+class MemoryLeg implements MediaLeg {
+  readonly heard: Int16Array[] = [];
+  readonly signalled: string[] = [];
+  private readonly sinks = new Set<MediaSink>();
+
+  constructor(readonly canSendDtmf: boolean) {}
+
+  listen(sink: MediaSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  feed(pcm: Int16Array): void {
+    this.heard.push(pcm);
+  }
+
+  async sendDtmf(digits: string): Promise<void> {
+    this.signalled.push(digits);
+  }
+
+  get listeners(): number {
+    return this.sinks.size;
+  }
+
+  say(pcm: Int16Array): void {
+    for (const sink of this.sinks) sink.audio(pcm);
+  }
+
+  press(digit: string): void {
+    for (const sink of this.sinks) sink.dtmf(digit);
+  }
+}
+
+describe('media bridge over any MediaLeg (in memory, no sockets)', () => {
+  async function memoryTopology(options: { forwardDtmf?: boolean; customerDtmf?: boolean } = {}) {
+    let clock = 0;
+    const customer = new MemoryLeg(options.customerDtmf ?? true);
+    const agent = new MemoryLeg(true);
+    const path = join(mkdtempSync(join(os.tmpdir(), 'chokutsu-')), 'legs.wav');
+    const recorder = await StereoRecorder.create(path, { now: () => clock });
+    const bridge = new MediaBridge({ customer, agent, recorder, ...(options.forwardDtmf === undefined ? {} : { forwardDtmf: options.forwardDtmf }) });
+    const talk = (frames: number, who: { customer?: Int16Array; agent?: Int16Array }) => {
+      for (let i = 0; i < frames; i++) {
+        clock += 20;
+        if (who.customer) customer.say(who.customer);
+        if (who.agent) agent.say(who.agent);
+      }
+    };
+    return { customer, agent, recorder, bridge, talk };
+  }
+
+  const channelPeaks = (path: string) => {
+    const wav = parseWav(readFileSync(path));
+    assert.ok(wav.ok);
+    return { left: peak(wav.wav.samples.filter((_, i) => i % 2 === 0)), right: peak(wav.wav.samples.filter((_, i) => i % 2 === 1)) };
+  };
+
+  test('feeds each party what the other says and records the customer left, the agent right', async () => {
+    const { customer, agent, recorder, talk } = await memoryTopology();
+    const hello = tone(160, 8000, 440);
+    const reply = tone(160, 4000, 700);
+    talk(25, { customer: hello, agent: reply });
+    assert.equal(agent.heard.length, 25);
+    assert.ok(agent.heard.every((pcm) => pcm === hello));
+    assert.equal(customer.heard.length, 25);
+    assert.ok(customer.heard.every((pcm) => pcm === reply));
+    const { path, durationSeconds } = await recorder.close();
+    assert.equal(durationSeconds, 0.5);
+    assert.deepEqual(channelPeaks(path), { left: peak(hello), right: peak(reply) });
+  });
+
+  test('reports DTMF with the leg it came from and forwards it only where asked and possible', async () => {
+    const { customer, agent, bridge, recorder } = await memoryTopology({ forwardDtmf: true, customerDtmf: false });
+    const reported: [string, string][] = [];
+    bridge.on('dtmf', (digit, leg) => reported.push([digit, leg]));
+    customer.press('5');
+    agent.press('#');
+    assert.deepEqual(reported, [['5', 'customer'], ['#', 'agent']]);
+    assert.deepEqual(agent.signalled, ['5']);
+    assert.deepEqual(customer.signalled, [], 'the customer leg cannot signal digits');
+    await recorder.close();
+  });
+
+  test('pausing the recording stops writing it; closing the bridge stops listening to both legs', async () => {
+    const { customer, agent, bridge, recorder, talk } = await memoryTopology();
+    talk(10, { customer: tone(160, 8000, 440) });
+    assert.equal(bridge.stopRecording(), recorder);
+    talk(10, { customer: tone(160, 8000, 440) });
+    bridge.close();
+    assert.deepEqual([customer.listeners, agent.listeners], [0, 0]);
+    talk(10, { customer: tone(160, 8000, 440) });
+    assert.equal(agent.heard.length, 20);
+    const { path } = await recorder.close();
+    const wav = parseWav(readFileSync(path));
+    assert.ok(wav.ok);
+    const left = wav.wav.samples.filter((_, i) => i % 2 === 0);
+    assert.ok(peak(left.subarray(0, 1600)) > 7000, 'the first 200 ms recorded');
+    assert.equal(peak(left.subarray(2200)), 0, 'nothing recorded while paused');
   });
 });

@@ -8,6 +8,7 @@ import { PortAllocator, PortsExhaustedError } from '../../../src/telephony/rtp/p
 import { buildRtp, parseRtp, parseTelephoneEvent, type RtpPacket } from '../../../src/telephony/rtp/packet.ts';
 import { Pacer } from '../../../src/telephony/rtp/pacer.ts';
 import { parseRtcp, type RtcpPacket } from '../../../src/telephony/rtp/rtcp.ts';
+import type { IntervalTimer } from '../../../src/telephony/rtp/interval.ts';
 import { udpPayloadsOfPcap } from './pcap.ts';
 
 const allocator = new PortAllocator({ min: 47100, max: 47199 });
@@ -281,6 +282,82 @@ describe('RtpSession on loopback', () => {
     rtcp.close();
     assert.equal(packets[0]?.type, 'SR');
     assert.equal(packets[1]?.type, 'SDES');
+  });
+});
+
+/** An RTCP clock the test fires by hand: reports without waiting out the interval. */
+class ManualTimer implements IntervalTimer {
+  readonly running = new Map<number, () => void>();
+  readonly intervals: number[] = [];
+  private next = 0;
+  every(ms: number, fire: () => void): () => void {
+    const id = this.next++;
+    this.running.set(id, fire);
+    this.intervals.push(ms);
+    return () => this.running.delete(id);
+  }
+  fire(): void {
+    for (const fire of this.running.values()) fire();
+  }
+}
+
+describe('RTCP reports on an injected timer', () => {
+  async function rtcpPeer(s: RtpSession): Promise<{ peer: dgram.Socket; reports: RtcpPacket[][] }> {
+    const peer = await rawSocket();
+    const reports: RtcpPacket[][] = [];
+    peer.on('message', (msg) => reports.push(parseRtcp(msg)));
+    // RTCP goes to the RTP port + 1 of the peer: the SDP names the port just below.
+    s.setRemote({ address: '127.0.0.1', port: port(peer) - 1 });
+    return { peer, reports };
+  }
+
+  test('a receive-only session reports what it heard in an RR on each tick, and stops with close()', async () => {
+    const timer = new ManualTimer();
+    const s = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', codec: 'PCMU', direction: 'recvonly', rtcpTimer: timer, rtcpIntervalMs: 5000, cname: 'leg-a' });
+    const { peer, reports } = await rtcpPeer(s);
+    assert.equal(timer.running.size, 0, 'no reports before start()');
+    s.start();
+    assert.deepEqual(timer.intervals, [5000]);
+    const media = await rawSocket();
+    for (const seq of [10, 11, 13]) {
+      media.send(buildRtp({ payloadType: 0, marker: false, sequenceNumber: seq, timestamp: seq * 160, ssrc: 0xcafe, payload: new Uint8Array(160).fill(0xff) }), s.localPort, '127.0.0.1');
+    }
+    await until(() => s.stats().packetsReceived >= 3, 'the three packets counted');
+    // Received from the media socket, so RTP latched there; RTCP still goes to the SDP port + 1.
+    s.setRemote({ address: '127.0.0.1', port: port(peer) - 1 });
+    timer.fire();
+    await until(() => reports.length >= 1, 'the report');
+    const [rr, sdes] = reports[0] ?? [];
+    assert.equal(rr?.type, 'RR');
+    if (rr?.type !== 'RR') return;
+    assert.equal(rr.ssrc, s.ssrc);
+    assert.deepEqual(rr.reports.map((b) => ({ ssrc: b.ssrc, lost: b.cumulativeLost, highest: b.extendedHighestSeq, fraction: b.fractionLost })),
+      [{ ssrc: 0xcafe, lost: 1, highest: 13, fraction: 64 }]);
+    assert.deepEqual(sdes, { type: 'SDES', ssrc: s.ssrc, cname: 'leg-a' });
+    await s.close();
+    assert.equal(timer.running.size, 0, 'the timer is stopped with the session');
+    peer.close();
+    media.close();
+  });
+
+  test('a session that has sent media since the last report sends an SR with its counts and the wall-clock time', async () => {
+    const timer = new ManualTimer();
+    const now = new Date('2025-04-01T09:00:00Z');
+    const s = await session({ rtcpTimer: timer, now: () => now });
+    const { peer, reports } = await rtcpPeer(s);
+    s.start();
+    await until(() => s.stats().packetsSent >= 2, 'two frames sent');
+    timer.fire();
+    const sent = s.stats();
+    await until(() => reports.length >= 1, 'the first report');
+    const sr = reports[0]?.[0];
+    assert.equal(sr?.type, 'SR');
+    if (sr?.type !== 'SR') return;
+    assert.equal(sr.sender.packetCount, sent.packetsSent);
+    assert.equal(sr.sender.octetCount, sent.octetsSent);
+    assert.equal(sr.sender.ntpSeconds, Math.floor(now.getTime() / 1000) + 2208988800);
+    await s.close();
+    peer.close();
   });
 });
 

@@ -1,7 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registrar } from '../../../src/telephony/sip/registrar.ts';
-import { parseDtmfRelay } from '../../../src/telephony/sip/user-agent.ts';
 import { stampVia, responseDestination } from '../../../src/telephony/sip/transport.ts';
 import { parseVia } from '../../../src/telephony/sip/message.ts';
 
@@ -58,14 +57,5 @@ describe('transport addressing', () => {
     const plain = parseVia('SIP/2.0/UDP 192.168.1.20:5070;branch=z9hG4bKn');
     if (!plain) assert.fail('fixture');
     assert.deepEqual(responseDestination(stampVia(plain, source), source), { protocol: 'udp', address: '203.0.113.20', port: 5070 });
-  });
-});
-
-describe('SIP INFO DTMF', () => {
-  test('reads application/dtmf-relay bodies, including event codes for * and #', () => {
-    assert.deepEqual(parseDtmfRelay('Signal=5\r\nDuration=160\r\n'), { digit: '5', durationMs: 160 });
-    assert.deepEqual(parseDtmfRelay('Signal= 11\nDuration= 100'), { digit: '#', durationMs: 100 });
-    assert.deepEqual(parseDtmfRelay('Signal=*'), { digit: '*', durationMs: undefined });
-    assert.equal(parseDtmfRelay('Signal=Z'), undefined);
   });
 });

@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { SipServer, type IncomingCall } from '../../../src/telephony/sip/user-agent.ts';
+import { SipUserAgent, type IncomingCall } from '../../../src/telephony/sip/user-agent.ts';
 
 const SCENARIOS = join(import.meta.dirname, '..', '..', 'sipp');
 const SDP = 'v=0\r\no=chokutsu 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n';
@@ -45,8 +45,8 @@ async function sipp(serverPort: number, args: readonly string[]): Promise<SippRu
   }
 }
 
-async function startServer(answerAfterMs: number | undefined, logs: string[] = []): Promise<{ server: SipServer; calls: IncomingCall[] }> {
-  const server = await SipServer.start({
+async function startServer(answerAfterMs: number | undefined, logs: string[] = []): Promise<{ server: SipUserAgent; calls: IncomingCall[] }> {
+  const server = await SipUserAgent.start({
     host: '127.0.0.1', port: 0, realm: 'chokutsu',
     lookupUser: (user) => (user === '1001' ? 'secret1001' : undefined),
     trunks: [{ name: 'loopback', addresses: ['127.0.0.0/8'] }],

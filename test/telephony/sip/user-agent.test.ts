@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { SipServer } from '../../../src/telephony/sip/user-agent.ts';
+import { SipUserAgent } from '../../../src/telephony/sip/user-agent.ts';
 
 async function exchange(port: number, text: (localPort: number) => string): Promise<string> {
   const socket = dgram.createSocket('udp4');
@@ -29,7 +29,7 @@ const invite = (port: number) => [
 describe('inbound call security', () => {
   test('refuses an INVITE from a source that is neither a trunk nor a registered phone, with a log line', async () => {
     const logs: string[] = [];
-    const server = await SipServer.start({ host: '127.0.0.1', port: 0, udp: true, tcp: false, realm: 'chokutsu', lookupUser: () => undefined, log: (l) => logs.push(l) });
+    const server = await SipUserAgent.start({ host: '127.0.0.1', port: 0, udp: true, tcp: false, realm: 'chokutsu', lookupUser: () => undefined, log: (l) => logs.push(l) });
     let offered = 0;
     server.on('incomingCall', () => { offered++; });
     try {
@@ -43,7 +43,7 @@ describe('inbound call security', () => {
   });
 
   test('challenges a trunk that authenticates by credentials', async () => {
-    const server = await SipServer.start({
+    const server = await SipUserAgent.start({
       host: '127.0.0.1', port: 0, tcp: false, realm: 'chokutsu', lookupUser: () => undefined,
       trunks: [{ name: 'carrier', username: 'carrier', password: 'pw' }], log: () => undefined,
     });
@@ -56,7 +56,7 @@ describe('inbound call security', () => {
   });
 
   test('answers OPTIONS with what it allows and accepts', async () => {
-    const server = await SipServer.start({ host: '127.0.0.1', port: 0, tcp: false, realm: 'chokutsu', lookupUser: () => undefined, log: () => undefined });
+    const server = await SipUserAgent.start({ host: '127.0.0.1', port: 0, tcp: false, realm: 'chokutsu', lookupUser: () => undefined, log: () => undefined });
     try {
       const reply = await exchange(server.port, (port) => invite(port).replace(/INVITE/g, 'OPTIONS'));
       assert.match(reply, /^SIP\/2\.0 200 OK/);

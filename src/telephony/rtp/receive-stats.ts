@@ -1,0 +1,134 @@
+// What a receiver knows about the source it hears (RFC 3550): sequence tracking with restarts
+// (§A.1), expected and lost packets (§A.3), interarrival jitter (§A.8) and the last sender
+// report, i.e. everything an RTCP report block carries (§6.4.1). No sockets, no clock: packets
+// and arrival times (monotonic ns) come in as arguments.
+import type { ReportBlock } from './rtcp.ts';
+
+// RFC 3550 §A.1: gaps beyond these are not losses or reordering but a jump.
+const MAX_DROPOUT = 3000;
+const MAX_MISORDER = 100;
+const RTP_SEQ_MOD = 0x10000;
+
+/**
+ * counted: an ordinary packet (also a duplicate or a late one);
+ * new-source: a new SSRC, whose first packet started the statistics over;
+ * held: a jump in the sequence, not counted until the next packet confirms it as a restart.
+ */
+export type SequenceVerdict = 'counted' | 'new-source' | 'held';
+
+export interface ReceiveTotals {
+  packetsReceived: number;
+  /** Expected minus received, from sequence-number gaps (§A.3); duplicates never make it negative. */
+  packetsLost: number;
+  /** Interarrival jitter in timestamp units (§A.8). */
+  jitter: number;
+  remoteSsrc?: number;
+}
+
+interface SourceState {
+  ssrc: number;
+  baseSeq: number;
+  maxSeq: number;
+  /** The sequence number that confirms a large jump as a restart (§A.1 bad_seq). */
+  badSeq: number;
+  cycles: number;
+  received: number;
+  jitter: number;
+  lastTransit?: number;
+  expectedPrior: number;
+  receivedPrior: number;
+}
+
+// §A.1 init_seq, with this first packet counted.
+function startedAt(ssrc: number, seq: number, jitter: number): SourceState {
+  return { ssrc, baseSeq: seq, maxSeq: seq, badSeq: RTP_SEQ_MOD + 1, cycles: 0, received: 1, jitter, expectedPrior: 0, receivedPrior: 0 };
+}
+
+const expected = (s: SourceState): number => s.cycles + s.maxSeq - s.baseSeq + 1;
+
+export class ReceiveStatistics {
+  private source: SourceState | undefined;
+  private lastSr: { middle: number; at: bigint } | undefined;
+
+  /** `clockRate`: RTP timestamp units per second (8000 for G.711). */
+  constructor(private readonly clockRate = 8000) {}
+
+  /**
+   * §A.1 update_seq. A new SSRC restarts the statistics at once, without the appendix's
+   * probation: latching has already validated the source. A jump is taken as the sender
+   * restarting its sequence (sipp's play_pcap_audio does on every replay) when the next packet
+   * follows it; until then the jumped packet is held, not counted.
+   */
+  sequence(ssrc: number, seq: number): SequenceVerdict {
+    const s = this.source;
+    if (!s || s.ssrc !== ssrc) {
+      this.source = startedAt(ssrc, seq, 0);
+      return 'new-source';
+    }
+    const delta = (seq - s.maxSeq) & 0xffff;
+    if (delta < MAX_DROPOUT) {
+      if (seq < s.maxSeq) s.cycles += RTP_SEQ_MOD;
+      s.maxSeq = seq;
+    } else if (delta <= RTP_SEQ_MOD - MAX_MISORDER) {
+      if (seq !== s.badSeq) {
+        s.badSeq = (seq + 1) & 0xffff;
+        return 'held';
+      }
+      // Timestamps restarted with the sequence, so the last transit time is dropped too.
+      this.source = startedAt(ssrc, seq, s.jitter);
+      return 'counted';
+    }
+    // Duplicates and late packets count as received too, so expected minus received can go
+    // negative (§6.4.1).
+    s.received++;
+    return 'counted';
+  }
+
+  /** §A.8: one audio packet's RTP timestamp and its arrival on the monotonic clock (ns). */
+  transit(rtpTimestamp: number, arrivalNs: bigint): void {
+    const s = this.source;
+    if (!s) return;
+    const arrival = Number((arrivalNs * BigInt(this.clockRate)) / 1_000_000_000n);
+    const transit = arrival - rtpTimestamp;
+    if (s.lastTransit !== undefined) {
+      const d = Math.abs(transit - s.lastTransit);
+      s.jitter += (d - s.jitter) / 16;
+    }
+    s.lastTransit = transit;
+  }
+
+  /** A sender report arrived (§6.4.1 LSR: the middle 32 bits of its NTP timestamp). */
+  senderReport(sender: { ntpSeconds: number; ntpFraction: number }, arrivalNs: bigint): void {
+    const middle = (((sender.ntpSeconds & 0xffff) << 16) | (sender.ntpFraction >>> 16)) >>> 0;
+    this.lastSr = { middle, at: arrivalNs };
+  }
+
+  totals(): ReceiveTotals {
+    const s = this.source;
+    if (!s) return { packetsReceived: 0, packetsLost: 0, jitter: 0 };
+    return { packetsReceived: s.received, packetsLost: Math.max(0, expected(s) - s.received), jitter: s.jitter, remoteSsrc: s.ssrc };
+  }
+
+  /**
+   * The report block for the RTCP report sent now (§6.4.1, fraction lost per §A.3), which
+   * starts the next reporting interval; undefined before the first packet.
+   */
+  reportBlock(nowNs: bigint): ReportBlock | undefined {
+    const s = this.source;
+    if (!s) return undefined;
+    const expectedNow = expected(s);
+    const expectedInterval = expectedNow - s.expectedPrior;
+    const lostInterval = expectedInterval - (s.received - s.receivedPrior);
+    s.expectedPrior = expectedNow;
+    s.receivedPrior = s.received;
+    return {
+      ssrc: s.ssrc,
+      fractionLost: expectedInterval > 0 && lostInterval > 0 ? Math.floor((lostInterval * 256) / expectedInterval) : 0,
+      cumulativeLost: expectedNow - s.received,
+      extendedHighestSeq: s.cycles + s.maxSeq,
+      jitter: s.jitter,
+      lastSr: this.lastSr?.middle ?? 0,
+      delaySinceLastSr: this.lastSr ? Math.floor((Number(nowNs - this.lastSr.at) / 1e9) * 65536) : 0,
+    };
+  }
+}
