@@ -10,7 +10,7 @@ import type { OfferOutcome } from '../contacts/record.ts';
 import type { ResolvedFunction } from '../functions/invoke.ts';
 import { performInvocation } from './invoke-effect.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
-import type { Router, RouterConfig, RouterInput, RouterOutput } from '../routing/router.ts';
+import { agentOfQueue, type Router, type RouterConfig, type RouterInput, type RouterOutput } from '../routing/router.ts';
 import type { Clock, Scheduler } from './scheduler.ts';
 
 /** The caller's side of a contact: a SIP leg, a WebRTC leg, or a simulated caller. */
@@ -265,8 +265,7 @@ export class ContactCenter {
           live.queueId = effect.queue.id;
           live.enqueuedAt ??= clock.now();
           channel.queued?.(effect.queue.id);
-          const agentId = effect.type === 'TransferToAgent' ? effect.agentId
-            : effect.queue.id.startsWith('agent:') ? effect.queue.id.slice('agent:'.length) : undefined;
+          const agentId = effect.type === 'TransferToAgent' ? effect.agentId : agentOfQueue(effect.queue.id);
           if (agentId !== undefined) {
             this.route({ type: 'OfferToAgent', contactId, agentId, at: clock.now() });
           } else {
