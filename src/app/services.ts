@@ -18,6 +18,7 @@ import type { InstanceDefinition, Queue } from '../instance/types.ts';
 import { Router, type RouterConfig } from '../routing/router.ts';
 import { ContactCenter, type LiveContact } from '../runtime/contact-center.ts';
 import { contactRecordOf } from '../runtime/contact-records.ts';
+import { directLine } from '../../flows/direct-line.ts';
 import { openLine, type Line } from './line.ts';
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { EventBus } from '../runtime/events.ts';
@@ -115,6 +116,7 @@ export async function createLineServices(
     router,
     clock,
     scheduler,
+    summarizer: directLine,
     publish: (event) => {
       if (event.type === 'agent.status') {
         history.close(event.agentId, event.at);
@@ -123,7 +125,7 @@ export async function createLineServices(
       bus.publish(event);
     },
     onEnded: (live) => {
-      const record = contactRecordOf(live, line.definition, catalog);
+      const record = contactRecordOf(live, line.definition, catalog, directLine);
       contacts.save(record);
       if (!counted.has(record.contactId)) {
         counted.add(record.contactId);
@@ -163,8 +165,7 @@ export async function createLineServices(
     newContactId: () => randomUUID(),
     contactView: (c) => ({
       contactId: c.contactId, from: c.from, to: c.to, phase: c.phase, queueId: c.queueId, agentId: c.agentId,
-      customerNumber: c.flowState.attributes['customerNumber'], customerName: c.flowState.attributes['customerName'],
-      project: c.flowState.attributes['project'], initiatedAt: new Date(c.initiatedAt).toISOString(),
+      ...center.summary(c.contactId), initiatedAt: new Date(c.initiatedAt).toISOString(),
       ...(c.enqueuedAt !== undefined ? { enqueuedAt: new Date(c.enqueuedAt).toISOString() } : {}),
     }),
     callView: (caller) => {

@@ -12,6 +12,7 @@ import { performInvocation } from './invoke-effect.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
 import { agentOfQueue, type Router, type RouterConfig, type RouterInput, type RouterOutput } from '../routing/router.ts';
 import type { Clock, Scheduler } from './scheduler.ts';
+import type { ContactSummarizer, ContactSummary } from './contact-summary.ts';
 
 /** The caller's side of a contact: a SIP leg, a WebRTC leg, or a simulated caller. */
 export interface CallerChannel {
@@ -54,7 +55,7 @@ export type CenterEvent =
   | { type: 'contact.started'; contactId: string; from: string; to: string; at: number }
   | { type: 'contact.step'; contactId: string; step: PathStep }
   | { type: 'contact.queued'; contactId: string; queueId: string; position: number; at: number }
-  | { type: 'contact.offered'; contactId: string; agentId: string; queueId: string; ringUntil: number; customerNumber?: string; customerName?: string; project?: string; at: number }
+  | ({ type: 'contact.offered'; contactId: string; agentId: string; queueId: string; ringUntil: number; at: number } & ContactSummary)
   | { type: 'contact.offerWithdrawn'; contactId: string; agentId: string; reason: string; at: number }
   | { type: 'contact.connected'; contactId: string; agentId: string; at: number }
   | { type: 'contact.disconnected'; contactId: string; agentId?: string; by: string; at: number }
@@ -76,6 +77,8 @@ export interface ContactCenterDeps {
   router: Router;
   clock: Clock;
   scheduler: Scheduler;
+  /** The line's flow contract: what an agent is told about the caller, from the contact's attributes. */
+  summarizer: ContactSummarizer;
   publish: (event: CenterEvent) => void;
   /** The contact is over for the caller (its record can be written). Called again when ACW ends. */
   onEnded: (contact: LiveContact) => void;
@@ -193,6 +196,12 @@ export class ContactCenter {
 
   contact(contactId: string): LiveContact | undefined {
     return this.contacts.get(contactId)?.live;
+  }
+
+  /** What an agent is told about the caller, as the flow has found out so far. */
+  summary(contactId: string): ContactSummary | undefined {
+    const live = this.contacts.get(contactId)?.live;
+    return live ? this.deps.summarizer.summarize(live.flowState.attributes) : undefined;
   }
 
   liveContacts(): LiveContact[] {
@@ -404,12 +413,9 @@ export class ContactCenter {
           live.phase = 'ringing';
           live.offers.push({ agentId: out.agentId, at });
         }
-        const attrs = live?.flowState.attributes ?? {};
         this.deps.publish({
           type: 'contact.offered', contactId: out.contactId, agentId: out.agentId, queueId: out.queueId, ringUntil: out.ringUntil, at,
-          ...(attrs['customerNumber'] !== undefined ? { customerNumber: attrs['customerNumber'] } : {}),
-          ...(attrs['customerName'] !== undefined ? { customerName: attrs['customerName'] } : {}),
-          ...(attrs['project'] !== undefined ? { project: attrs['project'] } : {}),
+          ...this.deps.summarizer.summarize(live?.flowState.attributes ?? {}),
         });
         break;
       }

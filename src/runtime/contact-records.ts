@@ -6,11 +6,13 @@ import type { InstanceCatalog } from '../instance/catalog.ts';
 import type { InstanceDefinition } from '../instance/types.ts';
 import { DEFAULT_RATES } from '../contacts/cost.ts';
 import type { LiveContact } from './contact-center.ts';
+import type { ContactSummarizer } from './contact-summary.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function contactRecordOf(live: LiveContact, def: InstanceDefinition, catalog: InstanceCatalog): ContactRecord {
+export function contactRecordOf(live: LiveContact, def: InstanceDefinition, catalog: InstanceCatalog, summarizer: ContactSummarizer): ContactRecord {
   const s = live.flowState;
+  const caller = summarizer.summarize(s.attributes);
   const queue = live.queueId !== undefined ? catalog.queue(live.queueId) : s.queue;
   const agent = live.agentId !== undefined ? def.agents.find((a) => a.id === live.agentId) : undefined;
   const disconnectedAt = live.disconnectedAt ?? live.initiatedAt;
@@ -22,8 +24,8 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     initiationMethod: 'INBOUND',
     customerEndpoint: live.from,
     systemEndpoint: live.to,
-    ...(s.attributes['customerNumber'] ? { customerNumber: s.attributes['customerNumber'] } : {}),
-    ...(s.attributes['customerName'] ? { customerName: s.attributes['customerName'] } : {}),
+    ...(caller.customerNumber ? { customerNumber: caller.customerNumber } : {}),
+    ...(caller.customerName ? { customerName: caller.customerName } : {}),
     ...(queue ? { queue: { id: queue.id, name: queue.name, arn: queue.arn } } : {}),
     ...(agent ? { agent: { id: agent.id, name: agent.name, username: agent.username } } : live.agentId ? { agent: { id: live.agentId, name: live.agentId, username: live.agentId } } : {}),
     initiationTimestamp: iso(live.initiatedAt),

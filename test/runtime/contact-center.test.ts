@@ -100,6 +100,34 @@ describe('a contact waiting for the agent who knows the project', () => {
     s.close();
   });
 
+  test('the ringing agent is told who is calling: the customer number, name and project the flow found', async () => {
+    const { s, time } = await line();
+    const offers: unknown[] = [];
+    s.bus.subscribe((e) => e.type === 'contact.offered', (e) => offers.push(e));
+    s.center.setAgentStatus('tanaka', 'Available'); // rank 1 for project-fuji
+    const caller = dial(s, time, '1002#');
+    await waitForQueue(s, time, caller.contactId);
+    const who = { customerNumber: '1002', customerName: '富士不動産株式会社', project: '富士ビル改修' };
+    assert.deepEqual(offers, [{
+      type: 'contact.offered', contactId: caller.contactId, agentId: 'tanaka', queueId: 'project-fuji',
+      ringUntil: time.now + 20_000, at: time.now, ...who,
+    }]);
+    const [offered] = s.center.offersFor('tanaka');
+    assert.ok(offered);
+    assert.deepEqual(s.center.summary(caller.contactId), who);
+    assert.deepEqual(JSON.parse(JSON.stringify(s.contactView(offered))), {
+      contactId: caller.contactId, from: '+819011112222', to: '+81501234567', phase: 'ringing', queueId: 'project-fuji',
+      ...who, initiatedAt: new Date(offered.initiatedAt).toISOString(), enqueuedAt: new Date(offered.enqueuedAt ?? 0).toISOString(),
+    });
+    s.center.accept('tanaka', caller.contactId);
+    s.center.customerHangUp(caller.contactId);
+    s.center.finishAfterContactWork('tanaka');
+    const record = s.contacts.get(caller.contactId);
+    assert.equal(record?.customerNumber, '1002');
+    assert.equal(record?.customerName, '富士不動産株式会社');
+    s.close();
+  });
+
   test('nobody within the queue\'s max wait: the busy message, then a QUEUE_TIMEOUT record', async () => {
     const { s, time } = await line();
     const caller = dial(s, time, '1001#');
