@@ -94,11 +94,6 @@ interface ContactEntry {
 
 type Output<T extends RouterOutput['type']> = Extract<RouterOutput, { type: T }>;
 
-/** A case the switch left out: the compiler names it, and at run time it is a bug. */
-function unhandled(value: never): never {
-  throw new Error(`unhandled ${JSON.stringify(value)}`);
-}
-
 export class ContactCenter {
   private readonly contacts = new Map<string, ContactEntry>();
   /** Contacts an agent is in ACW for, by agent. */
@@ -294,7 +289,7 @@ export class ContactCenter {
       case 'Disconnect':
         return this.hangUp(run, entry, effect);
       default:
-        return unhandled(effect);
+        effect satisfies never; // a new effect type is a compile error here until handled
     }
   }
 
@@ -400,7 +395,7 @@ export class ContactCenter {
         if (throwOnRefusal) throw new ContactCenterError('Refused', out.message);
         return;
       default:
-        return unhandled(out);
+        out satisfies never;
     }
   }
 
