@@ -1,5 +1,5 @@
-// The attribute contract of flows/direct-line.json: the contact attributes its SetContactAttributes
-// blocks write once the caller has keyed a customer number and the lookup function has found them.
+// The attribute contract of flows/direct-line.json: the contact attributes its UpdateContactAttributes
+// block (set-customer-attributes) writes once the lookup function has found the caller's customer number.
 // Whatever reads these names (the live line's offers, contact records, the agent's view) gets them here.
 import type { ContactSummarizer, ContactSummary } from '../src/runtime/contact-summary.ts';
 
