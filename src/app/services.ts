@@ -15,6 +15,7 @@ import type { InstanceDefinition, Queue, QueueMember } from '../instance/types.t
 import { Router, type RouterConfig } from '../routing/router.ts';
 import { ContactCenter, type CenterEvent, type LiveContact } from '../runtime/contact-center.ts';
 import { contactRecordOf } from '../runtime/contact-records.ts';
+import { directLine } from '../../flows/direct-line.ts';
 import { openLine, type Line } from './line.ts';
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { EventBus } from '../runtime/events.ts';
@@ -78,8 +79,8 @@ export async function createLineServices(
   const catalog = { ...line.catalog, queueMetric: queueMetricOf(router, clock) };
   const center: ContactCenter = new ContactCenter({
     catalog, entryFlow: (dialed) => line.entryFlow(dialed), functions: line.functions, router, clock, scheduler,
-    publish: publishWithHistory(history, bus),
-    onEnded: keepRecords(contacts, metrics, (live) => contactRecordOf(live, line.definition, catalog)),
+    summarizer: directLine, publish: publishWithHistory(history, bus),
+    onEnded: keepRecords(contacts, metrics, (live) => contactRecordOf(live, line.definition, catalog, directLine)),
   });
   return {
     line, router, center, bus, contacts, clock, scheduler, log, realtime,

@@ -3,15 +3,17 @@
 // feeds their outcomes back as events. Every contact, whatever its ending, is handed to `onEnded`.
 import { randomUUID } from 'node:crypto';
 import {
-  startContact, step, type ContactEffect, type ContactEvent, type ContactState, type PathStep,
+  startContact, step, type ContactEffect, type ContactEvent, type ContactState, type PathStep, type StepResult,
 } from '../flow/interpreter.ts';
 import type { Flow } from '../flow/types.ts';
 import type { OfferOutcome } from '../contacts/record.ts';
 import type { ResolvedFunction } from '../functions/invoke.ts';
 import { performInvocation } from './invoke-effect.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
-import type { Router, RouterConfig, RouterInput, RouterOutput } from '../routing/router.ts';
+import { agentOfQueue, type Router, type RouterConfig, type RouterInput, type RouterOutput } from '../routing/router.ts';
 import type { Clock, Scheduler } from './scheduler.ts';
+import type { ContactSummarizer, ContactSummary } from './contact-summary.ts';
+import { mainFlow, queueFlow, timerKey, type FlowRun } from './flow-run.ts';
 
 /** The caller's side of a contact: a SIP leg, a WebRTC leg, or a simulated caller. */
 export interface CallerChannel {
@@ -54,7 +56,7 @@ export type CenterEvent =
   | { type: 'contact.started'; contactId: string; from: string; to: string; at: number }
   | { type: 'contact.step'; contactId: string; step: PathStep }
   | { type: 'contact.queued'; contactId: string; queueId: string; position: number; at: number }
-  | { type: 'contact.offered'; contactId: string; agentId: string; queueId: string; ringUntil: number; customerNumber?: string; customerName?: string; project?: string; at: number }
+  | ({ type: 'contact.offered'; contactId: string; agentId: string; queueId: string; ringUntil: number; at: number } & ContactSummary)
   | { type: 'contact.offerWithdrawn'; contactId: string; agentId: string; reason: string; at: number }
   | { type: 'contact.connected'; contactId: string; agentId: string; at: number }
   | { type: 'contact.disconnected'; contactId: string; agentId?: string; by: string; at: number }
@@ -76,6 +78,8 @@ export interface ContactCenterDeps {
   router: Router;
   clock: Clock;
   scheduler: Scheduler;
+  /** The line's flow contract: what an agent is told about the caller, from the contact's attributes. */
+  summarizer: ContactSummarizer;
   publish: (event: CenterEvent) => void;
   /** The contact is over for the caller (its record can be written). Called again when ACW ends. */
   onEnded: (contact: LiveContact) => void;
@@ -83,8 +87,15 @@ export interface ContactCenterDeps {
 
 const ROUTER_TICK = 'router:tick';
 
+interface ContactEntry {
+  live: LiveContact;
+  channel: CallerChannel;
+}
+
+type Output<T extends RouterOutput['type']> = Extract<RouterOutput, { type: T }>;
+
 export class ContactCenter {
-  private readonly contacts = new Map<string, { live: LiveContact; channel: CallerChannel }>();
+  private readonly contacts = new Map<string, ContactEntry>();
   /** Contacts an agent is in ACW for, by agent. */
   private readonly acw = new Map<string, LiveContact>();
 
@@ -106,20 +117,17 @@ export class ContactCenter {
     };
     this.contacts.set(contactId, { live, channel });
     this.deps.publish({ type: 'contact.started', contactId, from: call.from, to: call.to, at });
-    this.perform(contactId, [], result.effects, result.state);
+    this.perform(mainFlow, contactId, [], result);
     return contactId;
   }
 
   dtmf(contactId: string, digit: string): void {
-    const event: ContactEvent = { type: 'Dtmf', digit, at: this.deps.clock.now() };
-    if (this.inQueueFlow(contactId)) this.queueFlowEvent(contactId, event);
-    else this.flowEvent(contactId, event);
+    this.advance(this.listening(contactId), contactId, { type: 'Dtmf', digit, at: this.deps.clock.now() });
   }
 
   promptFinished(contactId: string, actionId?: string): void {
     const event: ContactEvent = { type: 'PromptPlayed', at: this.deps.clock.now(), ...(actionId !== undefined ? { actionId } : {}) };
-    if (this.inQueueFlow(contactId)) this.queueFlowEvent(contactId, event);
-    else this.flowEvent(contactId, event);
+    this.advance(this.listening(contactId), contactId, event);
   }
 
   /** The caller hung up, at any point of the contact. */
@@ -135,8 +143,9 @@ export class ContactCenter {
       this.route({ type: 'EndContact', contactId, at });
     }
     if (live.flowState.status !== 'ended') {
+      // The caller is gone: the flow's own Disconnect has nobody left to hang up on.
       const r = step(this.deps.catalog, live.flowState, { type: 'CustomerDisconnected', at });
-      this.perform(contactId, live.flowState.path, r.effects.filter((e) => e.type !== 'Disconnect'), r.state);
+      this.perform(mainFlow, contactId, live.flowState.path, { ...r, effects: r.effects.filter((e) => e.type !== 'Disconnect') });
     }
     this.finish(live, 'CUSTOMER', at);
   }
@@ -195,6 +204,12 @@ export class ContactCenter {
     return this.contacts.get(contactId)?.live;
   }
 
+  /** What an agent is told about the caller, as the flow has found out so far. */
+  summary(contactId: string): ContactSummary | undefined {
+    const live = this.contacts.get(contactId)?.live;
+    return live ? this.deps.summarizer.summarize(live.flowState.attributes) : undefined;
+  }
+
   liveContacts(): LiveContact[] {
     return [...this.contacts.values()].map((e) => e.live);
   }
@@ -218,81 +233,100 @@ export class ContactCenter {
     }
   }
 
-  private flowEvent(contactId: string, event: ContactEvent): void {
-    const entry = this.contacts.get(contactId);
-    if (!entry || entry.live.flowState.status === 'ended') return;
-    const before = entry.live.flowState.path;
-    const r = step(this.deps.catalog, entry.live.flowState, event);
-    if (r.ignored) return;
-    this.perform(contactId, before, r.effects, r.state);
+  // ---- the flow runs' effects ----------------------------------------------------------------
+
+  /** The run the caller's keys and prompts belong to: the customer queue flow while it plays. */
+  private listening(contactId: string): FlowRun {
+    const q = this.contacts.get(contactId)?.live.queueFlowState;
+    return q !== undefined && q.status !== 'ended' ? queueFlow : mainFlow;
   }
 
-  /** Applies a new flow state and performs its effects. */
-  private perform(contactId: string, before: readonly PathStep[], effects: ContactEffect[], state: ContactState): void {
+  /** An event for one of the contact's flow runs: the interpreter steps it, the center performs. */
+  private advance(run: FlowRun, contactId: string, event: ContactEvent): void {
+    const live = this.contacts.get(contactId)?.live;
+    const state = live && run.state(live);
+    if (!state || state.status === 'ended') return;
+    const r = step(this.deps.catalog, state, event);
+    if (r.ignored) return;
+    this.perform(run, contactId, state.path, r);
+  }
+
+  /** Makes a step's state the run's and performs its effects; `before` is the path before the step. */
+  private perform(run: FlowRun, contactId: string, before: readonly PathStep[], result: StepResult): void {
     const entry = this.contacts.get(contactId);
     if (!entry) return;
-    const { live, channel } = entry;
-    live.flowState = state;
-    for (const s of state.path.slice(Math.max(0, before.length - 1))) {
-      if (s.branch !== 'pending') this.deps.publish({ type: 'contact.step', contactId, step: s });
-    }
-    const { scheduler, clock } = this.deps;
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'PlayPrompt':
-          channel.playPrompt(effect);
-          break;
-        case 'StopPrompt':
-          channel.stopPrompt();
-          break;
-        case 'StartTimer':
-          scheduler.set(`flow:${effect.timerId}`, effect.seconds * 1000, () =>
-            this.flowEvent(contactId, { type: 'TimerExpired', timerId: effect.timerId, at: clock.now() }));
-          break;
-        case 'CancelTimer':
-          scheduler.clear(`flow:${effect.timerId}`);
-          break;
-        case 'InvokeFunction':
-          void this.invoke(contactId, effect);
-          break;
-        case 'UpdateRecording':
-          live.recordedParticipants = effect.participants;
-          channel.recordingChanged?.(effect.participants);
-          break;
-        case 'TransferToQueue':
-        case 'TransferToAgent': {
-          live.phase = 'queued';
-          live.queueId = effect.queue.id;
-          live.enqueuedAt ??= clock.now();
-          channel.queued?.(effect.queue.id);
-          const agentId = effect.type === 'TransferToAgent' ? effect.agentId
-            : effect.queue.id.startsWith('agent:') ? effect.queue.id.slice('agent:'.length) : undefined;
-          if (agentId !== undefined) {
-            this.route({ type: 'OfferToAgent', contactId, agentId, at: clock.now() });
-          } else {
-            const routing = effect.type === 'TransferToQueue' ? effect.routing : {};
-            this.route({
-              type: 'EnqueueContact', contactId, queueId: effect.queue.id, at: clock.now(),
-              ...(routing.priority !== undefined ? { priority: routing.priority } : {}),
-              ...(routing.timeAdjustSeconds !== undefined ? { timeAdjustSeconds: routing.timeAdjustSeconds } : {}),
-            });
-          }
-          if (live.phase === 'queued' && state.eventHooks['CustomerQueue']) this.startQueueFlow(live, state.eventHooks['CustomerQueue']);
-          break;
-        }
-        case 'Disconnect':
-          if (live.phase !== 'ended') {
-            channel.hangUp(effect.reason);
-            this.finish(live, 'FLOW', clock.now());
-          }
-          break;
+    run.setState(entry.live, result.state);
+    if (run.publishesSteps) {
+      for (const s of result.state.path.slice(Math.max(0, before.length - 1))) {
+        if (s.branch !== 'pending') this.deps.publish({ type: 'contact.step', contactId, step: s });
       }
+    }
+    for (const effect of result.effects) this.performEffect(run, entry, result.state, effect);
+  }
+
+  /** One effect of a run; `state` is the run's state that produced it. */
+  private performEffect(run: FlowRun, entry: ContactEntry, state: ContactState, effect: ContactEffect): void {
+    const { live, channel } = entry;
+    switch (effect.type) {
+      case 'PlayPrompt':
+        return channel.playPrompt(effect);
+      case 'StopPrompt':
+        return channel.stopPrompt();
+      case 'StartTimer':
+        return this.deps.scheduler.set(timerKey(run, effect.timerId), effect.seconds * 1000, () =>
+          this.advance(run, live.contactId, { type: 'TimerExpired', timerId: effect.timerId, at: this.deps.clock.now() }));
+      case 'CancelTimer':
+        return this.deps.scheduler.clear(timerKey(run, effect.timerId));
+      case 'InvokeFunction':
+        return void this.invoke(run, live.contactId, effect);
+      case 'UpdateRecording':
+        if (!run.mayRoute) return;
+        live.recordedParticipants = effect.participants;
+        return channel.recordingChanged?.(effect.participants);
+      case 'TransferToQueue':
+      case 'TransferToAgent':
+        return run.mayRoute ? this.transfer(entry, state, effect) : undefined;
+      case 'Disconnect':
+        return this.hangUp(run, entry, effect);
+      default:
+        effect satisfies never; // a new effect type is a compile error here until handled
     }
   }
 
-  private inQueueFlow(contactId: string): boolean {
-    const live = this.contacts.get(contactId)?.live;
-    return live !== undefined && live.queueFlowState !== undefined && live.queueFlowState.status !== 'ended';
+  private async invoke(run: FlowRun, contactId: string, effect: Extract<ContactEffect, { type: 'InvokeFunction' }>): Promise<void> {
+    const { outcome } = await performInvocation(this.deps.functions, effect);
+    this.advance(run, contactId, { ...outcome, at: this.deps.clock.now() });
+  }
+
+  /** The contact waits: offered to the one agent it is for, or queued; the CustomerQueue hook's flow plays meanwhile. */
+  private transfer(entry: ContactEntry, state: ContactState, effect: Extract<ContactEffect, { type: 'TransferToQueue' | 'TransferToAgent' }>): void {
+    const { live, channel } = entry;
+    const { clock } = this.deps;
+    live.phase = 'queued';
+    live.queueId = effect.queue.id;
+    live.enqueuedAt ??= clock.now();
+    channel.queued?.(effect.queue.id);
+    const agentId = effect.type === 'TransferToAgent' ? effect.agentId : agentOfQueue(effect.queue.id);
+    if (agentId !== undefined) {
+      this.route({ type: 'OfferToAgent', contactId: live.contactId, agentId, at: clock.now() });
+    } else {
+      const routing = effect.type === 'TransferToQueue' ? effect.routing : {};
+      this.route({
+        type: 'EnqueueContact', contactId: live.contactId, queueId: effect.queue.id, at: clock.now(),
+        ...(routing.priority !== undefined ? { priority: routing.priority } : {}),
+        ...(routing.timeAdjustSeconds !== undefined ? { timeAdjustSeconds: routing.timeAdjustSeconds } : {}),
+      });
+    }
+    const hook = state.eventHooks['CustomerQueue'];
+    if (live.phase === 'queued' && hook) this.startQueueFlow(live, hook);
+  }
+
+  private hangUp(run: FlowRun, entry: ContactEntry, effect: Extract<ContactEffect, { type: 'Disconnect' }>): void {
+    const hangUp = run.hangUp(effect.reason);
+    if (!hangUp || entry.live.phase === 'ended') return;
+    if (hangUp.leavesQueue) this.route({ type: 'AbandonContact', contactId: entry.live.contactId, at: this.deps.clock.now() });
+    entry.channel.hangUp(hangUp.reason);
+    this.finish(entry.live, 'FLOW', this.deps.clock.now());
   }
 
   /** Runs the customer queue flow while the contact waits (Connect's event hook CustomerQueue). */
@@ -304,78 +338,23 @@ export class ContactCenter {
       contactId: live.contactId, flow, at: this.deps.clock.now(), customerAddress: live.from, systemAddress: live.to,
       attributes: live.flowState.attributes, queue,
     });
-    live.queueFlowState = r.state;
-    this.performQueueFlow(live, r.effects);
-  }
-
-  private queueFlowEvent(contactId: string, event: ContactEvent): void {
-    const live = this.contacts.get(contactId)?.live;
-    if (!live?.queueFlowState || live.queueFlowState.status === 'ended') return;
-    const r = step(this.deps.catalog, live.queueFlowState, event);
-    if (r.ignored) return;
-    live.queueFlowState = r.state;
-    this.performQueueFlow(live, r.effects);
-  }
-
-  private performQueueFlow(live: LiveContact, effects: ContactEffect[]): void {
-    const entry = this.contacts.get(live.contactId);
-    if (!entry) return;
-    const { scheduler, clock } = this.deps;
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'PlayPrompt':
-          entry.channel.playPrompt(effect);
-          break;
-        case 'StopPrompt':
-          entry.channel.stopPrompt();
-          break;
-        case 'StartTimer':
-          scheduler.set(`qflow:${effect.timerId}`, effect.seconds * 1000, () =>
-            this.queueFlowEvent(live.contactId, { type: 'TimerExpired', timerId: effect.timerId, at: clock.now() }));
-          break;
-        case 'CancelTimer':
-          scheduler.clear(`qflow:${effect.timerId}`);
-          break;
-        case 'InvokeFunction':
-          void this.invokeFor(effect, (event) => this.queueFlowEvent(live.contactId, event));
-          break;
-        case 'Disconnect':
-          // The queue flow hung up on the caller (e.g. "please call back later"): the contact leaves the queue.
-          if (effect.reason === 'DISCONNECTED_BY_FLOW' && live.phase !== 'ended') {
-            this.route({ type: 'AbandonContact', contactId: live.contactId, at: clock.now() });
-            entry.channel.hangUp('queue flow disconnected');
-            this.finish(live, 'FLOW', clock.now());
-          }
-          break;
-        case 'UpdateRecording':
-        case 'TransferToQueue':
-        case 'TransferToAgent':
-          break; // not available in customer queue flows (Connect's restriction)
-      }
-    }
-  }
-
-  /** Every timer a flow run may still have set (its ids are `<contactId>#<n>`, n up to timerSeq). */
-  private clearTimers(kind: 'flow' | 'qflow', state: ContactState): void {
-    for (let n = 1; n <= state.timerSeq; n++) this.deps.scheduler.clear(`${kind}:${state.contactId}#${n}`);
+    this.perform(queueFlow, live.contactId, [], r);
   }
 
   private stopQueueFlow(live: LiveContact): void {
     const q = live.queueFlowState;
     if (!q) return;
-    this.clearTimers('qflow', q);
+    this.clearTimers(queueFlow, q);
     if (q.status !== 'ended' && (q.waiting?.kind === 'prompt' || q.waiting?.kind === 'iterate')) this.contacts.get(live.contactId)?.channel.stopPrompt();
     live.queueFlowState = undefined;
   }
 
-  private async invoke(contactId: string, effect: Extract<ContactEffect, { type: 'InvokeFunction' }>): Promise<void> {
-    return this.invokeFor(effect, (event) => this.flowEvent(contactId, event));
+  /** Every timer a flow run may still have set (its ids are `<contactId>#<n>`, n up to timerSeq). */
+  private clearTimers(run: FlowRun, state: ContactState): void {
+    for (let n = 1; n <= state.timerSeq; n++) this.deps.scheduler.clear(timerKey(run, `${state.contactId}#${n}`));
   }
 
-  private async invokeFor(effect: Extract<ContactEffect, { type: 'InvokeFunction' }>, deliver: (e: ContactEvent) => void): Promise<void> {
-    const { outcome } = await performInvocation(this.deps.functions, effect);
-    deliver({ ...outcome, at: this.deps.clock.now() });
-  }
+  // ---- the router's decisions ---------------------------------------------------------------
 
   /** Sends an input to the router and acts on what it decides. */
   private route(input: RouterInput, throwOnRefusal = false): void {
@@ -395,80 +374,95 @@ export class ContactCenter {
 
   private onRouterOutput(out: RouterOutput, throwOnRefusal: boolean): void {
     const at = this.deps.clock.now();
-    const live = 'contactId' in out && out.contactId !== undefined ? this.contacts.get(out.contactId)?.live : undefined;
     switch (out.type) {
       case 'ContactQueued':
-        this.deps.publish({ type: 'contact.queued', contactId: out.contactId, queueId: out.queueId, position: out.position, at });
-        break;
-      case 'ContactOffered': {
-        if (live) {
-          live.phase = 'ringing';
-          live.offers.push({ agentId: out.agentId, at });
-        }
-        const attrs = live?.flowState.attributes ?? {};
-        this.deps.publish({
-          type: 'contact.offered', contactId: out.contactId, agentId: out.agentId, queueId: out.queueId, ringUntil: out.ringUntil, at,
-          ...(attrs['customerNumber'] !== undefined ? { customerNumber: attrs['customerNumber'] } : {}),
-          ...(attrs['customerName'] !== undefined ? { customerName: attrs['customerName'] } : {}),
-          ...(attrs['project'] !== undefined ? { project: attrs['project'] } : {}),
-        });
-        break;
-      }
-      case 'OfferWithdrawn': {
-        const offer = live?.offers.find((o) => o.agentId === out.agentId && o.outcome === undefined);
-        if (offer) {
-          offer.outcome = out.reason;
-          offer.endedAt = at;
-        }
-        if (live && live.phase === 'ringing' && out.reason !== 'Abandoned') live.phase = 'queued';
-        this.deps.publish({ type: 'contact.offerWithdrawn', contactId: out.contactId, agentId: out.agentId, reason: out.reason, at });
-        break;
-      }
-      case 'ContactConnected': {
-        if (!live) break;
-        const offer = live.offers.find((o) => o.agentId === out.agentId && o.outcome === undefined);
-        if (offer) {
-          offer.outcome = 'Accepted';
-          offer.endedAt = at;
-        }
-        this.stopQueueFlow(live);
-        live.phase = 'connected';
-        live.agentId = out.agentId;
-        live.connectedAt = at;
-        const r = step(this.deps.catalog, live.flowState, { type: 'AgentConnected', agentId: out.agentId, at });
-        live.flowState = r.state;
-        this.contacts.get(out.contactId)?.channel.connected?.(out.agentId);
-        this.deps.publish({ type: 'contact.connected', contactId: out.contactId, agentId: out.agentId, at });
-        break;
-      }
+        return this.deps.publish({ type: 'contact.queued', contactId: out.contactId, queueId: out.queueId, position: out.position, at });
+      case 'ContactOffered':
+        return this.offered(out, at);
+      case 'OfferWithdrawn':
+        return this.offerWithdrawn(out, at);
+      case 'ContactConnected':
+        return this.connected(out, at);
       case 'ContactRejected':
-      case 'ContactTimedOut': {
-        if (!live) break;
-        live.queueError = out.reason === 'MaxWaitExceeded' ? 'MaxWaitExceeded' : 'QueueAtCapacity';
-        this.stopQueueFlow(live);
-        live.phase = 'flow';
-        // Connect's TransferContactToQueue has QueueAtCapacity and NoMatchingError; a contact nobody
-        // could take within the queue's max wait takes the QueueAtCapacity branch too.
-        this.flowEvent(out.contactId, {
-          type: 'QueueTransferFailed', at,
-          error: out.reason === 'NoSuchQueue' ? 'NoMatchingError' : 'QueueAtCapacity',
-          message: out.reason,
-        });
-        break;
-      }
+      case 'ContactTimedOut':
+        return this.notQueued(out, at);
       case 'ContactOverflowed':
       case 'ContactRemoved':
-        break;
+        return;
       case 'AgentStatusChanged':
-        this.deps.publish({ type: 'agent.status', agentId: out.agentId, from: out.from, to: out.to, at: out.at, ...(out.customStatus !== undefined ? { customStatus: out.customStatus } : {}) });
-        // ACW starts in finish(), once the contact is over; it ends here when the router says so.
-        if (out.from === 'AfterContactWork' && out.to !== 'AfterContactWork') this.closeAcw(out.agentId, out.at);
-        break;
+        return this.agentStatusChanged(out);
       case 'Refused':
         if (throwOnRefusal) throw new ContactCenterError('Refused', out.message);
-        break;
+        return;
+      default:
+        out satisfies never;
     }
   }
+
+  private offered(out: Output<'ContactOffered'>, at: number): void {
+    const live = this.contacts.get(out.contactId)?.live;
+    if (live) {
+      live.phase = 'ringing';
+      live.offers.push({ agentId: out.agentId, at });
+    }
+    this.deps.publish({
+      type: 'contact.offered', contactId: out.contactId, agentId: out.agentId, queueId: out.queueId, ringUntil: out.ringUntil, at,
+      ...this.deps.summarizer.summarize(live?.flowState.attributes ?? {}),
+    });
+  }
+
+  private offerWithdrawn(out: Output<'OfferWithdrawn'>, at: number): void {
+    const live = this.contacts.get(out.contactId)?.live;
+    const offer = live?.offers.find((o) => o.agentId === out.agentId && o.outcome === undefined);
+    if (offer) {
+      offer.outcome = out.reason;
+      offer.endedAt = at;
+    }
+    if (live && live.phase === 'ringing' && out.reason !== 'Abandoned') live.phase = 'queued';
+    this.deps.publish({ type: 'contact.offerWithdrawn', contactId: out.contactId, agentId: out.agentId, reason: out.reason, at });
+  }
+
+  private connected(out: Output<'ContactConnected'>, at: number): void {
+    const live = this.contacts.get(out.contactId)?.live;
+    if (!live) return;
+    const offer = live.offers.find((o) => o.agentId === out.agentId && o.outcome === undefined);
+    if (offer) {
+      offer.outcome = 'Accepted';
+      offer.endedAt = at;
+    }
+    this.stopQueueFlow(live);
+    live.phase = 'connected';
+    live.agentId = out.agentId;
+    live.connectedAt = at;
+    // The main flow ends (CONNECTED_TO_AGENT); its Disconnect is not performed: the caller is with the agent now.
+    live.flowState = step(this.deps.catalog, live.flowState, { type: 'AgentConnected', agentId: out.agentId, at }).state;
+    this.contacts.get(out.contactId)?.channel.connected?.(out.agentId);
+    this.deps.publish({ type: 'contact.connected', contactId: out.contactId, agentId: out.agentId, at });
+  }
+
+  /** The queue refused the contact or nobody took it in time: back to the main flow's error branch. */
+  private notQueued(out: Output<'ContactRejected' | 'ContactTimedOut'>, at: number): void {
+    const live = this.contacts.get(out.contactId)?.live;
+    if (!live) return;
+    live.queueError = out.reason === 'MaxWaitExceeded' ? 'MaxWaitExceeded' : 'QueueAtCapacity';
+    this.stopQueueFlow(live);
+    live.phase = 'flow';
+    // Connect's TransferContactToQueue has QueueAtCapacity and NoMatchingError; a contact nobody
+    // could take within the queue's max wait takes the QueueAtCapacity branch too.
+    this.advance(mainFlow, out.contactId, {
+      type: 'QueueTransferFailed', at,
+      error: out.reason === 'NoSuchQueue' ? 'NoMatchingError' : 'QueueAtCapacity',
+      message: out.reason,
+    });
+  }
+
+  private agentStatusChanged(out: Output<'AgentStatusChanged'>): void {
+    this.deps.publish({ type: 'agent.status', agentId: out.agentId, from: out.from, to: out.to, at: out.at, ...(out.customStatus !== undefined ? { customStatus: out.customStatus } : {}) });
+    // ACW starts in finish(), once the contact is over; it ends here when the router says so.
+    if (out.from === 'AfterContactWork' && out.to !== 'AfterContactWork') this.closeAcw(out.agentId, out.at);
+  }
+
+  // ---- endings ------------------------------------------------------------------------------
 
   private closeAcw(agentId: string, at: number, notes?: string): void {
     const c = this.acw.get(agentId);
@@ -488,7 +482,7 @@ export class ContactCenter {
     live.phase = 'ended';
     live.disconnectedAt = at;
     live.disconnectedBy = by;
-    this.clearTimers('flow', live.flowState);
+    this.clearTimers(mainFlow, live.flowState);
     this.deps.publish({ type: 'contact.disconnected', contactId: live.contactId, by, at, ...(live.agentId !== undefined ? { agentId: live.agentId } : {}) });
     this.deps.onEnded(live);
     // A contact with an agent stays until the agent's after-contact work is done.

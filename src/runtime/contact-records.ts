@@ -6,14 +6,22 @@ import type { InstanceCatalog } from '../instance/catalog.ts';
 import type { InstanceDefinition } from '../instance/types.ts';
 import { DEFAULT_RATES } from '../contacts/cost.ts';
 import type { LiveContact } from './contact-center.ts';
+import type { ContactSummarizer } from './contact-summary.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function contactRecordOf(live: LiveContact, def: InstanceDefinition, catalog: InstanceCatalog): ContactRecord {
+/** The agent who took the contact; one no longer in the definition is named by its id. */
+function agentOf(live: LiveContact, def: InstanceDefinition): ContactRecord['agent'] {
+  if (!live.agentId) return undefined;
+  const agent = def.agents.find((a) => a.id === live.agentId);
+  return agent ? { id: agent.id, name: agent.name, username: agent.username } : { id: live.agentId, name: live.agentId, username: live.agentId };
+}
+
+export function contactRecordOf(live: LiveContact, def: InstanceDefinition, catalog: InstanceCatalog, summarizer: ContactSummarizer): ContactRecord {
   const s = live.flowState;
+  const caller = summarizer.summarize(s.attributes);
   const queue = live.queueId !== undefined ? catalog.queue(live.queueId) : s.queue;
-  const agent = live.agentId !== undefined ? def.agents.find((a) => a.id === live.agentId) : undefined;
-  const disconnectedAt = live.disconnectedAt ?? live.initiatedAt;
+  const agent = agentOf(live, def);
   const firstOffer = live.offers[0];
   return finalizeContactRecord({
     contactId: live.contactId,
@@ -22,15 +30,15 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     initiationMethod: 'INBOUND',
     customerEndpoint: live.from,
     systemEndpoint: live.to,
-    ...(s.attributes['customerNumber'] ? { customerNumber: s.attributes['customerNumber'] } : {}),
-    ...(s.attributes['customerName'] ? { customerName: s.attributes['customerName'] } : {}),
+    ...(caller.customerNumber ? { customerNumber: caller.customerNumber } : {}),
+    ...(caller.customerName ? { customerName: caller.customerName } : {}),
     ...(queue ? { queue: { id: queue.id, name: queue.name, arn: queue.arn } } : {}),
-    ...(agent ? { agent: { id: agent.id, name: agent.name, username: agent.username } } : live.agentId ? { agent: { id: live.agentId, name: live.agentId, username: live.agentId } } : {}),
+    ...(agent ? { agent } : {}),
     initiationTimestamp: iso(live.initiatedAt),
     ...(live.enqueuedAt !== undefined ? { enqueueTimestamp: iso(live.enqueuedAt) } : {}),
     ...(firstOffer ? { offeredTimestamp: iso(firstOffer.at) } : {}),
     ...(live.connectedAt !== undefined ? { connectedToAgentTimestamp: iso(live.connectedAt) } : {}),
-    disconnectTimestamp: iso(disconnectedAt),
+    disconnectTimestamp: iso(live.disconnectedAt ?? live.initiatedAt),
     ...(live.afterContactWork?.endedAt !== undefined ? { afterContactWorkEndTimestamp: iso(live.afterContactWork.endedAt) } : {}),
     disconnectReason: classifyDisconnect({
       flow: { ...(s.ending ? { ending: s.ending } : {}), path: s.path, external: s.external },

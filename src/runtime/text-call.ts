@@ -79,53 +79,12 @@ export function promptDurationMs(effect: Extract<ContactEffect, { type: 'PlayPro
 export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
   const bad = [...o.keys].findIndex((k) => !KEY_SCRIPT.test(k));
   if (bad >= 0) throw new KeyScriptError(o.keys, bad);
-
-  const clock = o.clock;
-  const timers = new Map<string, number>(); // timerId → due (virtual ms)
-  const log: TimedEffect[] = [];
-  let keys = o.keys;
-  let promptEndsAt: number | undefined;
-  let pending: ContactEvent[] = [];
+  const { clock } = o;
+  const line = new TextLine(o);
   const patienceMs = (o.patienceSeconds ?? 600) * 1000;
   const startedAt = clock.epochMs();
 
-  const apply = async (r: StepResult): Promise<ContactState> => {
-    for (const effect of r.effects) {
-      log.push({ at: clock.epochMs(), effect });
-      switch (effect.type) {
-        case 'PlayPrompt':
-          promptEndsAt = clock.epochMs() + promptDurationMs(effect);
-          break;
-        case 'StopPrompt':
-          promptEndsAt = undefined;
-          break;
-        case 'StartTimer':
-          timers.set(effect.timerId, clock.epochMs() + effect.seconds * 1000);
-          break;
-        case 'CancelTimer':
-          timers.delete(effect.timerId);
-          break;
-        case 'InvokeFunction': {
-          const { outcome, durationMs } = await performInvocation(o.functions, effect);
-          if (durationMs !== undefined) clock.advance(Math.max(1, Math.round(durationMs)));
-          pending.push({ ...outcome, at: clock.epochMs() });
-          break;
-        }
-        case 'TransferToAgent':
-        case 'TransferToQueue': {
-          const answer = o.onTransfer?.(effect, clock.epochMs());
-          if (answer) pending.push(answer);
-          break;
-        }
-        case 'UpdateRecording':
-        case 'Disconnect':
-          break;
-      }
-    }
-    return r.state;
-  };
-
-  let state = await apply(startContact(o.catalog, {
+  let state = await line.apply(startContact(o.catalog, {
     contactId: o.contactId ?? randomUUID(),
     flow: o.flow,
     at: clock.epochMs(),
@@ -133,69 +92,131 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
     ...(o.systemAddress !== undefined ? { systemAddress: o.systemAddress } : {}),
     ...(o.queue ? { queue: o.queue } : {}),
   }));
-
   for (let n = 0; n < MAX_EVENTS && state.status !== 'ended'; n++) {
-    const event = nextEvent();
+    const event = line.nextEvent(state);
     if (!event) break;
     if (event.type !== 'CustomerDisconnected' && event.at - startedAt > patienceMs) {
-      state = await apply(step(o.catalog, state, { type: 'CustomerDisconnected', at: event.at }));
+      state = await line.apply(step(o.catalog, state, { type: 'CustomerDisconnected', at: event.at }));
       break;
     }
     clock.advanceTo(event.at);
-    state = await apply(step(o.catalog, state, event));
+    state = await line.apply(step(o.catalog, state, event));
   }
   if (state.status !== 'ended' && state.status !== 'queued') {
     // The caller gives up on a flow that waits for ever.
-    state = await apply(step(o.catalog, state, { type: 'CustomerDisconnected', at: clock.epochMs() }));
+    state = await line.apply(step(o.catalog, state, { type: 'CustomerDisconnected', at: clock.epochMs() }));
   }
-  return { state, effects: log, unusedKeys: keys, outcome: state.status === 'queued' ? 'queued' : 'ended' };
+  return { state, effects: line.log, unusedKeys: line.keys, outcome: state.status === 'queued' ? 'queued' : 'ended' };
+}
+
+/** The line as a text call sees it: what it has done, the prompt being said, its timers, the keys still to press. */
+class TextLine {
+  readonly log: TimedEffect[] = [];
+  keys: string;
+  private readonly clock: VirtualClock;
+  private readonly timers = new Map<string, number>(); // timerId → due (virtual ms)
+  private promptEndsAt: number | undefined;
+  /** Events the effects have produced (function outcomes, the queue's answer), before anything else. */
+  private pending: ContactEvent[] = [];
+
+  constructor(private readonly o: TextCallOptions) {
+    this.keys = o.keys;
+    this.clock = o.clock;
+  }
+
+  async apply(r: StepResult): Promise<ContactState> {
+    for (const effect of r.effects) await this.perform(effect);
+    return r.state;
+  }
+
+  private async perform(effect: ContactEffect): Promise<void> {
+    const now = this.clock.epochMs();
+    this.log.push({ at: now, effect });
+    switch (effect.type) {
+      case 'PlayPrompt':
+        this.promptEndsAt = now + promptDurationMs(effect);
+        return;
+      case 'StopPrompt':
+        this.promptEndsAt = undefined;
+        return;
+      case 'StartTimer':
+        this.timers.set(effect.timerId, now + effect.seconds * 1000);
+        return;
+      case 'CancelTimer':
+        this.timers.delete(effect.timerId);
+        return;
+      case 'InvokeFunction':
+        return this.invoke(effect);
+      case 'TransferToAgent':
+      case 'TransferToQueue': {
+        const answer = this.o.onTransfer?.(effect, now);
+        if (answer) this.pending.push(answer);
+        return;
+      }
+      case 'UpdateRecording':
+      case 'Disconnect':
+        return;
+      default:
+        effect satisfies never; // a new effect type is a compile error here until handled
+    }
+  }
+
+  /** The function runs for real; the virtual clock moves on by the time it took. */
+  private async invoke(effect: Extract<ContactEffect, { type: 'InvokeFunction' }>): Promise<void> {
+    const { outcome, durationMs } = await performInvocation(this.o.functions, effect);
+    if (durationMs !== undefined) this.clock.advance(Math.max(1, Math.round(durationMs)));
+    this.pending.push({ ...outcome, at: this.clock.epochMs() });
+  }
 
   /** What happens next on the line, in time order. */
-  function nextEvent(): ContactEvent | undefined {
-    if (pending.length > 0) {
-      const [first, ...rest] = pending;
-      pending = rest;
+  nextEvent(state: ContactState): ContactEvent | undefined {
+    const [first, ...rest] = this.pending;
+    if (first) {
+      this.pending = rest;
       return first;
     }
     const w = state.waiting;
     if (!w) return undefined;
     if (w.kind === 'iterate') {
       // Hold messages loop; a timer (InterruptFrequencySeconds) may come due before the next one ends.
-      const due = promptEndsAt ?? clock.epochMs();
-      const timer = earliestTimer();
-      if (timer && timer[1] <= due) return fireTimer();
-      promptEndsAt = undefined;
-      return { type: 'PromptPlayed', at: due, ...(state.actionId !== undefined ? { actionId: state.actionId } : {}) };
+      const timer = this.earliestTimer();
+      if (timer && timer[1] <= (this.promptEndsAt ?? this.clock.epochMs())) return this.fireTimer();
+      return this.promptPlayed(state);
     }
     if (w.kind === 'prompt' || (w.kind === 'input' && w.phase === 'prompt')) {
       // Keys pressed during a prompt only count for input prompts (barge-in); a pause lets it finish.
-      if (w.kind === 'input' && keys.length > 0 && keys[0] !== ',') return press();
-      if (w.kind === 'input' && keys[0] === ',') keys = keys.slice(1);
-      const at = promptEndsAt ?? clock.epochMs();
-      promptEndsAt = undefined;
-      return { type: 'PromptPlayed', at, ...(state.actionId !== undefined ? { actionId: state.actionId } : {}) };
+      if (w.kind === 'input' && this.keys.length > 0 && this.keys[0] !== ',') return this.press();
+      if (w.kind === 'input' && this.keys[0] === ',') this.keys = this.keys.slice(1);
+      return this.promptPlayed(state);
     }
-    if (w.kind === 'input' && keys.length > 0 && keys[0] !== ',') return press();
-    if (w.kind === 'input' && keys[0] === ',') keys = keys.slice(1);
-    return fireTimer();
+    if (w.kind === 'input' && this.keys.length > 0 && this.keys[0] !== ',') return this.press();
+    if (w.kind === 'input' && this.keys[0] === ',') this.keys = this.keys.slice(1);
+    return this.fireTimer();
   }
 
-  function press(): ContactEvent {
-    const digit = keys[0] as string;
-    keys = keys.slice(1);
-    return { type: 'Dtmf', digit, at: clock.epochMs() + KEY_INTERVAL_MS };
+  /** The prompt being said ends (now, if none is). */
+  private promptPlayed(state: ContactState): ContactEvent {
+    const at = this.promptEndsAt ?? this.clock.epochMs();
+    this.promptEndsAt = undefined;
+    return { type: 'PromptPlayed', at, ...(state.actionId !== undefined ? { actionId: state.actionId } : {}) };
   }
 
-  function earliestTimer(): [string, number] | undefined {
+  private press(): ContactEvent {
+    const digit = this.keys[0] as string;
+    this.keys = this.keys.slice(1);
+    return { type: 'Dtmf', digit, at: this.clock.epochMs() + KEY_INTERVAL_MS };
+  }
+
+  private earliestTimer(): [string, number] | undefined {
     let first: [string, number] | undefined;
-    for (const entry of timers) if (!first || entry[1] < first[1]) first = entry;
+    for (const entry of this.timers) if (!first || entry[1] < first[1]) first = entry;
     return first;
   }
 
-  function fireTimer(): ContactEvent | undefined {
-    const first = earliestTimer();
+  private fireTimer(): ContactEvent | undefined {
+    const first = this.earliestTimer();
     if (!first) return undefined;
-    timers.delete(first[0]);
+    this.timers.delete(first[0]);
     return { type: 'TimerExpired', timerId: first[0], at: first[1] };
   }
 }

@@ -20,7 +20,7 @@ export type ContactCenterPort = Pick<
   ContactCenter,
   | 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp'
   | 'setAgentStatus' | 'accept' | 'decline' | 'agentHangUp' | 'finishAfterContactWork'
-  | 'contact' | 'liveContacts' | 'offersFor'
+  | 'contact' | 'liveContacts' | 'offersFor' | 'summary'
 >;
 
 /** Agents' states as the router keeps them. */

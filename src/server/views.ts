@@ -3,11 +3,11 @@ import type { LiveContact } from '../runtime/contact-center.ts';
 import type { ServerDeps } from './deps.ts';
 import type { SimulatedCaller } from './simulated-caller.ts';
 
-export function contactView(c: LiveContact): Record<string, unknown> {
+/** A live contact with what the line's flow found out about the caller (ContactSummary). */
+export function contactView(center: Pick<ServerDeps['center'], 'summary'>, c: LiveContact): Record<string, unknown> {
   return {
     contactId: c.contactId, from: c.from, to: c.to, phase: c.phase, queueId: c.queueId, agentId: c.agentId,
-    customerNumber: c.flowState.attributes['customerNumber'], customerName: c.flowState.attributes['customerName'],
-    project: c.flowState.attributes['project'], initiatedAt: new Date(c.initiatedAt).toISOString(),
+    ...center.summary(c.contactId), initiatedAt: new Date(c.initiatedAt).toISOString(),
     ...(c.enqueuedAt !== undefined ? { enqueuedAt: new Date(c.enqueuedAt).toISOString() } : {}),
   };
 }

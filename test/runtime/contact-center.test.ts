@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createLineServices, type LineServices } from '../../src/app/services.ts';
 import { SimulatedCaller } from '../../src/server/simulated-caller.ts';
+import { contactView } from '../../src/server/views.ts';
 import type { Scheduler } from '../../src/runtime/scheduler.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';
 import { writeFileSync } from 'node:fs';
@@ -100,6 +101,34 @@ describe('a contact waiting for the agent who knows the project', () => {
     s.close();
   });
 
+  test('the ringing agent is told who is calling: the customer number, name and project the flow found', async () => {
+    const { s, time } = await line();
+    const offers: unknown[] = [];
+    s.bus.subscribe((e) => e.type === 'contact.offered', (e) => offers.push(e));
+    s.center.setAgentStatus('tanaka', 'Available'); // rank 1 for project-fuji
+    const caller = dial(s, time, '1002#');
+    await waitForQueue(s, time, caller.contactId);
+    const who = { customerNumber: '1002', customerName: '富士不動産株式会社', project: '富士ビル改修' };
+    assert.deepEqual(offers, [{
+      type: 'contact.offered', contactId: caller.contactId, agentId: 'tanaka', queueId: 'project-fuji',
+      ringUntil: time.now + 20_000, at: time.now, ...who,
+    }]);
+    const [offered] = s.center.offersFor('tanaka');
+    assert.ok(offered);
+    assert.deepEqual(s.center.summary(caller.contactId), who);
+    assert.deepEqual(JSON.parse(JSON.stringify(contactView(s.center, offered))), {
+      contactId: caller.contactId, from: '+819011112222', to: '+81501234567', phase: 'ringing', queueId: 'project-fuji',
+      ...who, initiatedAt: new Date(offered.initiatedAt).toISOString(), enqueuedAt: new Date(offered.enqueuedAt ?? 0).toISOString(),
+    });
+    s.center.accept('tanaka', caller.contactId);
+    s.center.customerHangUp(caller.contactId);
+    s.center.finishAfterContactWork('tanaka');
+    const record = s.contacts.get(caller.contactId);
+    assert.equal(record?.customerNumber, '1002');
+    assert.equal(record?.customerName, '富士不動産株式会社');
+    s.close();
+  });
+
   test('nobody within the queue\'s max wait: the busy message, then a QUEUE_TIMEOUT record', async () => {
     const { s, time } = await line();
     const caller = dial(s, time, '1001#');
@@ -149,6 +178,108 @@ describe('a contact waiting for the agent who knows the project', () => {
     assert.equal(s.router.agent('sato')?.status, 'Ringing');
     s.center.accept('sato', caller.contactId);
     assert.equal(s.center.contact(caller.contactId)?.agentId, 'sato');
+    s.close();
+  });
+});
+
+/** The demo line with its customer queue flow replaced by these actions. */
+function withQueueFlow(actions: Record<string, unknown>[]): Parameters<typeof demoDataDir>[0] {
+  return (_def, dir) => {
+    writeFileSync(join(dir, 'flows', 'customer-queue.json'), JSON.stringify({ Version: '2019-10-30', StartAction: actions[0]?.['Identifier'], Actions: actions }));
+  };
+}
+
+const say = (id: string, text: string, next?: string) => ({
+  Identifier: id, Type: 'MessageParticipant', Parameters: { Text: text },
+  Transitions: { ...(next ? { NextAction: next } : {}), Errors: [] },
+});
+
+describe('the customer queue flow beside the contact\'s own flow', () => {
+  test('a Disconnect in the queue flow takes the contact out of its queue and hangs up', async () => {
+    const { s, time } = await line(withQueueFlow([
+      say('sorry', 'ただいま受付を終了しました。', 'bye'),
+      { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+    ]));
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    await settle(time, 10_000);
+    assert.ok(caller.hungUp);
+    assert.equal(caller.heard.at(-1)?.text, 'queue flow disconnected');
+    assert.equal(s.router.queueSnapshot('project-sakura')?.waiting, 0);
+    assert.equal(s.center.contact(caller.contactId), undefined, 'the contact is over');
+    const record = s.contacts.get(caller.contactId);
+    assert.ok(record?.enqueueTimestamp);
+    assert.ok(record?.flowPath.includes('transfer-to-queue'));
+    assert.ok(!record?.flowPath.includes('bye'), 'the record\'s path is the main flow\'s');
+    s.close();
+  });
+
+  test('a queue flow that runs out leaves the contact waiting, and an agent still gets it', async () => {
+    const { s, time } = await line(withQueueFlow([
+      say('once', 'このままお待ちください。', 'done'),
+      { Identifier: 'done', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+    ]));
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    await settle(time, 10_000);
+    assert.equal(caller.hungUp, false);
+    assert.equal(s.center.contact(caller.contactId)?.phase, 'queued');
+    assert.equal(s.center.contact(caller.contactId)?.queueFlowState?.status, 'ended');
+    s.center.setAgentStatus('sato', 'Available');
+    assert.equal(s.center.contact(caller.contactId)?.phase, 'ringing');
+    s.close();
+  });
+
+  test('cannot change the recording or move the contact to another queue (Connect\'s restriction)', async () => {
+    const { s, time } = await line(withQueueFlow([
+      { Identifier: 'no-recording', Type: 'UpdateContactRecordingBehavior', Parameters: { RecordingBehavior: { RecordedParticipants: [] } }, Transitions: { NextAction: 'to-fuji', Errors: [] } },
+      { Identifier: 'to-fuji', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/project-fuji' }, Transitions: { NextAction: 'transfer', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'transfer' }] } },
+      {
+        Identifier: 'transfer', Type: 'TransferContactToQueue', Parameters: {},
+        Transitions: { NextAction: 'end', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'end' }, { ErrorType: 'QueueAtCapacity', NextAction: 'end' }] },
+      },
+      { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+    ]));
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    await settle(time, 10_000);
+    const live = s.center.contact(caller.contactId);
+    assert.equal(live?.queueId, 'project-sakura');
+    assert.deepEqual(live?.recordedParticipants, ['Agent', 'Customer']);
+    assert.equal(s.router.queueSnapshot('project-sakura')?.waiting, 1);
+    assert.equal(s.router.queueSnapshot('project-fuji')?.waiting, 0);
+    assert.equal(caller.heard.filter((h) => h.kind === 'recording').length, 1, 'only the main flow\'s recording block reached the channel');
+    s.close();
+  });
+
+  test('keys and its timers go to the queue flow while it plays; only the main flow\'s steps are published', async () => {
+    const { s, time } = await line(withQueueFlow([
+      {
+        Identifier: 'menu', Type: 'GetParticipantInput',
+        Parameters: { Text: 'コールバックをご希望の方は1を押してください。', StoreInput: 'False', InputTimeLimitSeconds: '5' },
+        Transitions: {
+          NextAction: 'silence', Errors: [{ ErrorType: 'InputTimeLimitExceeded', NextAction: 'silence' }, { ErrorType: 'NoMatchingCondition', NextAction: 'silence' }],
+          Conditions: [{ NextAction: 'pressed', Condition: { Operator: 'Equals', Operands: ['1'] } }],
+        },
+      },
+      say('pressed', '承りました。', 'menu'),
+      say('silence', 'このままお待ちください。', 'menu'),
+    ]));
+    const steps: string[] = [];
+    s.bus.subscribe((e) => e.type === 'contact.step', (e) => {
+      if (e.type === 'contact.step') steps.push(e.step.actionId);
+    });
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    await settle(time, 2000); // the menu prompt has been said
+    s.center.dtmf(caller.contactId, '1');
+    await settle(time, 0);
+    assert.ok(caller.heard.some((h) => h.text === '承りました。'), 'the key reached the queue flow');
+    await settle(time, 10_000);
+    assert.ok(caller.heard.some((h) => h.text === 'このままお待ちください。'), 'the queue flow\'s input timer fired');
+    assert.equal(s.center.contact(caller.contactId)?.flowState.status, 'queued', 'the main flow still waits in the queue');
+    assert.ok(steps.includes('transfer-to-queue'));
+    assert.ok(!steps.some((id) => ['menu', 'pressed', 'silence'].includes(id)), steps.join(' '));
     s.close();
   });
 });

@@ -19,8 +19,8 @@ export const agentPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
     const agentId = agentOf(req);
     return {
       agent: agents.agent(agentId),
-      offers: center.offersFor(agentId).map((c) => contactView(c)),
-      contacts: center.liveContacts().filter((c) => c.agentId === agentId).map((c) => contactView(c)),
+      offers: center.offersFor(agentId).map((c) => contactView(center, c)),
+      contacts: center.liveContacts().filter((c) => c.agentId === agentId).map((c) => contactView(center, c)),
     };
   });
   app.put('/status', { schema: { body: Status } }, async (req) => {
