@@ -2,8 +2,7 @@
 // state and the effects an adapter must perform (play a prompt, start a timer, invoke a function,
 // enqueue, hang up). Their outcomes come back as events. No I/O and no clock here: every event
 // carries its time.
-import { isWithinHours } from '../calendar/hours.ts';
-import type { ConnectContactFlowEvent } from '../functions/connect-event.ts';
+import type { ConnectContactFlowEvent } from './connect-event.ts';
 import { actionSpecs } from './action-specs.ts';
 import { interpolate, resolveValue, type ContactDataView } from './attributes.ts';
 import type { FlowCatalog, PromptInfo, QueueInfo } from './catalog.ts';
@@ -443,7 +442,7 @@ function execute(catalog: FlowCatalog, out: Run): void {
         lastDetail(out, { error: ref === undefined ? 'no hours of operation given and no queue set' : `unknown hours of operation ${ref}` });
         return follow(catalog, out, 'error NoMatchingError');
       }
-      const open = isWithinHours(hours, new Date(out.state.now), catalog.timeZone);
+      const open = hours.isOpen(out.state.now);
       lastDetail(out, { hours: hours.name, result: open ? 'True' : 'False' });
       return follow(catalog, out, `condition ${open ? 'True' : 'False'}`);
     }
@@ -589,8 +588,8 @@ function execute(catalog: FlowCatalog, out: Run): void {
     }
     case 'CheckMetricData': {
       const p = action.Parameters;
-      const ref = p.QueueId !== undefined ? resolveValue(p.QueueId, d) : p.AgentId !== undefined ? `agent:${resolveValue(p.AgentId, d).split('/').pop()}` : undefined;
-      const queue = ref !== undefined ? catalog.queue(ref) : out.state.queue;
+      const queue = p.QueueId !== undefined ? catalog.queue(resolveValue(p.QueueId, d))
+        : p.AgentId !== undefined ? catalog.agentQueue(resolveValue(p.AgentId, d)) : out.state.queue;
       const value = queue ? catalog.queueMetric?.(queue.id, p.MetricType) : undefined;
       if (!queue || value === undefined) {
         lastDetail(out, { error: !queue ? 'no queue to check' : 'no queue metrics here' });
@@ -601,13 +600,13 @@ function execute(catalog: FlowCatalog, out: Run): void {
     }
     case 'TransferContactToAgent': {
       const queue = out.state.queue;
-      if (!queue || !queue.id.startsWith('agent:')) {
+      const agentId = queue?.agentId;
+      if (!queue || agentId === undefined) {
         // Connect disconnects a contact it cannot put through to the agent.
         lastDetail(out, { error: 'no agent queue set' });
         setBranch(out, 'end');
         return end(out, 'DISCONNECTED_BY_FLOW', 'no agent to transfer to');
       }
-      const agentId = queue.id.slice('agent:'.length);
       lastDetail(out, { agent: agentId });
       setBranch(out, 'queued');
       out.effects.push({ type: 'TransferToAgent', actionId: action.Identifier, agentId, queue });
