@@ -23,7 +23,10 @@ export interface PathStep {
   flowId: string;
   actionId: string;
   type: string;
-  /** How the action left: "next", "condition Equals 200", "error NoMatchingError", "end". */
+  /**
+   * How the action left: "next", "condition 200" (the value a Condition matched), "error NoMatchingError",
+   * "queued", "transfer", "end", "hangup"; "pending" while it waits (see outcome.ts branchText).
+   */
   branch: string;
   next?: string;
   detail: Record<string, string>;
