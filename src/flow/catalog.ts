@@ -1,4 +1,3 @@
-import type { HoursOfOperation } from '../instance/types.ts';
 import type { Flow, QueueMetricType } from './types.ts';
 import type { ReferenceResolver } from './validate.ts';
 
@@ -7,6 +6,20 @@ export interface QueueInfo {
   arn: string;
   name: string;
   hoursOfOperationId?: string;
+  /** Set on an agent's own queue (Connect gives every agent one, for transfers to that agent). */
+  agentId?: string;
+}
+
+/**
+ * An hours of operation as a flow sees it: the catalog answers whether it is open, so the flow needs
+ * neither the schedule nor the instance's time zone.
+ */
+export interface HoursInfo {
+  id: string;
+  arn: string;
+  name: string;
+  /** Whether the hours are open at `at` (epoch ms). */
+  isOpen(at: number): boolean;
 }
 
 export interface PromptInfo {
@@ -23,11 +36,12 @@ export interface PromptInfo {
  */
 export interface FlowCatalog {
   instanceArn: string;
-  timeZone: string;
   languageCode: string;
   flow(ref: string): Flow | undefined;
   queue(ref: string): QueueInfo | undefined;
-  hoursOfOperation(ref: string): HoursOfOperation | undefined;
+  /** The agent queue of one agent, by the agent's id or ARN (CheckMetricData's AgentId). */
+  agentQueue(agentRef: string): QueueInfo | undefined;
+  hoursOfOperation(ref: string): HoursInfo | undefined;
   prompt(ref: string): PromptInfo | undefined;
   /** Real-time queue metrics for CheckMetricData; absent when no router runs (the text channel). */
   queueMetric?(queueId: string, metric: QueueMetricType): number | undefined;

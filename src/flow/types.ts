@@ -17,6 +17,10 @@ export interface Transitions {
   Conditions?: FlowCondition[];
 }
 
+/** The error types the supported actions raise (Transitions.Errors[].ErrorType). */
+export type FlowErrorType =
+  | 'NoMatchingError' | 'NoMatchingCondition' | 'InputTimeLimitExceeded' | 'InvalidPhoneNumber' | 'QueueAtCapacity';
+
 /** A prompt source shared by MessageParticipant and GetParticipantInput: exactly one of these. */
 export interface PromptParameters {
   Text?: string;
@@ -24,29 +28,20 @@ export interface PromptParameters {
   PromptId?: string;
 }
 
-export interface GetParticipantInputParameters extends PromptParameters {
-  InputTimeLimitSeconds?: string;
-  StoreInput?: 'True' | 'False';
-  InputValidation?: {
-    PhoneNumberValidation?: { NumberFormat: 'Local' | 'E164'; CountryCode?: string };
-    CustomValidation?: { MaximumLength: string };
-  };
-  InputEncryption?: { EncryptionKeyId: string; Key: string };
-  DTMFConfiguration?: {
-    DisableCancelKey?: 'True' | 'False';
-    InputTerminationSequence?: string;
-    InterdigitTimeLimitSeconds?: string;
-  };
-}
+export type QueueMetricType =
+  | 'NumberOfAgentsAvailable' | 'NumberOfAgentsStaffed' | 'NumberOfAgentsOnline'
+  | 'OldestContactInQueueAgeSeconds' | 'NumberOfContactsInQueue';
 
-export interface InvokeLambdaFunctionParameters {
-  LambdaFunctionARN: string;
-  InvocationTimeLimitSeconds?: string;
-  LambdaInvocationAttributes?: Record<string, string>;
-  ResponseValidation?: { ResponseType: 'STRING_MAP' | 'JSON' };
-}
+/**
+ * The Parameters of each supported action type, by Type. Each module in ./actions/ adds its own
+ * entry (`declare module '../types.ts'`); actions/index.ts must then register it, or the compiler
+ * says which type is missing.
+ */
+export interface ActionParameters {}
 
-interface Action<T extends string, P> {
+export type SupportedActionType = keyof ActionParameters;
+
+export interface Action<T extends string, P> {
   Identifier: string;
   Type: T;
   Parameters: P;
@@ -54,45 +49,13 @@ interface Action<T extends string, P> {
 }
 
 /** The action types this interpreter runs: a discriminated union on `Type`. */
-export type SupportedAction =
-  | Action<'MessageParticipant', PromptParameters>
-  | Action<'GetParticipantInput', GetParticipantInputParameters>
-  | Action<'CheckHoursOfOperation', { HoursOfOperationId?: string }>
-  | Action<'InvokeLambdaFunction', InvokeLambdaFunctionParameters>
-  | Action<'Compare', { ComparisonValue: string }>
-  | Action<'UpdateContactAttributes', { Attributes: Record<string, string>; TargetContact?: string }>
-  | Action<'UpdateContactTargetQueue', { QueueId: string }>
-  | Action<'UpdateContactRecordingBehavior', {
-      RecordingBehavior: { RecordedParticipants: string[]; IVRRecordingBehavior?: string };
-      AnalyticsBehavior?: unknown;
-    }>
-  | Action<'UpdateContactTextToSpeechVoice', {
-      TextToSpeechVoice: string; TextToSpeechEngine?: string; TextToSpeechStyle?: string;
-    }>
-  | Action<'UpdateFlowLoggingBehavior', { FlowLoggingBehavior: 'Enabled' | 'Disabled' }>
-  | Action<'UpdateContactEventHooks', { EventHooks: Record<string, string> }>
-  | Action<'UpdateContactMediaStreamingBehavior', {
-      MediaStreamingState: 'Enabled' | 'Disabled';
-      Participants?: { ParticipantType: string; MediaDirections: string[] }[];
-      MediaStreamType?: string;
-    }>
-  | Action<'DistributeByPercentage', Record<string, never>>
-  | Action<'Wait', { TimeLimitSeconds?: string; Events?: string[] }>
-  | Action<'TransferContactToQueue', Record<string, never>>
-  | Action<'DisconnectParticipant', Record<string, never>>
-  | Action<'EndFlowExecution', Record<string, never>>
-  | Action<'Loop', { LoopCount: string }>
-  | Action<'TransferToFlow', { ContactFlowId: string }>
-  | Action<'MessageParticipantIteratively', { Messages: PromptParameters[]; InterruptFrequencySeconds?: string }>
-  | Action<'CheckMetricData', { MetricType: QueueMetricType; QueueId?: string; AgentId?: string }>
-  | Action<'TransferContactToAgent', Record<string, never>>
-  | Action<'UpdateContactRoutingBehavior', { QueuePriority?: string; QueueTimeAdjustmentSeconds?: string }>;
+export type SupportedAction = { [T in SupportedActionType]: Action<T, ActionParameters[T]> }[SupportedActionType];
 
-export type QueueMetricType =
-  | 'NumberOfAgentsAvailable' | 'NumberOfAgentsStaffed' | 'NumberOfAgentsOnline'
-  | 'OldestContactInQueueAgeSeconds' | 'NumberOfContactsInQueue';
+/** The action of type T (for a union of types, the union of their actions). */
+export type ActionOf<T extends SupportedActionType> = T extends SupportedActionType ? Action<T, ActionParameters[T]> : never;
 
-export type SupportedActionType = SupportedAction['Type'];
+export type { GetParticipantInputParameters } from './actions/get-participant-input.ts';
+export type { InvokeLambdaFunctionParameters } from './actions/invoke-lambda-function.ts';
 
 /** An action as found in a file: any type, parameters not yet checked. */
 export interface RawAction {

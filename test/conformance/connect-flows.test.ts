@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { isWithinHours } from '../../src/calendar/hours.ts';
 import type { FlowCatalog, QueueInfo } from '../../src/flow/catalog.ts';
 import type { Flow, QueueMetricType } from '../../src/flow/types.ts';
 import { checkFlowText } from '../../src/flow/validate.ts';
@@ -33,10 +34,10 @@ const check = (file: string) => checkFlowText(readFileSync(file, 'utf8'), { id: 
 function foreignCatalog(flow: Flow): FlowCatalog {
   return {
     instanceArn: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu',
-    timeZone: 'Asia/Tokyo',
     languageCode: 'en-US',
     flow: (ref) => (ref === flow.id ? flow : undefined),
     queue: () => undefined,
+    agentQueue: () => undefined,
     hoursOfOperation: () => undefined,
     prompt: () => undefined,
   };
@@ -110,10 +111,13 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
   const metrics: Record<QueueMetricType, number> = {
     NumberOfAgentsAvailable: 1, NumberOfAgentsStaffed: 1, NumberOfAgentsOnline: 1, OldestContactInQueueAgeSeconds: 45, NumberOfContactsInQueue: 3,
   };
+  const agentQueue = (id: string): QueueInfo => ({ id: `agent:${id}`, arn: `agent:${id}`, name: `agent:${id}`, agentId: id });
+  const always = { id: 'always', name: 'always', config: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const).map((Day) => ({ Day, StartTime: { Hours: 0, Minutes: 0 }, EndTime: { Hours: 0, Minutes: 0 } })) };
   const queuedCatalog = (flow: Flow): FlowCatalog => ({
     ...foreignCatalog(flow),
-    queue: (ref) => (ref === 'support' || ref === support.arn ? support : ref.startsWith('agent:') ? { id: ref, arn: ref, name: ref } : undefined),
-    hoursOfOperation: (ref) => (ref === 'always' ? { id: 'always', name: 'always', config: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const).map((Day) => ({ Day, StartTime: { Hours: 0, Minutes: 0 }, EndTime: { Hours: 0, Minutes: 0 } })) } : undefined),
+    queue: (ref) => (ref === 'support' || ref === support.arn ? support : ref.startsWith('agent:') ? agentQueue(ref.slice('agent:'.length)) : undefined),
+    agentQueue: (ref) => agentQueue(ref.split('/').pop() ?? ref),
+    hoursOfOperation: (ref) => (ref === 'always' ? { ...always, arn: 'always', isOpen: (at) => isWithinHours(always, new Date(at), 'Asia/Tokyo') } : undefined),
     queueMetric: (_queueId, metric) => metrics[metric],
     // Every Connect instance has its default prompts (hold music …): stand one in for any prompt ARN.
     prompt: (ref) => (ref.includes('/prompt/') ? { id: ref.split('/').pop() ?? ref, arn: ref, name: 'default prompt' } : undefined),
@@ -155,7 +159,7 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
   test('the default agent transfer flow rings the agent of the contact\'s agent queue', async () => {
     const flow = check(join(ROOT, 'goodmeasures-staging', 'default_agent_transfer.json')).flow as Flow;
     const result = await runTextCall({
-      catalog: queuedCatalog(flow), flow, keys: '', queue: { id: 'agent:sato', arn: 'agent:sato', name: 'sato' },
+      catalog: queuedCatalog(flow), flow, keys: '', queue: { id: 'agent:sato', arn: 'agent:sato', name: 'sato', agentId: 'sato' },
       clock: new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00')), functions: new Map(),
     });
     const transfer = result.effects.find((e) => e.effect.type === 'TransferToAgent')?.effect;

@@ -1,8 +1,9 @@
 // Shared fixtures for the flow specifications: a tiny instance (queues, hours, prompts, flows by
 // id, ARN or name) and a Call that feeds events to the pure interpreter with an explicit clock.
 import assert from 'node:assert/strict';
+import { isWithinHours } from '../../src/calendar/hours.ts';
 import type { HoursOfOperation } from '../../src/instance/types.ts';
-import { ResourceIndex, type FlowCatalog, type PromptInfo, type QueueInfo } from '../../src/flow/catalog.ts';
+import { ResourceIndex, type FlowCatalog, type HoursInfo, type PromptInfo, type QueueInfo } from '../../src/flow/catalog.ts';
 import {
   startContact, step, type ContactEffect, type ContactEvent, type ContactState, type NewContact, type StepResult,
 } from '../../src/flow/interpreter.ts';
@@ -57,15 +58,19 @@ export function catalogWith(options: {
     for (const key of [f.id, f.arn, f.name]) if (key !== undefined && !flows.has(key)) flows.set(key, f);
   }
   const queues = new ResourceIndex(options.queues ?? [supportQueue, salesQueue]);
-  const hours = new ResourceIndex((options.hours ?? [businessHours]).map((h) => ({ ...h, arn: `${INSTANCE_ARN}/operating-hours/${h.id}`, hours: h })));
+  // The instance's time zone is Tokyo, as in the instance catalog.
+  const hours = new ResourceIndex((options.hours ?? [businessHours]).map((h): HoursInfo => ({
+    id: h.id, arn: `${INSTANCE_ARN}/operating-hours/${h.id}`, name: h.name,
+    isOpen: (at) => isWithinHours(h, new Date(at), 'Asia/Tokyo'),
+  })));
   const prompts = new ResourceIndex(options.prompts ?? [welcomePrompt]);
   return {
     instanceArn: INSTANCE_ARN,
-    timeZone: 'Asia/Tokyo',
     languageCode: 'ja-JP',
     flow: (ref) => flows.get(ref.trim()),
     queue: (ref) => queues.get(ref),
-    hoursOfOperation: (ref) => hours.get(ref)?.hours,
+    agentQueue: () => undefined,
+    hoursOfOperation: (ref) => hours.get(ref),
     prompt: (ref) => prompts.get(ref),
   };
 }

@@ -1,0 +1,57 @@
+// InvokeLambdaFunction: calls a function with the contact's data; its result becomes $.External.
+import { resolveValue } from '../attributes.ts';
+import { spec, waitsFor, type ActionDefinition } from '../action.ts';
+import { contactFlowEvent } from '../connect-event.ts';
+import { isStringMap } from '../parameters.ts';
+import { error, NEXT, wait } from '../outcome.ts';
+import { lastDetail } from '../path.ts';
+
+export interface InvokeLambdaFunctionParameters {
+  LambdaFunctionARN: string;
+  InvocationTimeLimitSeconds?: string;
+  LambdaInvocationAttributes?: Record<string, string>;
+  ResponseValidation?: { ResponseType: 'STRING_MAP' | 'JSON' };
+}
+
+declare module '../types.ts' {
+  interface ActionParameters { InvokeLambdaFunction: InvokeLambdaFunctionParameters }
+}
+
+const DEFAULT_FUNCTION_SECONDS = 3;
+
+export const invokeLambdaFunction: ActionDefinition<'InvokeLambdaFunction'> = {
+  spec: spec({ required: ['LambdaFunctionARN'], errors: ['NoMatchingError'], mustHandle: ['NoMatchingError'] }),
+  checkParameters(p, checks) {
+    checks.number('InvocationTimeLimitSeconds', 1, 8);
+    if (p.LambdaInvocationAttributes !== undefined && !isStringMap(p.LambdaInvocationAttributes)) checks.invalid('LambdaInvocationAttributes', 'LambdaInvocationAttributes is a map of string values');
+  },
+  references: () => [{ key: 'LambdaFunctionARN', resource: 'lambdaFunction' }],
+  execute({ out, action, data }) {
+    const p = action.Parameters;
+    const functionArn = resolveValue(p.LambdaFunctionARN, data);
+    const parameters: Record<string, string> = {};
+    for (const [k, v] of Object.entries(p.LambdaInvocationAttributes ?? {})) parameters[k] = resolveValue(v, data);
+    const limit = Number(resolveValue(p.InvocationTimeLimitSeconds ?? String(DEFAULT_FUNCTION_SECONDS), data));
+    const timeLimitSeconds = Number.isFinite(limit) && limit >= 1 && limit <= 8 ? limit : DEFAULT_FUNCTION_SECONDS;
+    lastDetail(out, { function: functionArn, parameters: JSON.stringify(parameters) });
+    out.effects.push({
+      type: 'InvokeFunction', actionId: action.Identifier, functionArn, timeLimitSeconds,
+      responseType: p.ResponseValidation?.ResponseType ?? 'STRING_MAP',
+      event: contactFlowEvent(out.state, parameters),
+    });
+    return wait({ kind: 'function', functionArn });
+  },
+  waits: waitsFor('function', ({ out }, event) => {
+    if (event.type === 'FunctionReturned') {
+      out.state = { ...out.state, external: event.result, waiting: undefined };
+      lastDetail(out, { result: JSON.stringify(event.result) });
+      return NEXT;
+    }
+    if (event.type === 'FunctionFailed') {
+      out.state = { ...out.state, waiting: undefined };
+      lastDetail(out, { error: `${event.error}: ${event.message}` });
+      return error('NoMatchingError');
+    }
+    return undefined;
+  }),
+};

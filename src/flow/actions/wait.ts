@@ -1,0 +1,34 @@
+// Wait: waits TimeLimitSeconds, then WaitCompleted.
+import { resolveValue } from '../attributes.ts';
+import { spec, waitsFor, type ActionDefinition } from '../action.ts';
+import { condition, error, wait } from '../outcome.ts';
+import { nextTimer } from '../timers.ts';
+
+export interface WaitParameters {
+  TimeLimitSeconds?: string;
+  Events?: string[];
+}
+
+declare module '../types.ts' {
+  interface ActionParameters { Wait: WaitParameters }
+}
+
+export const waitAction: ActionDefinition<'Wait'> = {
+  spec: spec({
+    errors: ['NoMatchingError'], conditions: ['WaitCompleted', 'CustomerReturned', 'BotParticipantDisconnected', 'ParticipantDisconnected'],
+    mustHandleConditions: ['WaitCompleted'], needsNext: false,
+  }),
+  checkParameters(_p, checks) {
+    checks.number('TimeLimitSeconds', 0, 7 * 24 * 3600);
+  },
+  execute({ out, action, data }) {
+    const seconds = Number(resolveValue(action.Parameters.TimeLimitSeconds ?? '0', data));
+    if (!Number.isFinite(seconds) || seconds < 0) return error('NoMatchingError');
+    return wait({ kind: 'wait', timerId: nextTimer(out, seconds) });
+  },
+  waits: waitsFor('wait', ({ out, waiting }, event) => {
+    if (event.type !== 'TimerExpired' || event.timerId !== waiting.timerId) return undefined;
+    out.state = { ...out.state, waiting: undefined };
+    return condition('WaitCompleted');
+  }),
+};
