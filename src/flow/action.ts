@@ -2,11 +2,10 @@
 // reference checks, how it runs and, for an action that waits, how it takes the events it waits for.
 // Each type has one module in ./actions/, registered in actions/index.ts.
 import type { ContactDataView } from './attributes.ts';
-import type { FlowCatalog } from './catalog.ts';
+import type { FlowCatalog, ReferenceResolver } from './catalog.ts';
 import type { Outcome } from './outcome.ts';
 import type { ContactEvent, Run, Waiting, WaitingFor } from './state.ts';
 import type { ActionOf, FlowErrorType, SupportedAction, SupportedActionType } from './types.ts';
-import type { ReferenceResolver } from './validate.ts';
 
 /** What the validator needs to know about one supported action type. */
 export interface ActionSpec {

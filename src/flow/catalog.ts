@@ -1,5 +1,4 @@
 import type { Flow, QueueMetricType } from './types.ts';
-import type { ReferenceResolver } from './validate.ts';
 
 export interface QueueInfo {
   id: string;
@@ -63,6 +62,15 @@ export class ResourceIndex<T extends Named> {
   values(): T[] {
     return [...new Set(this.byKey.values())];
   }
+}
+
+/** Looks up the static references a flow makes (ids, ARNs or names), when an instance is known. */
+export interface ReferenceResolver {
+  flow(ref: string): boolean;
+  queue(ref: string): boolean;
+  hoursOfOperation(ref: string): boolean;
+  prompt(ref: string): boolean;
+  lambdaFunction(arn: string): boolean;
 }
 
 /** Lets the validator report references a flow makes that this instance cannot satisfy. */

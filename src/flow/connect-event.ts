@@ -1,7 +1,6 @@
 // The event Amazon Connect sends to a Lambda function from an InvokeLambdaFunction block. Shape per
 // the Connect Administrator Guide, "Invoke AWS Lambda functions" (connect-lambda-functions.html), so
 // the same handler module deploys to AWS unchanged. The flow builds it; src/functions re-exports it.
-import type { ContactState } from './state.ts';
 
 export type ConnectChannel = 'VOICE' | 'CHAT' | 'TASK' | 'EMAIL';
 
@@ -45,29 +44,5 @@ export interface ConnectContactFlowEvent {
     ContactData: ConnectContactData;
     /** The block's function input parameters, always strings. */
     Parameters: Record<string, string>;
-  };
-}
-
-/** The event for a function invoked from the contact's current action, with the block's parameters. */
-export function contactFlowEvent(state: ContactState, parameters: Record<string, string>): ConnectContactFlowEvent {
-  return {
-    Name: 'ContactFlowEvent',
-    Details: {
-      ContactData: {
-        Attributes: { ...state.attributes },
-        Channel: state.channel,
-        ContactId: state.contactId,
-        CustomerEndpoint: state.customerAddress !== undefined ? { Address: state.customerAddress, Type: 'TELEPHONE_NUMBER' } : null,
-        SystemEndpoint: state.systemAddress !== undefined ? { Address: state.systemAddress, Type: 'TELEPHONE_NUMBER' } : null,
-        InitialContactId: state.initialContactId,
-        InitiationMethod: 'INBOUND',
-        InstanceARN: state.instanceArn,
-        PreviousContactId: '',
-        Queue: state.queue ? { ARN: state.queue.arn, Name: state.queue.name } : null,
-        LanguageCode: state.languageCode,
-        MediaStreams: { Customer: { Audio: null } },
-      },
-      Parameters: parameters,
-    },
   };
 }

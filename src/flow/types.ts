@@ -54,9 +54,6 @@ export type SupportedAction = { [T in SupportedActionType]: Action<T, ActionPara
 /** The action of type T (for a union of types, the union of their actions). */
 export type ActionOf<T extends SupportedActionType> = T extends SupportedActionType ? Action<T, ActionParameters[T]> : never;
 
-export type { GetParticipantInputParameters } from './actions/get-participant-input.ts';
-export type { InvokeLambdaFunctionParameters } from './actions/invoke-lambda-function.ts';
-
 /** An action as found in a file: any type, parameters not yet checked. */
 export interface RawAction {
   Identifier: string;

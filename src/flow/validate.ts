@@ -7,6 +7,7 @@ import { actions as definitions } from './actions/index.ts';
 import { isReference } from './attributes.ts';
 import { OPERATORS } from './conditions.ts';
 import { flatten, get, isObject } from './parameters.ts';
+import type { ReferenceResolver } from './catalog.ts';
 import type { Flow, FlowDocument, RawAction, SupportedAction, Transitions } from './types.ts';
 
 export type ProblemCode =
@@ -24,15 +25,6 @@ export interface FlowProblem {
   actionId?: string;
   /** JSONPath into the document, e.g. $.Actions[3].Transitions.Errors[0].NextAction */
   path: string;
-}
-
-/** Looks up the static references a flow makes (ids, ARNs or names), when an instance is known. */
-export interface ReferenceResolver {
-  flow(ref: string): boolean;
-  queue(ref: string): boolean;
-  hoursOfOperation(ref: string): boolean;
-  prompt(ref: string): boolean;
-  lambdaFunction(arn: string): boolean;
 }
 
 export interface FlowCheck {

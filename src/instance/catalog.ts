@@ -3,7 +3,7 @@ import { isWithinHours } from '../calendar/hours.ts';
 import {
   ResourceIndex, resolverFor, type FlowCatalog, type HoursInfo, type PromptInfo, type QueueInfo,
 } from '../flow/catalog.ts';
-import type { ReferenceResolver } from '../flow/validate.ts';
+import type { ReferenceResolver } from '../flow/catalog.ts';
 import type { Flow } from '../flow/types.ts';
 import { agentQueueId } from '../routing/router.ts';
 import { instanceArn, resourceArn } from './arn.ts';

@@ -105,10 +105,6 @@ const DIRECT_PREFIX = 'agent:';
 
 export const agentQueueId = (agentId: string): string => `${DIRECT_PREFIX}${agentId}`;
 
-/** The agent whose own queue this is (the inverse of agentQueueId); undefined for a shared queue. */
-export const agentOfQueue = (queueId: string): string | undefined =>
-  queueId.startsWith(DIRECT_PREFIX) ? queueId.slice(DIRECT_PREFIX.length) : undefined;
-
 interface AgentState {
   id: string;
   config: AgentConfig;

@@ -10,7 +10,7 @@ import type { OfferOutcome } from '../contacts/record.ts';
 import type { ResolvedFunction } from '../functions/invoke.ts';
 import { performInvocation } from './invoke-effect.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
-import { agentOfQueue, type Router, type RouterConfig, type RouterInput, type RouterOutput } from '../routing/router.ts';
+import { type Router, type RouterConfig, type RouterInput, type RouterOutput } from '../routing/router.ts';
 import type { Clock, Scheduler } from './scheduler.ts';
 import type { ContactSummarizer, ContactSummary } from './contact-summary.ts';
 import { mainFlow, queueFlow, timerKey, type FlowRun } from './flow-run.ts';
@@ -306,7 +306,7 @@ export class ContactCenter {
     live.queueId = effect.queue.id;
     live.enqueuedAt ??= clock.now();
     channel.queued?.(effect.queue.id);
-    const agentId = effect.type === 'TransferToAgent' ? effect.agentId : agentOfQueue(effect.queue.id);
+    const agentId = effect.type === 'TransferToAgent' ? effect.agentId : effect.queue.agentId;
     if (agentId !== undefined) {
       this.route({ type: 'OfferToAgent', contactId: live.contactId, agentId, at: clock.now() });
     } else {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { GetParticipantInputParameters } from '../../src/flow/types.ts';
+import type { GetParticipantInputParameters } from '../../src/flow/actions/get-participant-input.ts';
 import { Call, disconnect, flowDoc, load } from './support.ts';
 
 /** Asks for the customer number and stores it; an invalid phone number goes to "invalid". */

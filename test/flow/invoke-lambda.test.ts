@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { InvokeLambdaFunctionParameters } from '../../src/flow/types.ts';
+import type { InvokeLambdaFunctionParameters } from '../../src/flow/actions/invoke-lambda-function.ts';
 import { Call, disconnect, flowDoc, INSTANCE_ARN, load } from './support.ts';
 
 const LOOKUP = 'arn:aws:lambda:ap-northeast-1:000000000000:function:customer-lookup';

@@ -1,7 +1,8 @@
 // InvokeLambdaFunction: calls a function with the contact's data; its result becomes $.External.
 import { resolveValue } from '../attributes.ts';
 import { spec, waitsFor, type ActionDefinition } from '../action.ts';
-import { contactFlowEvent } from '../connect-event.ts';
+import type { ConnectContactFlowEvent } from '../connect-event.ts';
+import type { ContactState } from '../state.ts';
 import { isStringMap } from '../parameters.ts';
 import { error, NEXT, wait } from '../outcome.ts';
 import { lastDetail } from '../path.ts';
@@ -55,3 +56,27 @@ export const invokeLambdaFunction: ActionDefinition<'InvokeLambdaFunction'> = {
     return undefined;
   }),
 };
+
+/** The event for a function invoked from the contact's current action, with the block's parameters. */
+export function contactFlowEvent(state: ContactState, parameters: Record<string, string>): ConnectContactFlowEvent {
+  return {
+    Name: 'ContactFlowEvent',
+    Details: {
+      ContactData: {
+        Attributes: { ...state.attributes },
+        Channel: state.channel,
+        ContactId: state.contactId,
+        CustomerEndpoint: state.customerAddress !== undefined ? { Address: state.customerAddress, Type: 'TELEPHONE_NUMBER' } : null,
+        SystemEndpoint: state.systemAddress !== undefined ? { Address: state.systemAddress, Type: 'TELEPHONE_NUMBER' } : null,
+        InitialContactId: state.initialContactId,
+        InitiationMethod: 'INBOUND',
+        InstanceARN: state.instanceArn,
+        PreviousContactId: '',
+        Queue: state.queue ? { ARN: state.queue.arn, Name: state.queue.name } : null,
+        LanguageCode: state.languageCode,
+        MediaStreams: { Customer: { Audio: null } },
+      },
+      Parameters: parameters,
+    },
+  };
+}
