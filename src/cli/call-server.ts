@@ -1,7 +1,7 @@
 // `chokutsu call --server`: a whole simulated contact on a running line, through its API: a test
 // caller dials and presses keys; optionally an agent logs in, becomes Available, answers, talks,
 // hangs up and finishes after-contact work.
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 
 export interface CallServerOptions {
   server: string;

@@ -14,6 +14,7 @@ import { findDefinitionFile, formatFlowProblem, LineConfigError, openLine, type 
 import { KeyScriptError, runTextCall, VirtualClock } from '../runtime/text-call.ts';
 import { callReport, formatCallText } from './format-call.ts';
 import { callServer } from './call-server.ts';
+import { processIo, type Io } from './io.ts';
 import { DEFAULT_RATES, InvalidMonthError, monthBounds, monthlyCost, type MonthlyCost } from '../contacts/cost.ts';
 import { SqliteContactStore } from '../store/contacts.ts';
 import { startServer, type RunningServer } from '../app/start.ts';
@@ -24,16 +25,6 @@ import { setPhonePassword } from '../app/phones.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Output sinks, so tests can run the command in-process. */
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const processIo: Io = {
-  out: (t) => process.stdout.write(`${t}\n`),
-  err: (t) => process.stderr.write(`${t}\n`),
-};
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
