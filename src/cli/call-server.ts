@@ -1,7 +1,7 @@
 // `chokutsu call --server`: a whole simulated contact on a running line, through its API: a test
 // caller dials and presses keys; optionally an agent logs in, becomes Available, answers, talks,
 // hangs up and finishes after-contact work.
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 
 export interface CallServerOptions {
   server: string;
@@ -42,47 +42,9 @@ interface CallView { contactId: string; phase: string; hungUp: boolean; heard: {
 
 export async function callServer(o: CallServerOptions, io: Io): Promise<number> {
   try {
-    if (!o.user) throw new ApiError('--user user:password (a supervisor or admin) is needed with --server');
-    const token = await login(o.server, o.user);
-    let agentToken: string | undefined;
-    if (o.answerAs) {
-      agentToken = await login(o.server, o.answerAs);
-      await api(o.server, agentToken, 'PUT', '/api/agent/status', { status: 'Available' });
-    }
-    const call = await api<CallView>(o.server, token, 'POST', '/api/calls', { keys: o.keys, from: o.from.replace(/[^+0-9]/g, ''), ...(o.to ? { to: o.to } : {}) });
-    const deadline = Date.now() + o.waitSeconds * 1000;
-    let view = call;
-    let answeredAt: number | undefined;
-    let hungUpByAgent = false;
-    // Bounded polling: every 100 ms until the contact ends or the wait runs out.
-    while (Date.now() < deadline) {
-      view = await api<CallView>(o.server, token, 'GET', `/api/calls/${call.contactId}`);
-      if (view.hungUp || view.phase === 'ended') break;
-      if (agentToken) {
-        const desk = await api<{ offers: { contactId: string }[] }>(o.server, agentToken, 'GET', '/api/agent');
-        if (answeredAt === undefined && desk.offers.some((c) => c.contactId === call.contactId)) {
-          await api(o.server, agentToken, 'POST', `/api/agent/contacts/${call.contactId}/accept`);
-          answeredAt = Date.now();
-        }
-        if (answeredAt !== undefined && !hungUpByAgent && Date.now() - answeredAt >= o.talkSeconds * 1000) {
-          await api(o.server, agentToken, 'POST', `/api/agent/contacts/${call.contactId}/hangup`);
-          await api(o.server, agentToken, 'POST', '/api/agent/acw/finish', { notes: 'chokutsu call --server' });
-          hungUpByAgent = true;
-        }
-      } else if (view.phase === 'queued' || view.phase === 'ringing') {
-        break; // nobody simulated to answer: the call waits in the queue
-      }
-      await pause(100);
-    }
-    const record = await api<Record<string, unknown>>(o.server, token, 'GET', `/api/contacts/${call.contactId}`).catch(() => undefined);
-    if (o.json) {
-      io.out(JSON.stringify({ call: view, record }, null, 2));
-    } else {
-      io.out(`contact ${call.contactId} on ${o.server}`);
-      for (const h of view.heard) io.out(`${h.at}  ${h.kind.padEnd(10)} ${h.text}`);
-      io.out(`phase: ${view.phase}${view.queueId ? ` · queue ${view.queueId}` : ''}${view.agentId ? ` · agent ${view.agentId}` : ''}`);
-      if (record) io.out(`record: ${String(record['disconnectReason'])} · talk ${String(record['talkDuration'])} s · cost ${JSON.stringify(record['cost'])}`);
-    }
+    const { token, contactId, view } = await simulateContact(o);
+    const record = await api<Record<string, unknown>>(o.server, token, 'GET', `/api/contacts/${contactId}`).catch(() => undefined);
+    printContact(o, contactId, view, record, io);
     return 0;
   } catch (err) {
     if (err instanceof ApiError || (err instanceof Error && err.name === 'TypeError')) {
@@ -91,4 +53,62 @@ export async function callServer(o: CallServerOptions, io: Io): Promise<number> 
     }
     throw err;
   }
+}
+
+/** Places the call as the supervisor and follows it to its end; the agent, if any, is Available first. */
+async function simulateContact(o: CallServerOptions): Promise<{ token: string; contactId: string; view: CallView }> {
+  if (!o.user) throw new ApiError('--user user:password (a supervisor or admin) is needed with --server');
+  const token = await login(o.server, o.user);
+  let agentToken: string | undefined;
+  if (o.answerAs) {
+    agentToken = await login(o.server, o.answerAs);
+    await api(o.server, agentToken, 'PUT', '/api/agent/status', { status: 'Available' });
+  }
+  const call = await api<CallView>(o.server, token, 'POST', '/api/calls', { keys: o.keys, from: o.from.replace(/[^+0-9]/g, ''), ...(o.to ? { to: o.to } : {}) });
+  const view = await followContact(o, token, call, agentToken ? { token: agentToken, hungUp: false } : undefined);
+  return { token, contactId: call.contactId, view };
+}
+
+interface SimulatedAgent { token: string; answeredAt?: number; hungUp: boolean }
+
+/** Bounded polling: every 100 ms until the contact ends or the wait runs out. */
+async function followContact(o: CallServerOptions, token: string, call: CallView, agent: SimulatedAgent | undefined): Promise<CallView> {
+  const deadline = Date.now() + o.waitSeconds * 1000;
+  let view = call;
+  while (Date.now() < deadline) {
+    view = await api<CallView>(o.server, token, 'GET', `/api/calls/${call.contactId}`);
+    if (view.hungUp || view.phase === 'ended') break;
+    if (agent) {
+      await agentTurn(o, call.contactId, agent);
+    } else if (view.phase === 'queued' || view.phase === 'ringing') {
+      break; // nobody simulated to answer: the call waits in the queue
+    }
+    await pause(100);
+  }
+  return view;
+}
+
+/** The agent accepts the offer, talks for talkSeconds, hangs up and finishes after-contact work. */
+async function agentTurn(o: CallServerOptions, contactId: string, agent: SimulatedAgent): Promise<void> {
+  const desk = await api<{ offers: { contactId: string }[] }>(o.server, agent.token, 'GET', '/api/agent');
+  if (agent.answeredAt === undefined && desk.offers.some((c) => c.contactId === contactId)) {
+    await api(o.server, agent.token, 'POST', `/api/agent/contacts/${contactId}/accept`);
+    agent.answeredAt = Date.now();
+  }
+  if (agent.answeredAt !== undefined && !agent.hungUp && Date.now() - agent.answeredAt >= o.talkSeconds * 1000) {
+    await api(o.server, agent.token, 'POST', `/api/agent/contacts/${contactId}/hangup`);
+    await api(o.server, agent.token, 'POST', '/api/agent/acw/finish', { notes: 'chokutsu call --server' });
+    agent.hungUp = true;
+  }
+}
+
+function printContact(o: CallServerOptions, contactId: string, view: CallView, record: Record<string, unknown> | undefined, io: Io): void {
+  if (o.json) {
+    io.out(JSON.stringify({ call: view, record }, null, 2));
+    return;
+  }
+  io.out(`contact ${contactId} on ${o.server}`);
+  for (const h of view.heard) io.out(`${h.at}  ${h.kind.padEnd(10)} ${h.text}`);
+  io.out(`phase: ${view.phase}${view.queueId ? ` · queue ${view.queueId}` : ''}${view.agentId ? ` · agent ${view.agentId}` : ''}`);
+  if (record) io.out(`record: ${String(record['disconnectReason'])} · talk ${String(record['talkDuration'])} s · cost ${JSON.stringify(record['cost'])}`);
 }

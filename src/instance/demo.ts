@@ -1,12 +1,16 @@
 // The demo company, so a newcomer can call the line right after `chokutsu init`.
 // Ids match the shipped flows/direct-line.json (business-hours, general, the two Lambda ARNs).
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, visit } from 'yaml';
 import { DEFAULT_ACCOUNT, DEFAULT_INSTANCE_ID, DEFAULT_REGION, lambdaArn } from './arn.ts';
 import type { HoursOfOperationConfig, InstanceDefinition, Weekday } from './types.ts';
 
 export const DEMO_DEFINITION_FILE = 'chokutsu.yaml';
+
+/** The flows shipped with chokutsu (flows/ at the package root), which the demo company runs. */
+export const SHIPPED_FLOWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'flows');
 
 const WEEKDAYS: Weekday[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'];
 

@@ -1,7 +1,7 @@
 // The chokutsu command, run in-process (and once as a real process).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -63,6 +63,83 @@ describe('chokutsu init and call', () => {
     const r = await run('--data-dir', tempDir(), 'call', '--keys', '1#');
     assert.equal(r.code, 1);
     assert.match(r.err, /chokutsu init/);
+  });
+});
+
+describe('chokutsu init: the demo users', () => {
+  const dir = tempDir();
+
+  test('writes demo-users.txt, readable only by the owner: the admin, each agent and each agent\'s phone', async () => {
+    const r = await run('--data-dir', dir, 'init');
+    assert.equal(r.code, 0, r.err);
+    const file = join(dir, 'demo-users.txt');
+    assert.match(r.out, new RegExp(`demo users and their passwords: ${file}`));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const rows = readFileSync(file, 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split('\t'));
+    assert.deepEqual(rows.map(([name, , role]) => `${name} ${role}`), [
+      'admin admin',
+      'sato agent sato (佐藤 花子)', 'suzuki agent suzuki (鈴木 一郎)', 'takahashi agent takahashi (高橋 美咲)', 'tanaka agent tanaka (田中 健太)',
+      '201 SIP phone of sato', '202 SIP phone of suzuki', '203 SIP phone of takahashi', '204 SIP phone of tanaka',
+    ]);
+    for (const [, password] of rows) assert.match(password ?? '', /^[A-Za-z0-9_-]{16}$/);
+    const users = await run('--data-dir', dir, 'user', 'list');
+    assert.deepEqual(users.out.split('\n'), ['admin\tadmin', 'sato\tagent\tsato', 'suzuki\tagent\tsuzuki', 'takahashi\tagent\ttakahashi', 'tanaka\tagent\ttanaka']);
+  });
+
+  test('init --force rewrites the definition and the customers but keeps the users there are', async () => {
+    const before = readFileSync(join(dir, 'demo-users.txt'), 'utf8');
+    const r = await run('--data-dir', dir, 'init', '--force');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^wrote the demo company 株式会社サンプル工務店/);
+    assert.match(r.out, /customers: 1001 さくら 太郎 → project-sakura, 1002 富士不動産株式会社 → project-fuji, 1003 さくら 春子 → project-sakura/);
+    assert.doesNotMatch(r.out, /demo users/);
+    assert.equal(readFileSync(join(dir, 'demo-users.txt'), 'utf8'), before);
+  });
+
+  test('start on an empty data directory initialises the demo company before it checks the port', async () => {
+    const empty = tempDir();
+    const r = await run('--data-dir', empty, 'start', '--port', '99999');
+    assert.equal(r.code, 2);
+    assert.match(r.out, /wrote the demo company/);
+    assert.equal(r.err, '--port 99999: a port number');
+    assert.equal(statSync(join(empty, 'demo-users.txt')).mode & 0o777, 0o600);
+  });
+});
+
+describe('chokutsu user, phone and report cost', () => {
+  const dir = tempDir();
+
+  test('user add refuses an unknown role or agent (exit 2) and a taken username (exit 1)', async () => {
+    assert.equal((await run('--data-dir', dir, 'init')).code, 0);
+    const role = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'boss');
+    assert.deepEqual([role.code, role.err], [2, '--role: one of admin, supervisor, agent']);
+    const agent = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--agent', 'nobody');
+    assert.deepEqual([agent.code, agent.err], [2, '--agent: no agent nobody (agents: sato, suzuki, takahashi, tanaka)']);
+    const added = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--agent', 'sato', '--password', 'secret123');
+    assert.deepEqual([added.code, added.out], [0, 'added agent bob']);
+    const taken = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'supervisor', '--password', 'secret123');
+    assert.deepEqual([taken.code, taken.err], [1, 'user bob exists']);
+    const generated = await run('--data-dir', dir, 'user', 'add', 'carol', '--role', 'supervisor');
+    assert.match(generated.out, /^added supervisor carol with password [A-Za-z0-9_-]{16}$/);
+  });
+
+  test('phone sets the password of an agent\'s extension, and refuses an unknown one or a short password', async () => {
+    const unknown = await run('--data-dir', dir, 'phone', '999');
+    assert.deepEqual([unknown.code, unknown.err], [2, 'no agent has extension 999 (201 sato, 202 suzuki, 203 takahashi, 204 tanaka)']);
+    const short = await run('--data-dir', dir, 'phone', '201', '--password', 'short');
+    assert.deepEqual([short.code, short.err], [2, '--password: at least 8 characters']);
+    const chosen = await run('--data-dir', dir, 'phone', '201', '--password', 'longenough');
+    assert.deepEqual([chosen.code, chosen.out], [0, 'phone 201 (sato)']);
+    assert.match((await run('--data-dir', dir, 'phone', '202')).out, /^phone 202 \(suzuki\) password [A-Za-z0-9_-]{16}$/);
+  });
+
+  test('report cost of a month without contacts, and a month that is not YYYY-MM (exit 2)', async () => {
+    const r = await run('--data-dir', dir, 'report', 'cost', '--month', '2026-11');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^cost report 2026-11: 0 contacts, 0 billed minutes\n {2}on Amazon Connect: 0\.0000 USD\n {2}self-hosted \(this machine\): 20\.0000 USD a month/);
+    assert.equal(JSON.parse((await run('--data-dir', dir, 'report', 'cost', '--month', '2026-11', '--json')).out).contacts, 0);
+    const bad = await run('--data-dir', dir, 'report', 'cost', '--month', '2026-13');
+    assert.deepEqual([bad.code, bad.err], [2, 'month must be YYYY-MM, got "2026-13"']);
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseConnectArn } from '../../src/instance/arn.ts';
-import { demoCustomers, demoDefinition } from '../../src/instance/demo.ts';
+import { demoCustomers, demoDefinition, SHIPPED_FLOWS_DIR } from '../../src/instance/demo.ts';
 
 describe('the demo company', () => {
   test('defines every hours, queue and function the shipped flow refers to', () => {
@@ -30,5 +30,10 @@ describe('the demo company', () => {
       [['1001', 'project-sakura'], ['1002', 'project-fuji'], ['1003', 'project-sakura']],
     );
     for (const c of demoCustomers()) assert.ok(queueIds.has(c.queue));
+  });
+
+  test('runs flows that are shipped with chokutsu', () => {
+    assert.equal(SHIPPED_FLOWS_DIR, join(import.meta.dirname, '../../flows'));
+    for (const f of demoDefinition().flows) assert.ok(existsSync(join(SHIPPED_FLOWS_DIR, basename(f.file))), f.file);
   });
 });

@@ -1,0 +1,55 @@
+// `chokutsu flow check FILE`: every problem of a flow, with its action Identifier and JSON path.
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { findDefinitionFile, formatFlowProblem } from '../../app/line.ts';
+import { supportedActionTypes } from '../../flow/action-specs.ts';
+import { checkFlowText, type FlowCheck } from '../../flow/validate.ts';
+import { instanceResolver } from '../../instance/catalog.ts';
+import { loadInstance } from '../../instance/load.ts';
+import type { CliContext } from '../context.ts';
+import type { Io } from '../io.ts';
+
+export function registerFlow(program: Command, ctx: CliContext): void {
+  const flow = program.command('flow').description('contact flows');
+  flow.command('check')
+    .description('validate a flow: every problem with the action Identifier and a JSON path')
+    .argument('<file>', 'Flow Language JSON')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
+      ctx.exitCode = checkFlowFile(file, ctx.dataDir(cmd), opts.json === true, ctx.io);
+    });
+}
+
+function checkFlowFile(file: string, dataDir: string, json: boolean, io: Io): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    io.err(`cannot read ${file}: ${(err as Error).message}`);
+    return 2;
+  }
+  // References are checked against the instance in the data directory, when there is one.
+  const definitionFile = findDefinitionFile(dataDir);
+  const loaded = definitionFile ? loadInstance(definitionFile) : undefined;
+  const check = checkFlowText(text, { id: basename(file), ...(loaded?.ok ? { resolver: instanceResolver(loaded.instance.definition) } : {}) });
+  if (json) printJson(file, check, io);
+  else printText(file, check, io);
+  return check.problems.length === 0 ? 0 : 1;
+}
+
+function printJson(file: string, check: FlowCheck, io: Io): void {
+  io.out(JSON.stringify({
+    file, ok: check.problems.length === 0, runnable: check.flow !== undefined,
+    actionTypes: Object.fromEntries(check.actionTypes), unsupportedTypes: check.unsupportedTypes, problems: check.problems,
+  }, null, 2));
+}
+
+function printText(file: string, check: FlowCheck, io: Io): void {
+  const n = check.problems.length;
+  const types = [...check.actionTypes].map(([t, count]) => `${t}×${count}`).join(', ');
+  io.out(`${file}: ${n === 0 ? 'ok' : `${n} problem${n === 1 ? '' : 's'}`}${types ? ` · actions: ${types}` : ''}`);
+  for (const p of check.problems) io.out(`  ${formatFlowProblem(p)}`);
+  const unsupported = check.unsupportedTypes;
+  if (unsupported.length > 0) io.out(`  not supported yet: ${unsupported.join(', ')} (supported: ${supportedActionTypes.length} types, see README)`);
+}

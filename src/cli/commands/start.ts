@@ -1,0 +1,62 @@
+// `chokutsu start`: the line as a long-lived server, until SIGINT or SIGTERM.
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { DEMO_USERS_FILE } from '../../app/demo.ts';
+import { findDefinitionFile, LineConfigError } from '../../app/line.ts';
+import { startServer, type RunningServer } from '../../app/start.ts';
+import type { CliContext } from '../context.ts';
+import type { Io } from '../io.ts';
+import { init } from './init.ts';
+
+export function registerStart(program: Command, ctx: CliContext): void {
+  program.command('start')
+    .description('run the line on the embedded defaults (initialises the demo company when the data directory is empty)')
+    .option('--host <address>', 'HTTP address to listen on', '127.0.0.1')
+    .option('--port <port>', 'HTTP port', '8080')
+    .action(async (opts: { host: string; port: string }, cmd: Command) => {
+      const dataDir = ctx.dataDir(cmd);
+      if (!findDefinitionFile(dataDir)) {
+        ctx.exitCode = await init(dataDir, false, ctx.io);
+        if (ctx.exitCode !== 0) return;
+      }
+      ctx.exitCode = await serve(dataDir, opts.host, Number(opts.port), ctx.io);
+    });
+}
+
+async function serve(dataDir: string, host: string, port: number, io: Io): Promise<number> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`--port ${port}: a port number`);
+    return 2;
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer(dataDir, { host, port, log: (m) => io.err(m) });
+  } catch (err) {
+    io.err(err instanceof LineConfigError ? err.message : `cannot start: ${(err as Error).message}`);
+    return 1;
+  }
+  announce(server, dataDir, io);
+  await signalled();
+  await server.close();
+  io.out('the line is down');
+  return 0;
+}
+
+function announce(server: RunningServer, dataDir: string, io: Io): void {
+  const { line } = server.services;
+  const d = line.definition;
+  io.out(`${d.name}: the line is up at ${server.url} (API /api, events /api/events, Prometheus /metrics)`);
+  io.out(`queues: ${d.queues.map((q) => `${q.name} (${q.agents.length} agents)`).join(', ')} · customers: ${line.directory.count()}`);
+  const sip = d.telephony?.sip;
+  if (server.sip) io.out(`SIP (UDP and TCP) on ${sip?.host ?? '127.0.0.1'}:${server.sip.port}: dial ${d.phoneNumbers[0]?.number ?? 'the line'} from a trunk in the definition; agents' phones register as their extension`);
+  for (const w of line.warnings) io.err(`warning: ${w}`);
+  io.out(`log in with a user from ${join(dataDir, DEMO_USERS_FILE)}; place a test call: chokutsu call --server ${server.url} --user admin:PASSWORD --keys "1001#"`);
+}
+
+function signalled(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
