@@ -3,7 +3,7 @@
 // same parts as the HTTP adapter sees them (serverDeps).
 import { randomUUID } from 'node:crypto';
 import { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
-import { DEFAULT_RATES, monthBounds, monthlyCost, type MonthlyCost } from '../contacts/cost.ts';
+import type { MonthlyCost } from '../contacts/cost.ts';
 import { buildRealtimeSnapshot, historicalMetrics, type HistoricalMetrics, type RealtimeSnapshot } from '../contacts/metrics.ts';
 import { createMetricsRegistry, type MetricsRegistry } from '../server/prometheus.ts';
 import type { ServerDeps } from '../server/deps.ts';
@@ -16,6 +16,7 @@ import { Router, type RouterConfig } from '../routing/router.ts';
 import { ContactCenter, type CenterEvent, type LiveContact } from '../runtime/contact-center.ts';
 import { contactRecordOf } from '../runtime/contact-records.ts';
 import { directLine } from '../../flows/direct-line.ts';
+import { lineMonthlyCost } from './cost.ts';
 import { openLine, type Line } from './line.ts';
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { EventBus } from '../runtime/events.ts';
@@ -121,10 +122,7 @@ function recordReports(line: Line, contacts: SqliteContactStore, history: Sqlite
       timeZone: line.definition.timeZone, ...(serviceLevelSeconds !== undefined ? { serviceLevelSeconds } : {}),
       agentStatusIntervals: history.list({ from, to }),
     }),
-    costReport: (month) => {
-      const { start, end } = monthBounds(month);
-      return monthlyCost(contacts.searchAll({ from: start, to: end }), line.definition.rates ?? DEFAULT_RATES, month);
-    },
+    costReport: (month) => lineMonthlyCost(line, month),
   };
 }
 
