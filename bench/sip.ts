@@ -17,7 +17,7 @@ import type { Agent, InstanceDefinition, TelephonyConfig, Weekday } from '../src
 import { startServer, type RunningServer } from '../src/app/start.ts';
 import { parseWav } from '../src/telephony/media/wav.ts';
 import { SqlitePhoneStore } from '../src/store/phones.ts';
-import { setPhonePassword } from '../src/app/phones.ts';
+import { setPhonePassword } from '../src/app/accounts.ts';
 import type { RtpStats } from '../src/telephony/rtp/rtp-session.ts';
 
 const SIPP = '/usr/bin/sipp';

@@ -5,7 +5,7 @@ import type { NewUser, User } from '../users/users.ts';
 import { SqlitePhoneStore } from '../store/phones.ts';
 import { SqliteUserStore } from '../store/users.ts';
 import type { Line } from './line.ts';
-import { setPhonePassword } from './phones.ts';
+import { digestHa1 } from '../telephony/sip/digest.ts';
 
 /** A password for a user or phone that nobody chose: 96 random bits, 16 base64url characters. */
 export function generatePassword(): string {
@@ -29,4 +29,12 @@ export function countUsers(line: Line): number {
 export function setAgentPhonePassword(line: Line, agent: { id: string; extension: string }, password: string, now: Date): void {
   const realm = line.definition.telephony?.sip?.realm ?? 'chokutsu';
   setPhonePassword(new SqlitePhoneStore(line.db), { username: agent.extension, agentId: agent.id, realm, password }, now);
+}
+
+/** A phone's password becomes the digest HA1 the SIP side checks; the password itself is not kept. */
+export function setPhonePassword(
+  phones: SqlitePhoneStore, p: { username: string; agentId: string; realm: string; password: string }, now: Date,
+): void {
+  if (p.password.length < 8) throw new Error('a phone password has at least 8 characters');
+  phones.set({ username: p.username, agentId: p.agentId, realm: p.realm, ha1: digestHa1(p.username, p.realm, p.password) }, now);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseWav } from '../../src/telephony/media/wav.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
-import { setPhonePassword } from '../../src/app/phones.ts';
+import { setPhonePassword } from '../../src/app/accounts.ts';
 import { agentAnswersScenario, agentBusyScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
 import { api, eventually, startTestLine, type TestLine } from './support.ts';
 
