@@ -1,15 +1,21 @@
 import { parse, CsvError } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Customer } from './customers.ts';
+import { decodeCsvBytes, type CsvEncoding } from './encoding.ts';
 
 /** A problem with one line of an imported CSV; line 1 is the header. */
 export interface CsvRowError {
   line: number;
   column?: string;
   message: string;
+  /** The byte offset in the file, for a file that is not text in any accepted encoding. */
+  offset?: number;
 }
 
 export type CustomersCsvResult = { ok: true; customers: Customer[] } | { ok: false; errors: CsvRowError[] };
+
+/** An imported file: its encoding (when it could be read) with the customers or every problem. */
+export type CustomersFileResult = CustomersCsvResult & { encoding?: CsvEncoding };
 
 export class CsvImportError extends Error {
   readonly errors: CsvRowError[];
@@ -133,7 +139,7 @@ export function parseCustomersCsv(text: string, options: { knownQueues?: Readonl
       errors.push({ line: row.line, message: `expected ${header.fields.length} fields, found ${row.fields.length}` });
       continue;
     }
-    const field = (column: Column): string => (row.fields[index[column]] ?? '').trim();
+    const field = (column: Column): string => unneutralised((row.fields[index[column]] ?? '').trim());
     const customerNumber = field('customer_number');
     const name = field('name');
     const queue = field('queue');
@@ -166,10 +172,43 @@ export function parseCustomersCsv(text: string, options: { knownQueues?: Readonl
   return { ok: true, customers };
 }
 
-/** Writes customers in the import format, so an export can be edited and imported again. */
+/**
+ * Reads an imported file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM or Shift_JIS/CP932
+ * (see encoding.ts), then the rows. A file in none of them is one error with its byte offset.
+ */
+export function parseCustomersCsvBytes(bytes: Uint8Array, options: { knownQueues?: ReadonlySet<string> } = {}): CustomersFileResult {
+  const decoded = decodeCsvBytes(bytes);
+  if (!decoded.ok) return { ok: false, errors: [{ line: lineAt(bytes, decoded.offset), offset: decoded.offset, message: decoded.message }] };
+  return { ...parseCustomersCsv(decoded.text, options), encoding: decoded.encoding };
+}
+
+/** The 1-based line a byte offset falls on (LF is one byte in UTF-8 and Shift_JIS, never part of a character). */
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/**
+ * OWASP "CSV Injection": a spreadsheet runs a cell that starts with = + - @ (or tab/CR, which
+ * some strip first) as a formula. The export prefixes such a cell with an apostrophe, which
+ * spreadsheets show as text; a cell that already starts with apostrophes before one of those
+ * characters gets one more, so the import can always take exactly one off and keep the real value.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+function neutralised(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+function unneutralised(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
+}
+
+/** Writes customers in the import format, so an export can be edited and imported again; formula-like cells are neutralised. */
 export function formatCustomersCsv(customers: Customer[]): string {
   return stringify(
-    customers.map((c) => [c.customerNumber, c.name, c.queue]),
+    customers.map((c) => [c.customerNumber, c.name, c.queue].map(neutralised)),
     { header: true, columns: [...COLUMNS] },
   );
 }

@@ -124,3 +124,32 @@ test('CsvImportError carries every row error and summarises the first', () => {
   assert.match(error.message, /^line 2: .*\(and 1 more\)$/);
   assert.ok(error instanceof Error);
 });
+
+describe('CSV injection (OWASP): formula-like cells are neutralised on export and restored on import', () => {
+  const dangerous: Customer[] = [
+    { customerNumber: '1', name: '=HYPERLINK("http://evil.example","click")', queue: 'sales' },
+    { customerNumber: '2', name: '+81 3 1234', queue: 'sales' },
+    { customerNumber: '3', name: '-2+3', queue: 'sales' },
+    { customerNumber: '4', name: '@SUM(A1)', queue: 'sales' },
+    { customerNumber: '5', name: "'=already quoted", queue: 'sales' },
+    { customerNumber: '6', name: "O'Brien & 'quoted'", queue: 'sales' },
+  ];
+
+  test('every exported cell that a spreadsheet would run starts with an apostrophe', () => {
+    const text = formatCustomersCsv(dangerous);
+    const names = text.trimEnd().split('\n').slice(1).map((l) => l.slice(l.indexOf(',') + 1, l.lastIndexOf(',')));
+    assert.deepEqual(names, [
+      '"\'=HYPERLINK(""http://evil.example"",""click"")"', "'+81 3 1234", "'-2+3", "'@SUM(A1)", "''=already quoted", "O'Brien & 'quoted'",
+    ]);
+  });
+
+  test('tab and carriage return at the start are neutralised too', () => {
+    const text = formatCustomersCsv([{ customerNumber: '7', name: '\t=1+1', queue: 'sales' }, { customerNumber: '8', name: '\r=1+1', queue: 'sales' }]);
+    assert.match(text, /^7,'\t=1\+1,sales$/m);
+    assert.match(text, /^8,"'\r=1\+1",sales$/m);
+  });
+
+  test('the round trip keeps the real values', () => {
+    assert.deepEqual(customersOf(formatCustomersCsv(dangerous)), dangerous);
+  });
+});

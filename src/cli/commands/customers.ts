@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Line } from '../../app/line.ts';
-import { formatCustomersCsv, parseCustomersCsv } from '../../directory/csv.ts';
+import { formatCustomersCsv, parseCustomersCsvBytes } from '../../directory/csv.ts';
 import { queueRefs } from '../../instance/catalog.ts';
 import type { CliContext } from '../context.ts';
 import type { Io } from '../io.ts';
@@ -25,23 +25,24 @@ export function registerCustomers(program: Command, ctx: CliContext): void {
     });
 }
 
-/** All rows or none: a bad row names its line and column, and nothing is imported. */
+/** All rows or none: a bad row names its line and column, and nothing is imported. UTF-8, UTF-16 (BOM) or Shift_JIS. */
 function importCustomers(line: Line, file: string, io: Io): number {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     io.err(`cannot read ${file}: ${(err as Error).message}`);
     return 1;
   }
-  const parsed = parseCustomersCsv(text, { knownQueues: queueRefs(line.definition) });
+  const parsed = parseCustomersCsvBytes(bytes, { knownQueues: queueRefs(line.definition) });
   if (!parsed.ok) {
+    if (parsed.encoding) io.err(`${file}: read as ${parsed.encoding}`);
     for (const e of parsed.errors) io.err(`${file}:${e.line}: ${e.column ? `${e.column}: ` : ''}${e.message}`);
     io.err(`nothing imported (${parsed.errors.length} problem${parsed.errors.length === 1 ? '' : 's'})`);
     return 1;
   }
   const { inserted, updated } = line.directory.importAll(parsed.customers, new Date());
-  io.out(`imported ${parsed.customers.length} customers from ${basename(file)}: ${inserted} new, ${updated} updated`);
+  io.out(`imported ${parsed.customers.length} customers from ${basename(file)} (${parsed.encoding ?? 'UTF-8'}): ${inserted} new, ${updated} updated`);
   return 0;
 }
 
