@@ -19,7 +19,8 @@ import { supervisorPlugin } from './plugins/supervisor.ts';
 export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(websocket);
-  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Raw bytes: the import detects the encoding (Excel in Japan writes Shift_JIS).
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler(deps.log));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
   app.addHook('onRequest', identify(deps.users, deps.clock));

@@ -8,6 +8,7 @@ import type { HistoricalMetrics, RealtimeSnapshot } from '../contacts/metrics.ts
 import type { ContactRecord } from '../contacts/record.ts';
 import type { ContactSearchFilter, ContactSearchPage, ContactSearchResult } from '../contacts/search.ts';
 import type { Customer } from '../directory/customers.ts';
+import type { CustomerPage, CustomerQuery } from '../directory/search.ts';
 import type { InstanceDefinition, Queue, QueueMember } from '../instance/types.ts';
 import type { Router } from '../routing/router.ts';
 import type { ContactCenter } from '../runtime/contact-center.ts';
@@ -37,7 +38,9 @@ export interface ContactRecords {
 
 /** The customer directory as admins edit it. */
 export interface CustomerAdmin {
+  /** The whole directory (the CSV export). */
   list(): Customer[];
+  page(query: CustomerQuery): CustomerPage;
   find(customerNumber: string): Customer | undefined;
   importAll(customers: Customer[], now: Date): { inserted: number; updated: number };
   remove(customerNumber: string): boolean;

@@ -1,6 +1,7 @@
 // The customer directory in SQLite (the DynamoDB table of the original).
 import type Database from 'better-sqlite3';
 import type { Customer, CustomerDirectory } from '../directory/customers.ts';
+import { encodeCustomerCursor, type CustomerPage, type CustomerQuery } from '../directory/search.ts';
 
 interface CustomerRow {
   customer_number: string;
@@ -41,6 +42,30 @@ export class SqliteCustomerDirectory implements CustomerDirectory {
 
   list(): Customer[] {
     return this.#list.all().map(toCustomer);
+  }
+
+  /**
+   * One page in the directory's order, after the cursor's customer number (a keyset, so a page
+   * costs the same wherever it is); `text` matches a customer number prefix or part of a name.
+   */
+  page(q: CustomerQuery): CustomerPage {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (q.text !== undefined) {
+      const like = q.text.replace(/[\\%_]/g, (c) => `\\${c}`);
+      where.push("(customer_number LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')");
+      params.push(`${like}%`, `%${like}%`);
+    }
+    if (q.after !== undefined) {
+      where.push('(length(customer_number) > ? OR (length(customer_number) = ? AND customer_number > ?))');
+      params.push(q.after.length, q.after.length, q.after);
+    }
+    const rows = this.#db.prepare(`SELECT customer_number, name, queue FROM customers
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY length(customer_number), customer_number LIMIT ?`).all(...params, q.limit + 1) as CustomerRow[];
+    const shown = rows.slice(0, q.limit);
+    const last = shown[shown.length - 1];
+    return { customers: shown.map(toCustomer), ...(rows.length > q.limit && last ? { nextCursor: encodeCustomerCursor(last.customer_number) } : {}) };
   }
 
   count(): number {

@@ -2,7 +2,8 @@
 // read the line's set-up; only admins change it (and see the users).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { formatCustomersCsv, parseCustomersCsv } from '../../directory/csv.ts';
+import { formatCustomersCsv, parseCustomersCsv, parseCustomersCsvBytes } from '../../directory/csv.ts';
+import { validateCustomerSearch } from '../../directory/search.ts';
 import { queueRefs } from '../../instance/catalog.ts';
 import type { ServerDeps } from '../deps.ts';
 import { allow, STAFF } from '../auth.ts';
@@ -18,13 +19,21 @@ export const adminPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
   await app.register(setUpForAdmins, { deps });
 };
 
+const CustomerList = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+
 /** Admins and supervisors: read the set-up. */
 const setUpForStaff: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   app.addHook('preHandler', allow(...STAFF));
-  app.get('/customers', async (req, reply) => {
-    const customers = deps.customers.list();
-    if ((req.headers.accept ?? '').includes('text/csv')) return reply.type('text/csv; charset=utf-8').send(formatCustomersCsv(customers));
-    return { customers };
+  // JSON in pages (q: number prefix or part of a name); the CSV export is always the whole directory.
+  app.get('/customers', { schema: { querystring: CustomerList } }, async (req, reply) => {
+    if ((req.headers.accept ?? '').includes('text/csv')) return reply.type('text/csv; charset=utf-8').send(formatCustomersCsv(deps.customers.list()));
+    const search = validateCustomerSearch(req.query);
+    if (!search.ok) throw new HttpError(400, search.problems.join('; '));
+    return deps.customers.page(search.query);
   });
   app.get('/queues', async () => ({ queues: deps.definition().queues }));
   app.get('/hours', async () => ({ hoursOfOperation: deps.definition().hoursOfOperation }));
@@ -38,11 +47,13 @@ const CustomerBody = Type.Object({ name: Text, queue: Text }, { additionalProper
 const customersForAdmins: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const { customers, clock } = deps;
   app.addHook('preHandler', allow('admin'));
+  // The file's bytes as saved (UTF-8, UTF-16 with BOM, or Shift_JIS as Excel writes it); the answer names the encoding read.
   app.post('/customers/import', async (req, reply) => {
-    if (typeof req.body !== 'string') throw new HttpError(415, 'send the CSV as text/csv');
-    const parsed = parseCustomersCsv(req.body, { knownQueues: queueRefs(deps.definition()) });
-    if (!parsed.ok) return reply.code(422).send({ error: 'nothing imported', problems: parsed.errors });
-    return customers.importAll(parsed.customers, new Date(clock.now()));
+    if (!Buffer.isBuffer(req.body)) throw new HttpError(415, 'send the CSV file as text/csv');
+    const parsed = parseCustomersCsvBytes(req.body, { knownQueues: queueRefs(deps.definition()) });
+    const encoding = parsed.encoding ? { encoding: parsed.encoding } : {};
+    if (!parsed.ok) return reply.code(422).send({ error: 'nothing imported', ...encoding, problems: parsed.errors });
+    return { ...customers.importAll(parsed.customers, new Date(clock.now())), ...encoding };
   });
   app.put('/customers/:customerNumber', { schema: { params: CustomerParams, body: CustomerBody } }, async (req) => {
     const { customerNumber } = req.params;
