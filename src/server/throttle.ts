@@ -1,23 +1,36 @@
-// Failed-login throttling per source address: after `limit` failures within `windowMs`, refuse
-// until the window has passed. Used for API logins (and SIP REGISTER digest failures).
+// Failed-login throttling: after `limit` failures for one key (a user name, a source address)
+// within `windowMs`, that key is refused until enough of those failures are older than the window.
 export class FailureThrottle {
   private readonly failures = new Map<string, number[]>();
 
   constructor(private readonly limit = 10, private readonly windowMs = 60_000) {}
 
-  allow(source: string, now: number): boolean {
-    return this.recent(source, now).length < this.limit;
+  allow(key: string, now: number): boolean {
+    return this.retryAfterMs(key, now) === 0;
   }
 
-  fail(source: string, now: number): void {
-    const list = this.recent(source, now);
+  /** 0 when the key may try now; otherwise how long until it may (for Retry-After). */
+  retryAfterMs(key: string, now: number): number {
+    const recent = this.recent(key, now);
+    if (recent.length < this.limit) return 0;
+    const oldestThatMustExpire = recent[recent.length - this.limit] ?? now;
+    return Math.max(1, oldestThatMustExpire + this.windowMs - now);
+  }
+
+  fail(key: string, now: number): void {
+    const list = this.recent(key, now);
     list.push(now);
-    this.failures.set(source, list);
-    if (this.failures.size > 10_000) this.prune(now); // bounded under a scan from many addresses
+    this.failures.set(key, list);
+    if (this.failures.size > 10_000) this.prune(now); // bounded under a scan from many addresses or names
   }
 
-  private recent(source: string, now: number): number[] {
-    return (this.failures.get(source) ?? []).filter((t) => now - t < this.windowMs);
+  /** A success: the key's failures are forgotten. */
+  clear(key: string): void {
+    this.failures.delete(key);
+  }
+
+  private recent(key: string, now: number): number[] {
+    return (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
   }
 
   private prune(now: number): void {
