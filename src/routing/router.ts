@@ -245,6 +245,12 @@ export class Router {
     return [...this.#agents.values()].map(viewOf);
   }
 
+  /** The statuses an agent may set (SetAgentStatus): Available, Offline and their custom ones; undefined for no such agent. */
+  settableStatuses(id: string): string[] | undefined {
+    const a = this.#agents.get(id);
+    return a === undefined ? undefined : ['Available', 'Offline', ...a.customStatuses];
+  }
+
   queueSnapshot(queueId: string): QueueSnapshot | undefined {
     const q = this.#queues.get(queueId);
     if (q === undefined) return undefined;

@@ -25,7 +25,7 @@ export type ContactCenterPort = Pick<
 >;
 
 /** Agents' states as the router keeps them. */
-export type AgentStates = Pick<Router, 'agent' | 'agents'>;
+export type AgentStates = Pick<Router, 'agent' | 'agents' | 'settableStatuses'>;
 
 export type EventSource = Pick<EventBus, 'subscribe'>;
 

@@ -1,8 +1,8 @@
-// Query strings read into the line's own terms: a contact search, a reporting period. Each bad
-// value is a 400 naming the parameter and what it should be.
+// Request values read into the line's own terms: a contact search, a reporting period, an agent
+// status. Each bad value is a 400 naming the parameter and what it should be.
 import { isDisconnectReason } from '../contacts/record.ts';
 import type { ContactSearchFilter, ContactSearchPage } from '../contacts/search.ts';
-import type { HistoricalPeriod } from './deps.ts';
+import type { AgentStates, HistoricalPeriod } from './deps.ts';
 import { HttpError } from './errors.ts';
 
 export type Query = Record<string, string>;
@@ -58,4 +58,16 @@ export function historicalPeriod(q: Query): HistoricalPeriod {
 export function billingMonth(month: string | undefined): string {
   if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new HttpError(400, 'month: YYYY-MM, e.g. 2026-11');
   return month;
+}
+
+/**
+ * A status the agent has (Available, Offline, their custom ones): anything else is a malformed
+ * request, a 400 naming the allowed ones. Whether the agent may change status now (not while on a
+ * contact) is the router's to say: a 409.
+ */
+export function settableStatus(agents: Pick<AgentStates, 'settableStatuses'>, agentId: string, status: string): string {
+  const allowed = agents.settableStatuses(agentId);
+  if (!allowed) throw new HttpError(404, `no agent ${agentId}`);
+  if (!allowed.includes(status)) throw new HttpError(400, `status: one of ${allowed.join(', ')}; not ${JSON.stringify(status)}`);
+  return status;
 }

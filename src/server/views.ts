@@ -1,5 +1,6 @@
 // What the API shows of live contacts, test calls and agents: times as ISO 8601, names resolved.
-import type { LiveContact } from '../runtime/contact-center.ts';
+import type { AgentView } from '../routing/router.ts';
+import type { CenterEvent, LiveContact } from '../runtime/contact-center.ts';
 import type { ServerDeps } from './deps.ts';
 import type { SimulatedCaller } from './simulated-caller.ts';
 
@@ -23,7 +24,25 @@ export function callView(deps: Pick<ServerDeps, 'center' | 'records'>, caller: S
   };
 }
 
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** An agent's state as every response shows it: `since` in ISO 8601, like every time in the API. */
+export function agentView(a: AgentView): Omit<AgentView, 'since'> & { since: string };
+export function agentView(a: AgentView | undefined): (Omit<AgentView, 'since'> & { since: string }) | undefined;
+export function agentView(a: AgentView | undefined): (Omit<AgentView, 'since'> & { since: string }) | undefined {
+  return a === undefined ? undefined : { ...a, since: iso(a.since) };
+}
+
 export function agentViews(deps: Pick<ServerDeps, 'agents' | 'definition'>): Record<string, unknown>[] {
   const agents = deps.definition().agents;
-  return deps.agents.agents().map((a) => ({ ...a, name: agents.find((d) => d.id === a.agentId)?.name, since: new Date(a.since).toISOString() }));
+  return deps.agents.agents().map((a) => ({ ...agentView(a), name: agents.find((d) => d.id === a.agentId)?.name }));
+}
+
+/** An event as the WebSocket sends it: `at`, `ringUntil` and a flow step's `at` in ISO 8601. */
+export function eventView(e: CenterEvent): Record<string, unknown> {
+  const view: Record<string, unknown> = { ...e };
+  if ('at' in e) view['at'] = iso(e.at);
+  if (e.type === 'contact.offered') view['ringUntil'] = iso(e.ringUntil);
+  if (e.type === 'contact.step') view['step'] = { ...e.step, at: iso(e.step.at) };
+  return view;
 }

@@ -179,8 +179,8 @@ describe('the API refuses bad requests with a clear 4xx', () => {
     assert.equal((await api(line.url, sato, 'GET', '/api/metrics/realtime')).status, 403);
     assert.equal((await api(line.url, sato, 'PUT', '/api/agent/status', { state: 'Available' })).status, 400);
     const refused = await api(line.url, sato, 'PUT', '/api/agent/status', { status: 'Sleeping' });
-    assert.equal(refused.status, 409);
-    assert.match(String(refused.body['error']), /Sleeping/);
+    assert.equal(refused.status, 400);
+    assert.match(String(refused.body['error']), /Available, Offline, Break, Lunch.*Sleeping/);
     assert.equal((await api(line.url, sato, 'POST', '/api/agent/contacts/nope/accept')).status, 404);
     const badSearch = await api(line.url, line.admin, 'GET', '/api/contacts?from=yesterday&colour=red');
     assert.equal(badSearch.status, 400);

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import type { ServerDeps } from '../deps.ts';
 import { agentOf, allow, ANYONE } from '../auth.ts';
 import { ContactParams, Text } from '../schemas.ts';
-import { contactView } from '../views.ts';
+import { settableStatus } from '../queries.ts';
+import { agentView, contactView } from '../views.ts';
 
 type Deps = Pick<ServerDeps, 'center' | 'agents'>;
 
@@ -18,15 +19,15 @@ export const agentPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
   app.get('', async (req) => {
     const agentId = agentOf(req);
     return {
-      agent: agents.agent(agentId),
+      agent: agentView(agents.agent(agentId)),
       offers: center.offersFor(agentId).map((c) => contactView(center, c)),
       contacts: center.liveContacts().filter((c) => c.agentId === agentId).map((c) => contactView(center, c)),
     };
   });
   app.put('/status', { schema: { body: Status } }, async (req) => {
     const agentId = agentOf(req);
-    center.setAgentStatus(agentId, req.body.status);
-    return { agent: agents.agent(agentId) };
+    center.setAgentStatus(agentId, settableStatus(agents, agentId, req.body.status));
+    return { agent: agentView(agents.agent(agentId)) };
   });
   const actions: Record<string, (agentId: string, contactId: string) => void> = {
     accept: (agentId, contactId) => center.accept(agentId, contactId),
@@ -37,12 +38,12 @@ export const agentPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
     app.post(`/contacts/:contactId/${action}`, { schema: { params: ContactParams } }, async (req) => {
       const agentId = agentOf(req);
       act(agentId, req.params.contactId);
-      return { agent: agents.agent(agentId) };
+      return { agent: agentView(agents.agent(agentId)) };
     });
   }
   app.post('/acw/finish', { schema: { body: AfterContactWork } }, async (req) => {
     const agentId = agentOf(req);
     center.finishAfterContactWork(agentId, req.body.notes);
-    return { agent: agents.agent(agentId) };
+    return { agent: agentView(agents.agent(agentId)) };
   });
 };

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CenterEvent } from '../../runtime/contact-center.ts';
 import type { ServerDeps } from '../deps.ts';
 import { allow, ANYONE, userOf } from '../auth.ts';
+import { eventView } from '../views.ts';
 
 type Deps = Pick<ServerDeps, 'events'>;
 
@@ -12,7 +13,7 @@ export const eventsPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (ap
   app.get('', { websocket: true }, (socket, req) => {
     const user = userOf(req);
     const mine = (e: CenterEvent): boolean => user.role !== 'agent' || ('agentId' in e && e.agentId === user.agentId);
-    const unsubscribe = deps.events.subscribe(mine, (e) => socket.send(JSON.stringify(e)));
+    const unsubscribe = deps.events.subscribe(mine, (e) => socket.send(JSON.stringify(eventView(e))));
     socket.on('close', unsubscribe);
     socket.on('error', unsubscribe);
   });

@@ -5,6 +5,7 @@ import type { ServerDeps } from '../deps.ts';
 import { allow, ANYONE } from '../auth.ts';
 import { Text } from '../schemas.ts';
 import { FailureThrottle } from '../throttle.ts';
+import { agentView } from '../views.ts';
 
 type Deps = Pick<ServerDeps, 'users' | 'agents' | 'clock'>;
 
@@ -57,6 +58,6 @@ const signedIn: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }
   });
   app.get('/me', async (req) => ({
     user: req.user,
-    agent: req.user?.agentId ? deps.agents.agent(req.user.agentId) : undefined,
+    agent: req.user?.agentId ? agentView(deps.agents.agent(req.user.agentId)) : undefined,
   }));
 };

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import type { ServerDeps } from '../deps.ts';
 import { allow, STAFF } from '../auth.ts';
 import { Text } from '../schemas.ts';
-import { agentViews } from '../views.ts';
+import { settableStatus } from '../queries.ts';
+import { agentView, agentViews } from '../views.ts';
 
 type Deps = Pick<ServerDeps, 'center' | 'agents' | 'definition'>;
 
@@ -16,7 +17,8 @@ export const supervisorPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async
   app.addHook('preHandler', allow(...STAFF));
   app.get('', async () => ({ agents: agentViews(deps) }));
   app.put('/:agentId/status', { schema: { params: AgentParams, body: Status } }, async (req) => {
-    deps.center.setAgentStatus(req.params.agentId, req.body.status);
-    return { agent: deps.agents.agent(req.params.agentId) };
+    const { agentId } = req.params;
+    deps.center.setAgentStatus(agentId, settableStatus(deps.agents, agentId, req.body.status));
+    return { agent: agentView(deps.agents.agent(agentId)) };
   });
 };
