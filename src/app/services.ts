@@ -21,6 +21,7 @@ import { openLine, type Line } from './line.ts';
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { EventBus } from '../runtime/events.ts';
 import { SqliteUserStore } from '../store/users.ts';
+import { sessionPolicy } from '../users/users.ts';
 
 export interface LineServices {
   line: Line;
@@ -85,7 +86,7 @@ export async function createLineServices(
   });
   return {
     line, router, center, bus, contacts, clock, scheduler, log, realtime,
-    users: new SqliteUserStore(line.db),
+    users: new SqliteUserStore(line.db, sessionPolicy(line.definition.security)),
     newContactId: () => randomUUID(),
     ...recordReports(line, contacts, history),
     prometheusText: () => metrics.metrics(),

@@ -77,6 +77,12 @@ export interface TelephonyConfig {
   tts?: { engine: 'espeak-ng' | 'polly'; /** espeak-ng's speed (-s), 80–450; default 175. */ wordsPerMinute?: number };
 }
 
+/** The API's sessions: signed out after `sessionIdleMinutes` unused (default 60) and `sessionMaxHours` after login (default 12). */
+export interface SecurityConfig {
+  sessionIdleMinutes?: number;
+  sessionMaxHours?: number;
+}
+
 export interface InstanceDefinition {
   name: string;
   /** Used to build ARNs; any 12 digits locally. */
@@ -97,4 +103,5 @@ export interface InstanceDefinition {
   holidays?: { icalUrl?: string; icalCacheHours?: number };
   rates?: Rates;
   telephony?: TelephonyConfig;
+  security?: SecurityConfig;
 }

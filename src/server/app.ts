@@ -13,11 +13,13 @@ import { contactsPlugin } from './plugins/contacts.ts';
 import { eventsPlugin } from './plugins/events.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { monitoringPlugin } from './plugins/monitoring.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { supervisorPlugin } from './plugins/supervisor.ts';
 
 export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
+  await securityHeaders(app);
   await app.register(websocket);
   // Raw bytes: the import detects the encoding (Excel in Japan writes Shift_JIS).
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -1,5 +1,6 @@
-// Who is calling: a bearer token (or ?token= for WebSockets, which cannot set headers in browsers)
-// names a session's user; each plugin then says which roles may use its routes.
+// Who is calling: a bearer token names a session's user; each plugin then says which roles may use
+// its routes. A session token is never taken from a URL (logs, history, Referer): the WebSocket
+// handshake, which browsers cannot give headers, uses a single-use ticket instead (tickets.ts).
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../runtime/scheduler.ts';
 import type { Role, User, UserStore } from '../users/users.ts';
@@ -11,17 +12,19 @@ declare module 'fastify' {
   }
 }
 
-function tokenOf(req: FastifyRequest): string | undefined {
+/** The bearer token of the request, if any. */
+export function tokenOf(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7);
-  const query: unknown = req.query;
-  const token = typeof query === 'object' && query !== null && 'token' in query ? query.token : undefined;
-  return typeof token === 'string' ? token : undefined;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
 
 /** onRequest: sets `req.user` when the token names a live session; refusing is left to `allow`. */
 export function identify(users: Pick<UserStore, 'sessionUser'>, clock: Clock) {
   return async (req: FastifyRequest): Promise<void> => {
+    const query: unknown = req.query;
+    if (typeof query === 'object' && query !== null && 'token' in query) {
+      throw new HttpError(400, 'a session token in a URL is refused; send Authorization: Bearer, or for /api/events a ticket from POST /api/events/ticket');
+    }
     const token = tokenOf(req);
     if (token) {
       const user = users.sessionUser(token, new Date(clock.now()));

@@ -102,6 +102,18 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'sessions end when idle',
+    up: (db) => {
+      // Sessions from before have no start or last use: they end, and their users log in again.
+      db.exec(`
+        DELETE FROM sessions;
+        ALTER TABLE sessions ADD COLUMN started_at TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NOT NULL DEFAULT '';
+      `);
+    },
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

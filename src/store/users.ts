@@ -3,14 +3,17 @@
 import { hash, verify } from '@node-rs/argon2';
 import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-import { newUserProblems, UserError, type NewUser, type Role, type User, type UserStore } from '../users/users.ts';
+import {
+  DEFAULT_SESSION_POLICY, newUserProblems, UserError, type NewSession, type NewUser, type Role, type SessionPolicy, type User, type UserStore,
+} from '../users/users.ts';
 
 interface UserRow { id: number; username: string; role: Role; agent_id: string | null; password_hash: string }
 
-const SESSION_HOURS = 12;
+/** A session's last use is written at most this often: the idle timeout is exact to within it. */
+const LAST_SEEN_RESOLUTION_MS = 15_000;
 
 export class SqliteUserStore implements UserStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database, private readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY) {}
 
   async create(u: NewUser): Promise<User> {
     const problems = newUserProblems(u);
@@ -46,17 +49,29 @@ export class SqliteUserStore implements UserStore {
     return (await verify(row.password_hash, password)) ? toUser(row) : undefined;
   }
 
-  startSession(user: User, now: Date): { token: string; expiresAt: string } {
+  startSession(user: User, now: Date): NewSession {
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
-    this.db.prepare('INSERT INTO sessions (token_digest, user_id, expires_at) VALUES (?, ?, ?)').run(digest(token), user.id, expiresAt);
-    return { token, expiresAt };
+    const expiresAt = new Date(now.getTime() + this.policy.maxMs).toISOString();
+    // Sessions that have ended are deleted here, so the table holds live ones (and a few idle ones).
+    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(now.toISOString(), this.idleSince(now));
+    this.db.prepare('INSERT INTO sessions (token_digest, user_id, expires_at, started_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
+      .run(digest(token), user.id, expiresAt, now.toISOString(), now.toISOString());
+    return { token, expiresAt, idleMinutes: Math.round(this.policy.idleMs / 60_000) };
   }
 
   sessionUser(token: string, now: Date): User | undefined {
-    const row = this.db.prepare(`SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_digest = ? AND s.expires_at > ?`).get(digest(token), now.toISOString()) as UserRow | undefined;
-    return row ? toUser(row) : undefined;
+    const row = this.db.prepare(`SELECT u.*, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_digest = ? AND s.expires_at > ? AND s.last_seen_at > ?`)
+      .get(digest(token), now.toISOString(), this.idleSince(now)) as (UserRow & { last_seen_at: string }) | undefined;
+    if (!row) return undefined;
+    if (now.getTime() - Date.parse(row.last_seen_at) >= LAST_SEEN_RESOLUTION_MS) {
+      this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_digest = ?').run(now.toISOString(), digest(token));
+    }
+    return toUser(row);
+  }
+
+  private idleSince(now: Date): string {
+    return new Date(now.getTime() - this.policy.idleMs).toISOString();
   }
 
   endSession(token: string): void {

@@ -37,6 +37,30 @@ export function newUserProblems(u: NewUser): string[] {
   return problems;
 }
 
+/** How long a session lives: ended after `idleMs` unused, and `maxMs` after it started whatever happens. */
+export interface SessionPolicy {
+  idleMs: number;
+  maxMs: number;
+}
+
+/** Idle 60 minutes (a lunch break signs a desk out), at most 12 hours (one working day). */
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 60 * 60_000, maxMs: 12 * 3600_000 };
+
+/** The policy from the instance definition's `security` settings, defaults for what is unset. */
+export function sessionPolicy(security: { sessionIdleMinutes?: number; sessionMaxHours?: number } = {}): SessionPolicy {
+  return {
+    idleMs: (security.sessionIdleMinutes ?? DEFAULT_SESSION_POLICY.idleMs / 60_000) * 60_000,
+    maxMs: (security.sessionMaxHours ?? DEFAULT_SESSION_POLICY.maxMs / 3600_000) * 3600_000,
+  };
+}
+
+/** A new session: the token (shown once) and when it ends at the latest; unused for idleMinutes, it ends sooner. */
+export interface NewSession {
+  token: string;
+  expiresAt: string;
+  idleMinutes: number;
+}
+
 /** Users and their sessions, as the HTTP server and the CLI use them. */
 export interface UserStore {
   create(u: NewUser): Promise<User>;
@@ -45,7 +69,8 @@ export interface UserStore {
   count(): number;
   /** The user, when the password is right; undefined otherwise (same answer for unknown users). */
   authenticate(username: string, password: string): Promise<User | undefined>;
-  startSession(user: User, now: Date): { token: string; expiresAt: string };
+  startSession(user: User, now: Date): NewSession;
+  /** The session's user while it is live (neither idle nor past its maximum age); using it keeps it from going idle. */
   sessionUser(token: string, now: Date): User | undefined;
   endSession(token: string): void;
 }

@@ -1,8 +1,7 @@
 // The real server on loopback: callers and agents driven through the API.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import WebSocket from 'ws';
-import { api, eventually, startTestLine, type TestLine } from './support.ts';
+import { api, eventually, openEvents, startTestLine, type TestLine } from './support.ts';
 
 type Json = Record<string, unknown>;
 
@@ -154,10 +153,9 @@ describe('routing on a running line', () => {
     assert.ok(satos);
     assert.equal((await api(line.url, takahashi, 'GET', `/api/contacts/${satos.contactId}`)).status, 404);
 
-    const ws = new WebSocket(`${line.url.replace('http', 'ws')}/api/events?token=${takahashi}`);
+    const ws = await openEvents(line.url, takahashi);
     const events: Json[] = [];
     ws.on('message', (m) => events.push(JSON.parse(String(m)) as Json));
-    await new Promise((r) => ws.once('open', r));
     await api(line.url, takahashi, 'PUT', '/api/agent/status', { status: 'Available' });
     await api(line.url, sato, 'PUT', '/api/agent/status', { status: 'Available' });
     await eventually('takahashi\'s own status event', async () => (events.some((e) => e['type'] === 'agent.status' && e['agentId'] === 'takahashi') ? true : undefined));

@@ -1,4 +1,5 @@
 // A real server on loopback with the demo company, its clock set to an open Tuesday morning.
+import WebSocket from 'ws';
 import { demoDataDir } from '../runtime/support.ts';
 import { startServer, type RunningServer } from '../../src/app/start.ts';
 import type { InstanceDefinition, TelephonyConfig } from '../../src/instance/types.ts';
@@ -74,4 +75,16 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The event stream as a browser opens it: a single-use ticket for the bearer token, then the WebSocket. */
+export async function openEvents(url: string, token: string): Promise<WebSocket> {
+  const r = await api(url, token, 'POST', '/api/events/ticket');
+  if (r.status !== 200) throw new Error(`events ticket: ${r.status} ${r.text}`);
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/events?ticket=${encodeURIComponent(String(r.body['ticket']))}`);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
 }

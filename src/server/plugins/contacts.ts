@@ -21,7 +21,7 @@ export const contactsPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (
     return record;
   };
   app.get('', { schema: { querystring: FreeQuery } }, async (req) => {
-    const { token: _token, ...q } = req.query;
+    const q = { ...req.query };
     if (req.user?.role === 'agent') q['agent'] = agentOf(req);
     const { filter, page } = contactSearch(q);
     return deps.records.search(filter, page);
