@@ -68,6 +68,21 @@ describe('dialled numbers', { timeout: 30_000 }, () => {
     });
   });
 
+  test('an offer with no codec the line takes is refused 488 with a Warning naming why (RFC 3261 §20.43)', async () => {
+    await withPhoneLine(async (_line, sipPort, logs) => {
+      const peer = await sipPeer(sipPort);
+      try {
+        peer.send(request({ method: 'INVITE', uri: `sip:0501234567@127.0.0.1:${sipPort}`, peerPort: peer.port, callId: 'g729', cseq: 1, fromTag: 'a', body: audioSdp(40000, { codecs: [18] }) }));
+        const reply = await peer.next(/^SIP\/2\.0 [2-6]\d\d/);
+        assert.match(reply, /^SIP\/2\.0 488 Not Acceptable Here/);
+        assert.match(reply, /\r\nWarning: 305 chokutsu "Incompatible media format: no common codec \(offered G729\/8000 \(18\)[^"]*"\r\n/);
+        assert.ok(logs.some((l) => l.startsWith('call g729: 488, Incompatible media format')), logs.join('\n'));
+      } finally {
+        peer.close();
+      }
+    });
+  });
+
   test('POST /api/calls: `to` in national form is the line\'s number; an unknown number is 404, a word 400', async () => {
     const line = await startTestLine();
     try {
