@@ -262,6 +262,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     const log = options.log ?? ((line: string) => console.error(line));
     const transport = await SipTransport.listen({
       host: options.host ?? '0.0.0.0', port: options.port ?? 5060, udp: options.udp ?? true, tcp: options.tcp ?? true, log,
+      now: () => (options.now?.() ?? new Date()).getTime(),
     });
     return new SipUserAgent(transport, options);
   }
