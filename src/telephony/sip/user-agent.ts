@@ -464,8 +464,8 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     const dialog = call.dialog;
     if (request.cseq.seq <= dialog.remoteSeq) return refuse(500, [{ name: 'Retry-After', value: '1' }]); // §12.2.2
     dialog.remoteSeq = request.cseq.seq;
-    if (call.reoffer?.reoffer.sdp === '' || (call instanceof IncomingCall && call.state === 'answered' && call.remoteSdp === '')) return refuse(491);
-    if (call.reoffer || (call instanceof IncomingCall && call.state === 'answered')) return refuse(500, [{ name: 'Retry-After', value: String(1 + Math.floor(Math.random() * 5)) }]);
+    const open = openExchange(call);
+    if (open !== undefined) return refuse(open, open === 500 ? [retryAfter()] : []);
     refreshTarget(dialog, request);
     if (call.listenerCount('reoffer') === 0) return refuse(488, warningHeaders({ code: 399, text: 'session changes are not accepted on this leg' }));
     const entry: NonNullable<DialogMedia['reoffer']> = {
@@ -520,8 +520,8 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     call.dialog.remoteSeq = request.cseq.seq;
     refreshTarget(call.dialog, request);
     if (request.body.trim() === '') return respond(200);
-    // §5.2: an offer while another is open is refused.
-    if (call.reoffer || (call instanceof IncomingCall && call.state === 'answered')) return respond(491);
+    const open = openExchange(call);
+    if (open !== undefined) return respond(open, { headers: open === 500 ? [retryAfter()] : [] });
     if (call.listenerCount('reoffer') === 0) return respond(488, { headers: warningHeaders({ code: 399, text: 'session changes are not accepted on this leg' }) });
     const reoffer = new Reoffer('UPDATE', request.body, (status, o) =>
       respond(status, { ...(o.sdp !== undefined ? { sdp: o.sdp } : {}), headers: warningHeaders(o.warning) }));
@@ -669,6 +669,19 @@ function refreshTarget(dialog: Dialog, request: IncomingRequest): void {
   const uri = contact === undefined ? undefined : parseNameAddr(contact)?.uri;
   if (uri !== undefined) dialog.remoteTarget = uri;
 }
+
+/**
+ * An offer/answer exchange still open on the call refuses a new offer (RFC 3261 §14.2, RFC 3311
+ * §5.2): 491 when our offer awaits its answer (in the ACK), 500 when we have not answered theirs.
+ */
+function openExchange(call: IncomingCall | OutgoingCall): 491 | 500 | undefined {
+  const initial = call instanceof IncomingCall && call.state === 'answered';
+  if (call.reoffer?.reoffer.sdp === '' || (initial && call.remoteSdp === '')) return 491;
+  if (call.reoffer || initial) return 500;
+  return undefined;
+}
+
+const retryAfter = (): Header => ({ name: 'Retry-After', value: String(1 + Math.floor(Math.random() * 5)) });
 
 function emitReoffer(call: IncomingCall | OutgoingCall, reoffer: Reoffer): void {
   if (call instanceof IncomingCall) call.emit('reoffer', reoffer);

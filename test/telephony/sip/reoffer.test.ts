@@ -37,8 +37,10 @@ async function withCall(run: (o: { server: SipUserAgent; peer: SipPeer; call: In
 
 describe('offer/answer in a dialog (user-agent core)', () => {
   test('an INVITE without SDP: our offer goes in the 200, and the ACK\'s SDP reaches the line as the answer', async () => {
-    await withCall(async ({ call, send }) => {
+    await withCall(async ({ call, peer, send }) => {
       assert.equal(call.remoteSdp, '');
+      send('UPDATE', 2, audioSdp(40000, { version: 2 }));
+      assert.match(await peer.next(/CSeq: 2 UPDATE/), /^SIP\/2\.0 491/, 'a new offer while ours awaits its answer (RFC 3311 §5.2)');
       const answer = new Promise<string>((resolve) => call.once('confirmed', resolve));
       send('ACK', 1, audioSdp(40000, { codecs: [8] }));
       assert.match(await answer, /m=audio 40000 RTP\/AVP 8 101/);
