@@ -7,6 +7,7 @@ import { HolidayCalendar } from '../calendar/calendar.ts';
 import { SqliteClosureStore } from '../store/closures.ts';
 import { IcalHolidayFeed } from '../store/holiday-feed.ts';
 import { SqliteCustomerDirectory } from '../store/customers.ts';
+import { lineNumberFor, type LineNumberResult } from '../directory/phone-number.ts';
 import type { Flow } from '../flow/types.ts';
 import { checkFlowText, type FlowProblem } from '../flow/validate.ts';
 import { createCustomerLookup } from '../functions/customer-lookup.ts';
@@ -32,9 +33,19 @@ export interface Line {
   functions: Map<string, ResolvedFunction>;
   /** Warnings found while loading (unreachable actions, unresolved references …). */
   warnings: string[];
-  /** The flow a call to `dialed` runs: the phone number's flow, else the first flow. */
+  /** Which of the line's numbers `dialed` is (E.164), however it was written; else why not. */
+  lineNumber(dialed: string): LineNumberResult;
+  /** The flow a call to `dialed` runs (its number's flow); without a number, the first number's. Throws UnknownNumberError. */
   entryFlow(dialed?: string): Flow;
   close(): void;
+}
+
+/** A call to a number the line does not have (Connect: each claimed number has its flow). */
+export class UnknownNumberError extends Error {
+  constructor(readonly dialed: string, message: string) {
+    super(message);
+    this.name = 'UnknownNumberError';
+  }
 }
 
 /** Why the line cannot open; every problem is listed. */
@@ -105,10 +116,17 @@ export async function openLine(dataDir: string, options: OpenLineOptions): Promi
       throw err;
     }
     const byNumber = new Map(def.phoneNumbers.map((p) => [p.number, p.flow]));
+    const lineNumber = (dialed: string): LineNumberResult => lineNumberFor(dialed, [...byNumber.keys()]);
     return {
       dataDir, definitionFile: file, definition: def, catalog, db, directory, closures, calendar, functions, warnings,
+      lineNumber,
       entryFlow(dialed) {
-        const ref = (dialed !== undefined ? byNumber.get(dialed) : undefined) ?? def.phoneNumbers[0]?.flow;
+        let ref = def.phoneNumbers[0]?.flow;
+        if (dialed !== undefined) {
+          const found = lineNumber(dialed);
+          if (!found.ok) throw new UnknownNumberError(dialed, found.message);
+          ref = byNumber.get(found.number);
+        }
         const flow = (ref !== undefined ? catalog.flow(ref) : undefined) ?? flows[0];
         if (!flow) throw new LineConfigError(file, ['the instance has no flows']);
         return flow;

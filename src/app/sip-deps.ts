@@ -8,6 +8,7 @@ export function sipLineDeps(services: LineServices): SipLineDeps {
   const def = () => services.line.definition;
   return {
     center: services.center,
+    lineNumber: (dialed) => services.line.lineNumber(dialed),
     subscribe: (send) => services.bus.subscribe(() => true, send),
     agentExtension: (agentId) => def().agents.find((a) => a.id === agentId)?.extension,
     phoneHa1: (username, realm) => {

@@ -17,6 +17,8 @@ export function finalizeContactRecord(draft: ContactRecordDraft, rates: Rates): 
     ringDuration,
     talkDuration: connected ? Math.max(0, seconds(connected, disconnect) - holdDuration) : 0,
     holdDuration,
+    numberOfHolds: draft.numberOfHolds ?? 0,
+    longestHoldDuration: draft.longestHoldDuration ?? 0,
     afterContactWorkDuration: draft.afterContactWorkEndTimestamp ? seconds(disconnect, draft.afterContactWorkEndTimestamp) : 0,
     totalDuration: seconds(draft.initiationTimestamp, disconnect),
   };

@@ -57,7 +57,12 @@ export interface ContactRecord {
   ringDuration: number;
   /** Connected → disconnect, less time on hold: Connect's AgentInteractionDuration. */
   talkDuration: number;
+  /** Time on hold while connected (either side): Connect's CustomerHoldDuration. */
   holdDuration: number;
+  /** Times the contact was put on hold while connected: Connect's NumberOfHolds. */
+  numberOfHolds: number;
+  /** Connect's LongestHoldDuration. */
+  longestHoldDuration: number;
   afterContactWorkDuration: number;
   /** Initiation → disconnect; after-contact work is the agent's time, not the caller's. */
   totalDuration: number;
@@ -72,10 +77,11 @@ export interface ContactRecord {
   notes?: string;
 }
 
-type Derived = 'queueDuration' | 'ringDuration' | 'talkDuration' | 'afterContactWorkDuration' | 'totalDuration' | 'holdDuration' | 'cost';
+type Derived = 'queueDuration' | 'ringDuration' | 'talkDuration' | 'afterContactWorkDuration' | 'totalDuration' | 'holdDuration'
+  | 'numberOfHolds' | 'longestHoldDuration' | 'cost';
 
 /** A record as the runtime knows it when the contact ends; durations and cost are derived from it. */
-export type ContactRecordDraft = Omit<ContactRecord, Derived> & { holdDuration?: number };
+export type ContactRecordDraft = Omit<ContactRecord, Derived> & { holdDuration?: number; numberOfHolds?: number; longestHoldDuration?: number };
 
 
 /** What the flow interpreter knows about how a contact's flow ended. */

@@ -49,7 +49,22 @@ export interface LiveContact {
   queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
   recordedParticipants: string[];
   recordingLocation?: string;
+  /** Holds while connected to the agent (either leg held), as Connect's NumberOfHolds and CustomerHoldDuration. */
+  holds: HoldTally;
   afterContactWork?: { startedAt: number; endedAt?: number; notes?: string };
+}
+
+/** Which side put the call on hold: the caller's phone or PBX, or the agent's phone. */
+export type HoldSide = 'customer' | 'agent';
+
+export interface HoldTally {
+  count: number;
+  totalMs: number;
+  longestMs: number;
+  /** Sides holding now; the contact is on hold while any is. */
+  sides: HoldSide[];
+  /** When the open hold began (connected and some side holding). */
+  since?: number;
 }
 
 export type CenterEvent =
@@ -113,7 +128,7 @@ export class ContactCenter {
     });
     const live: LiveContact = {
       contactId, from: call.from, to: call.to, flowState: result.state, initiatedAt: at,
-      phase: 'flow', offers: [], recordedParticipants: [],
+      phase: 'flow', offers: [], recordedParticipants: [], holds: { count: 0, totalMs: 0, longestMs: 0, sides: [] },
     };
     this.contacts.set(contactId, { live, channel });
     this.deps.publish({ type: 'contact.started', contactId, from: call.from, to: call.to, at });
@@ -190,6 +205,27 @@ export class ContactCenter {
   recordingStarted(contactId: string, location: string): void {
     const live = this.contacts.get(contactId)?.live;
     if (live) live.recordingLocation = location;
+  }
+
+  /**
+   * One side of the call put it on hold (a re-INVITE with sendonly/inactive). Counted only while
+   * connected to an agent; talk time excludes it (contacts/finalize.ts).
+   */
+  holdStarted(contactId: string, side: HoldSide = 'customer'): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (!live || live.holds.sides.includes(side)) return;
+    live.holds.sides.push(side);
+    if (live.phase === 'connected' && live.holds.since === undefined) {
+      live.holds.count++;
+      live.holds.since = this.deps.clock.now();
+    }
+  }
+
+  holdEnded(contactId: string, side: HoldSide = 'customer'): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (!live) return;
+    live.holds.sides = live.holds.sides.filter((s) => s !== side);
+    if (live.holds.sides.length === 0) closeHold(live, this.deps.clock.now());
   }
 
   /** Queues, ranks or agents changed: the router keeps agent states and waiting contacts. */
@@ -478,6 +514,7 @@ export class ContactCenter {
   private finish(live: LiveContact, by: NonNullable<LiveContact['disconnectedBy']>, at: number): void {
     if (live.phase === 'ended') return;
     this.stopQueueFlow(live);
+    closeHold(live, at);
     const wasConnected = live.phase === 'connected';
     live.phase = 'ended';
     live.disconnectedAt = at;
@@ -492,4 +529,14 @@ export class ContactCenter {
       this.acw.set(live.agentId, live);
     }
   }
+}
+
+/** Ends the open hold, if any, adding it to the tally. */
+function closeHold(live: LiveContact, at: number): void {
+  const { holds } = live;
+  if (holds.since === undefined) return;
+  const ms = Math.max(0, at - holds.since);
+  holds.totalMs += ms;
+  holds.longestMs = Math.max(holds.longestMs, ms);
+  holds.since = undefined;
 }

@@ -49,6 +49,9 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     }),
     attributes: { ...s.attributes },
     flowPath: s.path.map((p) => p.actionId),
+    holdDuration: Math.round(live.holds.totalMs / 1000),
+    numberOfHolds: live.holds.count,
+    longestHoldDuration: Math.round(live.holds.longestMs / 1000),
     ...(live.recordingLocation ? { recording: { location: live.recordingLocation, participants: live.recordedParticipants } } : {}),
     agentOffers: live.offers.map((o) => ({
       agentId: o.agentId, at: iso(o.at), outcome: o.outcome ?? 'Abandoned',

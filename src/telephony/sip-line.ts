@@ -13,12 +13,19 @@ import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
 import { StereoRecorder } from './media/recorder.ts';
 import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
 import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
-import { acceptAnswer, answer, offer, parseSdp } from './sdp/sdp.ts';
-import { SipUserAgent, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
+import { SdpSession, type AnswerOutcome } from './sdp/session.ts';
+import { parseUri } from './sip/message.ts';
+import { SipUserAgent, type IncomingCall, type OutgoingCall, type Reoffer } from './sip/user-agent.ts';
+
+/** The line's number a caller dialled (E.164), or why the dialled string is none of them. */
+export type DialedNumber = { ok: true; number: string } | { ok: false; message: string };
 
 /** What the SIP side needs from the line; the composition root (src/app/) provides it. */
 export interface SipLineDeps {
-  center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'agentHangUp' | 'recordingStarted'>;
+  center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'agentHangUp'
+    | 'recordingStarted' | 'holdStarted' | 'holdEnded'>;
+  /** Which of the line's phone numbers a dialled string (URI user part, with any phone-context) is. */
+  lineNumber(dialed: string): DialedNumber;
   /** Contact and agent events (offers ring the agent's phone). */
   subscribe(send: (event: CenterEvent) => void): () => void;
   /** The extension an agent's desk phone registers as, if the agent has one. */
@@ -43,16 +50,37 @@ export interface SipLineOptions {
 
 const CODECS = ['PCMU', 'PCMA'] as const;
 
+/** One negotiated media leg of a contact: the caller's or the agent phone's. */
+interface NegotiatedLeg {
+  readonly contactId: string;
+  readonly side: 'customer' | 'agent';
+  readonly rtp: RtpSession;
+  readonly sdp: SdpSession;
+  /** The peer holds us (RFC 3264 §8.4). */
+  held: boolean;
+}
+
+/** The dialled string of a SIP or tel URI: its user part, with a tel URI's phone-context. */
+function dialString(uri: string): string | undefined {
+  const parsed = parseUri(uri);
+  if (!parsed?.user) return undefined;
+  const context = parsed.scheme === 'tel' ? parsed.params['phone-context'] : undefined;
+  return context === undefined ? parsed.user : `${parsed.user};phone-context=${context}`;
+}
+
 /** A caller on a SIP leg. */
-class SipCaller implements CallerChannel {
+class SipCaller implements CallerChannel, NegotiatedLeg {
   private playToken = 0;
   private ended = false;
   recordedParticipants: string[] = [];
+  readonly side = 'customer';
+  held = false;
 
   constructor(
     readonly contactId: string,
     readonly call: IncomingCall,
     readonly rtp: RtpSession,
+    readonly sdp: SdpSession,
     private readonly line: SipLine,
   ) {}
 
@@ -91,11 +119,9 @@ class SipCaller implements CallerChannel {
   }
 }
 
-interface AgentLeg {
+interface AgentLeg extends NegotiatedLeg {
   agentId: string;
-  contactId: string;
   call?: OutgoingCall;
-  rtp: RtpSession;
   bridge?: MediaBridge;
   recorder?: StereoRecorder;
   answered: boolean;
@@ -182,43 +208,127 @@ export class SipLine {
   }
 
   private async onIncomingCall(call: IncomingCall): Promise<void> {
-    const parsed = parseSdp(call.remoteSdp);
-    if (!parsed.ok) {
-      this.o.log(`call ${call.callId}: unreadable SDP (${parsed.problems.map((p) => p.message).join('; ')})`);
-      call.reject(488);
-      return;
+    const dialed = this.dialedNumber(call);
+    if (dialed === undefined) return;
+    const rtp = await this.openCallerRtp(call);
+    if (!rtp) return;
+    const sdp = new SdpSession({ localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS], sessionId: String(rtp.ssrc) });
+    const caller = new SipCaller(this.deps.newContactId(), call, rtp, sdp, this);
+    if (call.remoteSdp === '') this.offerToCaller(caller, dialed);
+    else this.answerCaller(caller, dialed);
+  }
+
+  /** The line's number the caller dialled (Request-URI, else To); any other gets 404 and a log line. */
+  private dialedNumber(call: IncomingCall): string | undefined {
+    let refusal = 'no number in the Request-URI or To';
+    for (const uri of [call.requestUri, call.to.uri]) {
+      const dialed = dialString(uri);
+      if (dialed === undefined) continue;
+      const found = this.deps.lineNumber(dialed);
+      if (found.ok) return found.number;
+      if (uri === call.requestUri) refusal = found.message;
     }
-    let rtp: RtpSession;
+    this.o.log(`call ${call.callId} from ${call.callerNumber || 'anonymous'}: 404, ${refusal}`);
+    call.reject(404);
+    return undefined;
+  }
+
+  private async openCallerRtp(call: IncomingCall): Promise<RtpSession | undefined> {
     try {
-      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+      return await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
     } catch (err) {
       this.o.log(`call ${call.callId}: ${err instanceof PortsExhaustedError ? 'no RTP port free' : (err as Error).message}`);
       call.reject(503);
-      return;
+      return undefined;
     }
-    const ans = answer(parsed.sdp, { localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS] });
+  }
+
+  /** The INVITE's offer answered in the 200 (RFC 3264 §6); the flow starts at once. */
+  private answerCaller(caller: SipCaller, dialed: string): void {
+    const { call, rtp } = caller;
+    const ans = caller.sdp.answer(call.remoteSdp);
     if (!ans.ok) {
-      this.o.log(`call ${call.callId}: ${ans.error.message}`);
-      call.reject(488);
-      await rtp.close();
+      this.o.log(`call ${call.callId}: 488, ${ans.warning.text}`);
+      call.reject(488, ans.warning);
+      void rtp.close();
       return;
     }
     rtp.configure(ans.negotiated);
     rtp.start();
     call.ringing();
     call.answer(ans.sdp);
-    const contactId = this.deps.newContactId();
-    const caller = new SipCaller(contactId, call, rtp, this);
+    this.startCallerContact(caller, dialed);
+  }
+
+  /** Delayed offer (RFC 3261 §13.2.1): our offer in the 200, the answer in the ACK; the flow starts then. */
+  private offerToCaller(caller: SipCaller, dialed: string): void {
+    const { call, rtp } = caller;
+    call.ringing();
+    call.answer(caller.sdp.offer());
+    this.wireCaller(caller);
+    call.once('confirmed', (answerSdp) => {
+      const ans = caller.sdp.acceptAnswer(answerSdp);
+      if (!ans.ok) {
+        // §13.3.1.4: an unacceptable answer in the ACK ends the session with BYE.
+        this.o.log(`call ${call.callId}: ${ans.warning.text}; hanging up`);
+        caller.hangUp();
+        return;
+      }
+      rtp.configure(ans.negotiated);
+      rtp.start();
+      this.deps.center.startContact(caller, { contactId: caller.contactId, from: call.callerNumber, to: dialed });
+    });
+  }
+
+  private startCallerContact(caller: SipCaller, dialed: string): void {
+    this.wireCaller(caller);
+    this.deps.center.startContact(caller, { contactId: caller.contactId, from: caller.call.callerNumber, to: dialed });
+  }
+
+  /** The caller's keys, hang-up and session changes go to the contact center. */
+  private wireCaller(caller: SipCaller): void {
+    const { contactId, call, rtp } = caller;
     this.callers.set(contactId, caller);
     rtp.on('dtmf', (digit) => this.deps.center.dtmf(contactId, digit));
     call.on('dtmf', (e) => this.deps.center.dtmf(contactId, e.digit));
+    call.on('reoffer', (reoffer) => this.renegotiate(caller, reoffer));
     call.on('hungUp', () => {
       caller.left();
       this.deps.center.customerHangUp(contactId);
       this.endCustomerLeg(contactId);
     });
-    const dialed = call.to.uri.replace(/^sips?:/, '').split('@')[0] ?? '';
-    this.deps.center.startContact(caller, { contactId, from: call.callerNumber, to: dialed.startsWith('+') ? dialed : `+${dialed}` });
+  }
+
+  /**
+   * A re-INVITE or UPDATE on either leg (RFC 3264 §8): answered for real — hold (recvonly or
+   * inactive back, nothing sent), resume, a new address or codec; hold is counted on the contact.
+   */
+  private renegotiate(leg: NegotiatedLeg, reoffer: Reoffer): void {
+    if (reoffer.sdp === '') {
+      reoffer.accept(leg.sdp.offer());
+      reoffer.once('acked', (answerSdp) => {
+        const ans = leg.sdp.acceptAnswer(answerSdp);
+        if (ans.ok) this.applyMedia(leg, ans);
+        else this.o.log(`contact ${leg.contactId}: ${leg.side} re-INVITE: ${ans.warning.text}; media unchanged`);
+      });
+      return;
+    }
+    const ans = leg.sdp.answer(reoffer.sdp);
+    if (!ans.ok) {
+      this.o.log(`contact ${leg.contactId}: ${leg.side} ${reoffer.method} refused (488): ${ans.warning.text}`);
+      reoffer.reject(488, ans.warning);
+      return;
+    }
+    reoffer.accept(ans.sdp);
+    this.applyMedia(leg, ans);
+  }
+
+  private applyMedia(leg: NegotiatedLeg, ans: Extract<AnswerOutcome, { ok: true }>): void {
+    leg.rtp.configure(ans.negotiated);
+    if (ans.held === leg.held) return;
+    leg.held = ans.held;
+    if (ans.held) this.deps.center.holdStarted(leg.contactId, leg.side);
+    else this.deps.center.holdEnded(leg.contactId, leg.side);
   }
 
   endCustomerLeg(contactId: string): void {
@@ -264,25 +374,25 @@ export class SipLine {
       this.o.log(`contact ${contactId}: no RTP port for agent ${agentId}: ${(err as Error).message}`);
       return;
     }
-    const leg: AgentLeg = { agentId, contactId, rtp, answered: false, closed: false };
+    const sdp = new SdpSession({ localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS], sessionId: String(rtp.ssrc) });
+    const leg: AgentLeg = { agentId, contactId, side: 'agent', rtp, sdp, held: false, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
-    const offerOptions = { localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS] };
-    const placed = this.sip.call(extension, { sdp: offer(offerOptions), from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
+    const placed = this.sip.call(extension, { sdp: sdp.offer(), from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
     if (!placed.ok) {
       await this.closeAgentLeg(leg);
       return;
     }
     leg.call = placed.call;
-    placed.call.on('answered', (remoteSdp) => this.agentAnswered(leg, caller, remoteSdp, offerOptions));
+    placed.call.on('answered', (remoteSdp) => this.agentAnswered(leg, caller, remoteSdp));
     placed.call.on('failed', ({ status }) => this.agentCallFailed(leg, status));
+    placed.call.on('reoffer', (reoffer) => this.renegotiate(leg, reoffer));
     placed.call.on('hungUp', () => this.agentHungUp(leg));
   }
 
   /** The agent's phone answered: accept the offer, bridge the two legs, record if the flow asked. */
-  private agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string, offerOptions: Parameters<typeof acceptAnswer>[1]): void {
-    const parsedAnswer = parseSdp(remoteSdp);
-    const accepted = parsedAnswer.ok ? acceptAnswer(parsedAnswer.sdp, offerOptions) : undefined;
-    if (!accepted?.ok || leg.closed) {
+  private agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string): void {
+    const accepted = leg.sdp.acceptAnswer(remoteSdp);
+    if (!accepted.ok || leg.closed) {
       leg.call?.hangUp();
       return;
     }

@@ -101,6 +101,35 @@ describe('a contact waiting for the agent who knows the project', () => {
     s.close();
   });
 
+  test('holds while connected are counted, on either leg, and talk time excludes them; a hold in the flow is not', async () => {
+    const { s, time } = await line();
+    s.center.setAgentStatus('tanaka', 'Available');
+    const caller = dial(s, time, '1002#');
+    await waitForQueue(s, time, caller.contactId);
+    s.center.holdStarted(caller.contactId, 'customer'); // before the agent: Connect counts agent-time holds only
+    s.center.holdEnded(caller.contactId, 'customer');
+    s.center.accept('tanaka', caller.contactId);
+    await settle(time, 10_000);
+    s.center.holdStarted(caller.contactId, 'customer');
+    await settle(time, 20_000);
+    s.center.holdStarted(caller.contactId, 'agent'); // both legs hold: still one hold
+    await settle(time, 5_000);
+    s.center.holdEnded(caller.contactId, 'customer');
+    await settle(time, 5_000);
+    s.center.holdEnded(caller.contactId, 'agent');
+    await settle(time, 10_000);
+    s.center.holdStarted(caller.contactId, 'agent');
+    await settle(time, 7_000);
+    s.center.customerHangUp(caller.contactId); // still on hold: the hold ends with the call
+    s.center.finishAfterContactWork('tanaka');
+    const record = s.contacts.get(caller.contactId);
+    assert.equal(record?.numberOfHolds, 2);
+    assert.equal(record?.holdDuration, 37);
+    assert.equal(record?.longestHoldDuration, 30);
+    assert.equal(record?.talkDuration, 57 - 37);
+    s.close();
+  });
+
   test('the ringing agent is told who is calling: the customer number, name and project the flow found', async () => {
     const { s, time } = await line();
     const offers: unknown[] = [];

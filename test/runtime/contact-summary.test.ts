@@ -39,7 +39,7 @@ describe('the direct line\'s attribute contract', () => {
       });
       const live: LiveContact = {
         contactId: 'c-1', from: '+819012345678', to: '+81501234567', flowState: state, initiatedAt: at,
-        phase: 'ended', disconnectedAt: at + 5000, disconnectedBy: 'CUSTOMER', offers: [], recordedParticipants: [],
+        phase: 'ended', disconnectedAt: at + 5000, disconnectedBy: 'CUSTOMER', offers: [], recordedParticipants: [], holds: { count: 0, totalMs: 0, longestMs: 0, sides: [] },
       };
       const record = contactRecordOf(live, line.definition, line.catalog, {
         summarize: (a) => ({ ...(a['acct'] ? { customerNumber: a['acct'] } : {}), ...(a['holder'] ? { customerName: a['holder'] } : {}) }),

@@ -48,14 +48,19 @@ async function textCall(dataDir: string, opts: CallOptions, io: Io): Promise<num
   }
   const clock = new VirtualClock(at);
   return withLine(dataDir, io, async (line) => {
-    const result = await walkContact(line, clock, opts);
+    // The same rule as a call by SIP: the dialled number must be one of the line's (any format).
+    const dialed = opts.to === undefined ? line.definition.phoneNumbers[0]?.number : line.lineNumber(opts.to);
+    if (typeof dialed === 'object' && !dialed.ok) {
+      io.err(`--to: ${dialed.message}`);
+      return 2;
+    }
+    const result = await walkContact(line, clock, opts, typeof dialed === 'object' ? dialed.number : dialed);
     io.out(opts.json ? JSON.stringify(callReport(result), null, 2) : formatCallText(result, line.definition.timeZone));
     return 0;
   }, clock);
 }
 
-function walkContact(line: Line, clock: VirtualClock, opts: CallOptions): Promise<TextCallResult> {
-  const dialed = opts.to ?? line.definition.phoneNumbers[0]?.number;
+function walkContact(line: Line, clock: VirtualClock, opts: CallOptions, dialed: string | undefined): Promise<TextCallResult> {
   return runTextCall({
     catalog: line.catalog,
     flow: line.entryFlow(dialed),

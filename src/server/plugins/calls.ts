@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ServerDeps } from '../deps.ts';
 import { allow, STAFF } from '../auth.ts';
+import { lineNumberFor } from '../../directory/phone-number.ts';
 import { HttpError } from '../errors.ts';
 import { ContactParams } from '../schemas.ts';
 import { SimulatedCaller } from '../simulated-caller.ts';
@@ -13,7 +14,8 @@ type Deps = Pick<ServerDeps, 'center' | 'records' | 'scheduler' | 'clock' | 'def
 const PhoneNumber = Type.String({ pattern: '^\\+?[0-9]{3,15}$' });
 const NewCall = Type.Object({
   from: Type.Optional(PhoneNumber),
-  to: Type.Optional(PhoneNumber),
+  /** One of the line's numbers, in any usual form (+81501234567, 0501234567, 050-123-4567). */
+  to: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   keys: Type.Optional(Type.String({ pattern: '^[0-9*#A-D]*$', maxLength: 100 })),
   promptMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60000 })),
 }, { additionalProperties: false });
@@ -33,7 +35,7 @@ export const callsPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
     const body = req.body;
     const caller = new SimulatedCaller(() => center, deps.scheduler, deps.clock, body.promptMs ?? 0);
     if (body.keys) caller.press(body.keys);
-    const to = body.to ?? deps.definition().phoneNumbers[0]?.number ?? '';
+    const to = dialedNumber(body.to, deps.definition().phoneNumbers.map((n) => n.number));
     caller.contactId = deps.newContactId();
     callers.set(caller.contactId, caller);
     center.startContact(caller, { contactId: caller.contactId, from: body.from ?? '+819012345678', to });
@@ -55,3 +57,11 @@ export const callsPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
     return callView(deps, caller);
   });
 };
+
+/** The line's number a test call dials: as by SIP, unknown numbers are refused (404), non-numbers are 400. */
+function dialedNumber(to: string | undefined, lineNumbers: string[]): string {
+  if (to === undefined) return lineNumbers[0] ?? '';
+  const found = lineNumberFor(to, lineNumbers);
+  if (found.ok) return found.number;
+  throw new HttpError(found.problem === 'not-a-number' ? 400 : 404, `to: ${found.message}`);
+}

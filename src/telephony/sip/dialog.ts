@@ -11,7 +11,8 @@ export interface Dialog {
   readonly remote: NameAddr;
   localSeq: number;
   remoteSeq: number;
-  readonly remoteTarget: string;
+  /** Refreshed by a re-INVITE or UPDATE carrying a new Contact (§12.2.2). */
+  remoteTarget: string;
   readonly routeSet: readonly string[];
   /**
    * Where requests go when there is no route set: the address the peer's requests (UAS) or our

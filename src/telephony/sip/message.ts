@@ -228,14 +228,26 @@ export function parseUri(text: string): SipUri | undefined {
   if (!m || m[1] === undefined || m[2] === undefined) return undefined;
   const scheme = m[1].toLowerCase();
   const rest = m[2].split('?')[0] ?? '';
-  const [main = '', ...paramParts] = rest.split(';');
-  const params = parseParams(paramParts.join(';'));
-  if (scheme === 'tel') return { scheme, user: main, host: '', port: undefined, params };
-  const at = main.lastIndexOf('@');
-  const user = at >= 0 ? main.slice(0, at).split(':')[0] : undefined;
-  const hostPort = splitHostPort(at >= 0 ? main.slice(at + 1) : main);
-  if (!hostPort || hostPort.host === '') return undefined;
-  return { scheme, user: user === undefined ? undefined : decodeURIComponent(user), host: hostPort.host, port: hostPort.port, params };
+  if (scheme === 'tel') {
+    const [number = '', ...paramParts] = rest.split(';');
+    return { scheme, user: number, host: '', port: undefined, params: parseParams(paramParts.join(';')) };
+  }
+  // The user part may itself carry `;phone-context=…` (user=phone, RFC 3261 §19.1.6), so split at '@' first.
+  const at = rest.lastIndexOf('@');
+  const [hostText = '', ...paramParts] = rest.slice(at + 1).split(';');
+  const user = at >= 0 ? percentDecode(rest.slice(0, at).split(':')[0] ?? '') : undefined;
+  const hostPort = splitHostPort(hostText);
+  if (!hostPort || hostPort.host === '' || user === null) return undefined;
+  return { scheme, user, host: hostPort.host, port: hostPort.port, params: parseParams(paramParts.join(';')) };
+}
+
+/** `%2B81…` → `+81…`; null for a broken escape (the URI is malformed, never an exception). */
+function percentDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 /** name-addr or addr-spec (RFC 3261 §20.10); without `<>`, `;params` belong to the header. */

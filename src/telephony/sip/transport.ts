@@ -3,6 +3,7 @@
 // requests with 400 when they can be answered at all, and drops the rest with a log line.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { excerpt, LogLimiter, printable } from './log-limiter.ts';
 import {
   createResponse, formatVia, parseMessage, parseVia, serialize, StreamFramer,
   type IncomingMessage, type SipMessage, type SipParseError, type Via,
@@ -23,7 +24,12 @@ export interface TransportOptions {
   readonly udp?: boolean;
   readonly tcp?: boolean;
   readonly log: (line: string) => void;
+  /** Clock of the malformed-message log limit (ms). */
+  readonly now?: () => number;
 }
+
+/** Malformed messages logged per source address per 10 s; the rest are counted. */
+const MALFORMED_LOG = { perWindow: 5, windowMs: 10_000 };
 
 export type Receive = (message: IncomingMessage, source: Endpoint) => void;
 
@@ -56,6 +62,7 @@ export function stampVia(via: Via, source: Endpoint): Via {
 export class SipTransport {
   private readonly connections = new Map<string, net.Socket>();
   private receive: Receive = () => undefined;
+  private readonly malformed = new LogLimiter(MALFORMED_LOG);
 
   private constructor(
     private readonly options: TransportOptions,
@@ -178,7 +185,7 @@ export class SipTransport {
     if (data.length <= 4 && data.toString('latin1').trim() === '') return; // keep-alive
     const parsed = parseMessage(data);
     if (!parsed.ok) {
-      this.reject(parsed.error, source);
+      this.reject(parsed.error, source, data);
       return;
     }
     const message = parsed.message;
@@ -198,18 +205,25 @@ export class SipTransport {
     this.receive({ ...message, headers, via: [stamped, ...rest] }, source);
   }
 
+  /** One log line per malformed message, within the per-source limit; the peer's bytes shown escaped and short. */
+  private logMalformed(source: Endpoint, line: string, data: Buffer): void {
+    const now = this.options.now?.() ?? Date.now();
+    for (const l of this.malformed.admit(source.address, `${line}: "${excerpt(data)}"`, now)) this.options.log(l);
+  }
+
   /** §8.2, §16.3: a request we can route a response for gets 400 naming the header; the rest is dropped. */
-  private reject(error: SipParseError, source: Endpoint): void {
-    const what = error.header === undefined ? error.reason : `${error.header}: ${error.reason}`;
+  private reject(error: SipParseError, source: Endpoint, data: Buffer): void {
+    const raw = error.header === undefined ? error.reason : `${error.header}: ${error.reason}`;
+    const what = printable(raw.length > 120 ? `${raw.slice(0, 120)}…` : raw);
     const partial = error.partial;
     const isRequest = partial !== undefined && /^[A-Za-z]+ \S+ SIP\/2\.0$/.test(partial.startLine) && !partial.startLine.startsWith('ACK ');
     const viaHeader = partial?.headers.find((h) => h.name === 'Via');
     const via = viaHeader === undefined ? undefined : parseVia(viaHeader.value);
     if (!isRequest || !via || error.header === 'Via') {
-      this.options.log(`sip: dropped unparseable message from ${source.address}:${source.port} (${what})`);
+      this.logMalformed(source, `sip: dropped unparseable message from ${source.address}:${source.port} (${what})`, data);
       return;
     }
-    this.options.log(`sip: 400 to ${source.address}:${source.port} call-id=${error.callId ?? '-'} (${what})`);
+    this.logMalformed(source, `sip: 400 to ${source.address}:${source.port} call-id=${printable(error.callId ?? '-').slice(0, 80)} (${what})`, data);
     const stamped = stampVia(via, source);
     const headers = partial.headers.map((h) => (h === viaHeader ? { name: 'Via', value: formatVia(stamped) } : h));
     const response = createResponse({ headers }, 400, { reason: `Bad Request (${what})`.replace(/[\r\n]/g, ' ').slice(0, 120) });

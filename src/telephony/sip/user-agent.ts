@@ -8,17 +8,20 @@
 //       advertisedHost?, limiter?, now?, scheduler?, timers?, log? }   (policy options: InboundPolicyOptions)
 //   sip.port                                  bound port (UDP and TCP share it)
 //   sip.on('incomingCall', (call: IncomingCall) => ...)
-//     call.callId, call.from, call.to, call.callerNumber, call.remoteSdp, call.source
+//     call.callId, call.requestUri, call.from, call.to, call.callerNumber, call.remoteSdp ('' = delayed offer), call.source
 //     call.ringing()         180
-//     call.answer(sdp)       200 with SDP; 2xx retransmitted until ACK (§13.3.1.4)
-//     call.reject(code)      403/404/480/486/488/503/603 ...
+//     call.answer(sdp)       200 with SDP (our answer, or our offer when the INVITE had none); 2xx retransmitted until ACK (§13.3.1.4)
+//     call.reject(code, warning?)  403/404/480/486/488/503/603 ..., with a Warning header (§20.43)
 //     call.hangUp()          BYE once answered, 480 before
-//     events: 'confirmed' (ACK), 'dtmf' ({ digit, durationMs }) from SIP INFO,
-//             'hungUp' ({ reason: 'bye' | 'cancel' | 'ack-timeout' })
+//     events: 'confirmed' (ACK; its SDP, the answer to a delayed offer), 'dtmf' ({ digit, durationMs }) from SIP INFO,
+//             'reoffer' (Reoffer: a re-INVITE or UPDATE in the dialog), 'hungUp' ({ reason: 'bye' | 'cancel' | 'ack-timeout' })
 //   sip.call(aor, { sdp, from, ringTimeoutMs? }) → { ok: true, call: OutgoingCall } | { ok: false, reason: 'not-registered', aor }
 //     call.callId, call.aor, call.state
 //     call.cancel()          CANCEL before answer; call.hangUp() BYE after
-//     events: 'ringing', 'answered' (remote SDP, after our ACK), 'failed' ({ status, reason }), 'hungUp'
+//     events: 'ringing', 'answered' (remote SDP, after our ACK), 'failed' ({ status, reason }), 'reoffer', 'hungUp'
+//   reoffer.sdp ('' = the peer asks for our offer), reoffer.method ('INVITE' | 'UPDATE')
+//     reoffer.accept(sdp)    200 with our answer (or offer; the answer then comes as 'acked')
+//     reoffer.reject(status, warning?)   e.g. 488 with Warning; the session stays as it was (§14.1)
 //   sip.registrations()                        live bindings
 //   sip.close()
 import { EventEmitter } from 'node:events';
@@ -27,7 +30,7 @@ import { dtmfFromInfo, type DtmfEvent } from './dtmf-info.ts';
 import { dialogKey, inDialogRequest, nextHop, uacDialog, uasDialog, type Dialog } from './dialog.ts';
 import { InboundPolicy, type InboundPolicyOptions } from './inbound-policy.ts';
 import {
-  createResponse, formatNameAddr, getHeader, getHeaders, parseUri,
+  createResponse, formatNameAddr, getHeader, getHeaders, parseNameAddr, parseUri,
   type Header, type IncomingRequest, type IncomingResponse, type NameAddr, type SipRequest, type SipResponse,
 } from './message.ts';
 import { Registrar, type Binding } from './registrar.ts';
@@ -59,17 +62,67 @@ export interface SipUserAgentOptions extends Omit<InboundPolicyOptions, 'nonces'
 
 export type IncomingCallState = 'offered' | 'answered' | 'confirmed' | 'ended';
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER';
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REGISTER';
 const SERVER = { name: 'Server', value: 'chokutsu' };
 const newTag = (): string => randomBytes(6).toString('hex');
 
+/** RFC 3261 §20.43: why a request was refused, for the peer's logs (e.g. 305 Incompatible media format). */
+export interface Warning {
+  code: number;
+  text: string;
+}
+
+function warningHeaders(warning: Warning | undefined): Header[] {
+  if (!warning) return [];
+  const text = warning.text.replace(/[^\x20-\x7e]/g, '?').replace(/(["\\])/g, '\\$1').slice(0, 200);
+  return [{ name: 'Warning', value: `${warning.code} chokutsu "${text}"` }];
+}
+
+/**
+ * A new offer inside a dialog (RFC 3264 §8): a re-INVITE (hold, resume, a new address or codec)
+ * or an UPDATE (RFC 3311). The line answers it; without an answer nothing is sent.
+ */
+export class Reoffer extends EventEmitter<{ acked: [sdp: string] }> {
+  /** @internal */ settled = false;
+
+  constructor(
+    readonly method: 'INVITE' | 'UPDATE',
+    /** The offer; '' when the peer wants ours (re-INVITE without SDP: the answer comes with the ACK). */
+    readonly sdp: string,
+    private readonly respond: (status: number, options: { sdp?: string; warning?: Warning }) => void,
+  ) {
+    super();
+  }
+
+  accept(sdp: string): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.respond(200, { sdp });
+  }
+
+  reject(status: number, warning?: Warning): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.respond(status, warning ? { warning } : {});
+  }
+}
+
+/** What a dialog's call keeps while one of its offer/answer exchanges is open. */
+interface DialogMedia {
+  /** @internal */ dialog: Dialog | undefined;
+  /** @internal */ reoffer: { seq: number; reoffer: Reoffer; retransmission?: TimerHandle; giveUp?: TimerHandle } | undefined;
+}
+
 export class IncomingCall extends EventEmitter<{
-  confirmed: [];
+  confirmed: [sdp: string];
   dtmf: [DtmfEvent];
+  reoffer: [Reoffer];
   hungUp: [{ reason: 'bye' | 'cancel' | 'ack-timeout' }];
-}> {
+}> implements DialogMedia {
   state: IncomingCallState = 'offered';
   readonly callId: string;
+  /** The INVITE's Request-URI: whom the caller dialled. */
+  readonly requestUri: string;
   readonly from: NameAddr;
   readonly to: NameAddr;
   /** The user part of the From URI: the caller's number as the trunk presents it. */
@@ -77,6 +130,7 @@ export class IncomingCall extends EventEmitter<{
   readonly remoteSdp: string;
   /** @internal */ readonly localTag = newTag();
   /** @internal */ dialog: Dialog | undefined;
+  /** @internal */ reoffer: DialogMedia['reoffer'];
   /** @internal */ localSdp = '';
   /** @internal */ retransmission: TimerHandle | undefined;
 
@@ -88,6 +142,7 @@ export class IncomingCall extends EventEmitter<{
   ) {
     super();
     this.callId = invite.callId;
+    this.requestUri = invite.uri;
     this.from = invite.from;
     this.to = invite.to;
     this.callerNumber = parseUri(invite.from.uri)?.user ?? '';
@@ -106,10 +161,10 @@ export class IncomingCall extends EventEmitter<{
     this.core.answer(this, this.transaction, sdp);
   }
 
-  reject(status: number): void {
+  reject(status: number, warning?: Warning): void {
     if (this.state !== 'offered') return;
     this.state = 'ended';
-    this.transaction.respond(this.core.response(this.invite, status, { toTag: this.localTag }));
+    this.transaction.respond(this.core.response(this.invite, status, { toTag: this.localTag, headers: warningHeaders(warning) }));
   }
 
   hangUp(): void {
@@ -124,10 +179,12 @@ export class OutgoingCall extends EventEmitter<{
   ringing: [];
   answered: [sdp: string];
   failed: [{ status: number; reason: string }];
+  reoffer: [Reoffer];
   hungUp: [];
-}> {
+}> implements DialogMedia {
   state: OutgoingCallState = 'calling';
   /** @internal */ dialog: Dialog | undefined;
+  /** @internal */ reoffer: DialogMedia['reoffer'];
   /** @internal */ ack: SipRequest | undefined;
   /** @internal */ cancelRequested = false;
   /** @internal */ failure: { status: number; reason: string } | undefined;
@@ -205,6 +262,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     const log = options.log ?? ((line: string) => console.error(line));
     const transport = await SipTransport.listen({
       host: options.host ?? '0.0.0.0', port: options.port ?? 5060, udp: options.udp ?? true, tcp: options.tcp ?? true, log,
+      now: () => (options.now?.() ?? new Date()).getTime(),
     });
     return new SipUserAgent(transport, options);
   }
@@ -301,6 +359,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     const dialog = call.dialog;
     call.state = 'ended';
     if (call instanceof IncomingCall) call.retransmission?.cancel();
+    endReoffer(call);
     if (!dialog) return;
     this.dialogs.delete(dialogKey(dialog.callId, dialog.localTag, dialog.remoteTag));
     const to = nextHop(dialog);
@@ -347,6 +406,9 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
       case 'INFO':
         this.onInfo(request, respond);
         return;
+      case 'UPDATE':
+        this.onUpdate(request, source, transaction);
+        return;
       case 'OPTIONS':
         respond(200, [{ name: 'Allow', value: ALLOW }, { name: 'Accept', value: 'application/sdp' }], newTag());
         return;
@@ -361,17 +423,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
   private onInvite(request: IncomingRequest, source: Endpoint, transaction: InviteServerTransaction): void {
     const reject = (status: number, headers: readonly Header[] = []): void =>
       transaction.respond(this.response(request, status, { toTag: newTag(), headers }));
-    if (request.to.tag !== undefined) {
-      // A re-INVITE (hold, codec change): keep our answer, which is still valid for the session.
-      const existing = this.dialogs.get(dialogKey(request.callId, request.to.tag, request.from.tag ?? ''));
-      if (!existing) return reject(481);
-      const sdp = existing instanceof IncomingCall ? existing.localSdp : existing.invite.body;
-      transaction.respond(this.response(request, 200, {
-        headers: [{ name: 'Contact', value: this.contact(source) }, { name: 'Content-Type', value: 'application/sdp' }],
-        body: sdp,
-      }));
-      return;
-    }
+    if (request.to.tag !== undefined) return this.onReInvite(request, source, transaction);
     const admission = this.policy.invite(request, source, this.now());
     if (!admission.ok) {
       if (admission.log !== undefined) this.log(admission.log);
@@ -385,10 +437,95 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
 
   private onAck(request: IncomingRequest): void {
     const call = this.dialogs.get(dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? ''));
+    const pending = call?.reoffer;
+    if (pending && pending.seq === request.cseq.seq) {
+      // The ACK to our 2xx for a re-INVITE; it carries the answer when we made the offer.
+      pending.retransmission?.cancel();
+      pending.giveUp?.cancel();
+      if (call) call.reoffer = undefined;
+      pending.reoffer.emit('acked', request.body);
+      return;
+    }
     if (!(call instanceof IncomingCall) || call.state !== 'answered') return;
     call.retransmission?.cancel();
     call.state = 'confirmed';
-    call.emit('confirmed');
+    call.emit('confirmed', request.body);
+  }
+
+  /**
+   * A re-INVITE (RFC 3261 §14.2, RFC 3264 §8): a new offer, or a request for ours. One exchange
+   * at a time: a second re-INVITE while one is open gets 500 with Retry-After (§14.2), and one
+   * crossing our own pending offer gets 491.
+   */
+  private onReInvite(request: IncomingRequest, source: Endpoint, transaction: InviteServerTransaction): void {
+    const call = this.dialogs.get(dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? ''));
+    const refuse = (status: number, headers: readonly Header[] = []): void => transaction.respond(this.response(request, status, { headers }));
+    if (!call?.dialog) return refuse(481);
+    const dialog = call.dialog;
+    if (request.cseq.seq <= dialog.remoteSeq) return refuse(500, [{ name: 'Retry-After', value: '1' }]); // §12.2.2
+    dialog.remoteSeq = request.cseq.seq;
+    const open = openExchange(call);
+    if (open !== undefined) return refuse(open, open === 500 ? [retryAfter()] : []);
+    refreshTarget(dialog, request);
+    if (call.listenerCount('reoffer') === 0) return refuse(488, warningHeaders({ code: 399, text: 'session changes are not accepted on this leg' }));
+    const entry: NonNullable<DialogMedia['reoffer']> = {
+      seq: request.cseq.seq,
+      reoffer: new Reoffer('INVITE', request.body, (status, o) => {
+        if (status >= 300) {
+          if (call.reoffer === entry) call.reoffer = undefined;
+          refuse(status, warningHeaders(o.warning));
+          return;
+        }
+        this.acceptReInvite(call, request, source, transaction, entry, o.sdp ?? '');
+      }),
+    };
+    call.reoffer = entry;
+    emitReoffer(call, entry.reoffer);
+  }
+
+  /** 200 to a re-INVITE, retransmitted until its ACK (§13.3.1.4); no ACK within 64*T1 ends the call. */
+  private acceptReInvite(call: IncomingCall | OutgoingCall, request: IncomingRequest, source: Endpoint, transaction: InviteServerTransaction,
+    entry: NonNullable<DialogMedia['reoffer']>, sdp: string): void {
+    const ok = this.response(request, 200, {
+      headers: [{ name: 'Contact', value: this.contact(source) }, { name: 'Allow', value: ALLOW }, { name: 'Content-Type', value: 'application/sdp' }],
+      body: sdp,
+    });
+    transaction.respond(ok);
+    const { t1, t2 } = this.timers;
+    if (source.protocol === 'udp') entry.retransmission = retransmit(this.scheduler, t1, t2, () => transaction.respond(ok));
+    entry.giveUp = this.scheduler.after(64 * t1, () => {
+      if (call.reoffer !== entry) return;
+      entry.retransmission?.cancel();
+      call.reoffer = undefined;
+      this.log(`sip: no ACK for 200 OK to re-INVITE call-id=${call.callId}; hanging up`);
+      this.bye(call);
+      if (call instanceof IncomingCall) call.emit('hungUp', { reason: 'ack-timeout' });
+      else call.emit('hungUp');
+    });
+  }
+
+  /** RFC 3311: an offer without a new transaction-level dance; no body is a target refresh only. */
+  private onUpdate(request: IncomingRequest, source: Endpoint, transaction: ServerTransaction): void {
+    const call = this.dialogs.get(dialogKey(request.callId, request.to.tag ?? '', request.from.tag ?? ''));
+    const respond = (status: number, o: { sdp?: string; headers?: readonly Header[] } = {}): void => transaction.respond(this.response(request, status, {
+      headers: [
+        ...(status < 300 ? [{ name: 'Contact', value: this.contact(source) }] : []),
+        ...(o.sdp ? [{ name: 'Content-Type', value: 'application/sdp' }] : []),
+        ...(o.headers ?? []),
+      ],
+      ...(o.sdp ? { body: o.sdp } : {}),
+    }));
+    if (!call?.dialog) return respond(481);
+    if (request.cseq.seq <= call.dialog.remoteSeq) return respond(500, { headers: [{ name: 'Retry-After', value: '1' }] });
+    call.dialog.remoteSeq = request.cseq.seq;
+    refreshTarget(call.dialog, request);
+    if (request.body.trim() === '') return respond(200);
+    const open = openExchange(call);
+    if (open !== undefined) return respond(open, { headers: open === 500 ? [retryAfter()] : [] });
+    if (call.listenerCount('reoffer') === 0) return respond(488, { headers: warningHeaders({ code: 399, text: 'session changes are not accepted on this leg' }) });
+    const reoffer = new Reoffer('UPDATE', request.body, (status, o) =>
+      respond(status, { ...(o.sdp !== undefined ? { sdp: o.sdp } : {}), headers: warningHeaders(o.warning) }));
+    emitReoffer(call, reoffer);
   }
 
   private onCancel(request: IncomingRequest, respond: (status: number) => void): void {
@@ -410,6 +547,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     this.dialogs.delete(key);
     respond(200);
     call.state = 'ended';
+    endReoffer(call);
     if (call instanceof IncomingCall) {
       call.retransmission?.cancel();
       call.emit('hungUp', { reason: 'bye' });
@@ -502,6 +640,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
 
   // --- Addresses ---
 
+
   /**
    * A phone behind NAT registers a Contact it cannot be reached at; the REGISTER's source address
    * is what works. Over TCP the phone's own connection is reused.
@@ -522,4 +661,35 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
   private contact(to: Endpoint): string {
     return `<sip:chokutsu@${this.hostPort}${to.protocol === 'tcp' ? ';transport=tcp' : ''}>`;
   }
+}
+
+/** §12.2.2: a re-INVITE or UPDATE may move the peer (a new Contact is the new remote target). */
+function refreshTarget(dialog: Dialog, request: IncomingRequest): void {
+  const contact = getHeaders(request, 'contact')[0];
+  const uri = contact === undefined ? undefined : parseNameAddr(contact)?.uri;
+  if (uri !== undefined) dialog.remoteTarget = uri;
+}
+
+/**
+ * An offer/answer exchange still open on the call refuses a new offer (RFC 3261 §14.2, RFC 3311
+ * §5.2): 491 when our offer awaits its answer (in the ACK), 500 when we have not answered theirs.
+ */
+function openExchange(call: IncomingCall | OutgoingCall): 491 | 500 | undefined {
+  const initial = call instanceof IncomingCall && call.state === 'answered';
+  if (call.reoffer?.reoffer.sdp === '' || (initial && call.remoteSdp === '')) return 491;
+  if (call.reoffer || initial) return 500;
+  return undefined;
+}
+
+const retryAfter = (): Header => ({ name: 'Retry-After', value: String(1 + Math.floor(Math.random() * 5)) });
+
+function emitReoffer(call: IncomingCall | OutgoingCall, reoffer: Reoffer): void {
+  if (call instanceof IncomingCall) call.emit('reoffer', reoffer);
+  else call.emit('reoffer', reoffer);
+}
+
+function endReoffer(call: DialogMedia): void {
+  call.reoffer?.retransmission?.cancel();
+  call.reoffer?.giveUp?.cancel();
+  call.reoffer = undefined;
 }

@@ -138,4 +138,17 @@ describe('SIP message parser', () => {
     assert.equal(addr?.tag, '88');
     assert.deepEqual(parseUri('sip:1001@10.0.0.2:5080;transport=tcp'), { scheme: 'sip', user: '1001', host: '10.0.0.2', port: 5080, params: { transport: 'tcp' } });
   });
+
+  test('a telephone-subscriber user part keeps its phone-context; escapes are decoded', () => {
+    assert.deepEqual(parseUri('sip:0501234567;phone-context=+81@gw.example.jp;user=phone'),
+      { scheme: 'sip', user: '0501234567;phone-context=+81', host: 'gw.example.jp', port: undefined, params: { user: 'phone' } });
+    assert.equal(parseUri('sip:%2B81501234567@192.0.2.1')?.user, '+81501234567');
+    assert.deepEqual(parseUri('tel:0501234567;phone-context=+81'), { scheme: 'tel', user: '0501234567', host: '', port: undefined, params: { 'phone-context': '+81' } });
+  });
+
+  test('a broken %-escape in the Request-URI is a parse error naming it, not an exception', () => {
+    const result = parseMessage(INVITE.replace('INVITE sip:800@', 'INVITE sip:%ZZ@'));
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.error.reason, /malformed Request-URI sip:%ZZ@/);
+  });
 });

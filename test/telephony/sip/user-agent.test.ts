@@ -60,7 +60,7 @@ describe('inbound call security', () => {
     try {
       const reply = await exchange(server.port, (port) => invite(port).replace(/INVITE/g, 'OPTIONS'));
       assert.match(reply, /^SIP\/2\.0 200 OK/);
-      assert.match(reply, /\r\nAllow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REGISTER\r\n/);
+      assert.match(reply, /\r\nAllow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, REGISTER\r\n/);
       assert.match(reply, /\r\nAccept: application\/sdp\r\n/);
     } finally {
       await server.close();
