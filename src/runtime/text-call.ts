@@ -19,6 +19,10 @@ export class VirtualClock {
   epochMs(): number {
     return this.ms;
   }
+  /** Sets the time before the call starts (e.g. once `--at` has been read in the line's time zone). */
+  setTo(ms: number): void {
+    this.ms = ms;
+  }
   advanceTo(ms: number): void {
     this.ms = Math.max(this.ms, ms);
   }

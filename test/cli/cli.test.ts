@@ -53,10 +53,41 @@ describe('chokutsu init and call', () => {
   test('a bad --at or a key that is not on a phone is refused with a clear message', async () => {
     const badTime = await run('--data-dir', dir, 'call', '--at', 'tomorrow', '--keys', '1#');
     assert.equal(badTime.code, 2);
-    assert.match(badTime.err, /not an ISO date-time/);
+    assert.match(badTime.err, /not an ISO 8601 date-time/);
     const badKeys = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00:00+09:00', '--keys', '10x1#');
     assert.equal(badKeys.code, 2);
     assert.match(badKeys.err, /"x" at position 3/);
+  });
+
+  test('--at without an offset is the line\'s local time (Asia/Tokyo), not UTC', async () => {
+    const r = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00', '--keys', '1003#', '--json');
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
+    assert.equal(report.startedAt, '2026-11-24T01:00:00.000Z');
+    assert.equal(report.outcome, 'queued');
+    const utc = JSON.parse((await run('--data-dir', dir, 'call', '--at', '2026-11-24T01:00Z', '--keys', '1003#', '--json')).out);
+    assert.equal(utc.startedAt, '2026-11-24T01:00:00.000Z');
+  });
+
+  test('--at refuses what is not a date and a time of day on the calendar, with exit code 2 and no stack trace', async () => {
+    const cases: [string, RegExp][] = [
+      ['2026-02-30T10:00', /no such date or time of day/],
+      ['2026-11-24T25:00', /no such date or time of day/],
+      ['0', /not an ISO 8601 date-time/],
+      ['12', /not an ISO 8601 date-time/],
+      ['-1', /not an ISO 8601 date-time/],
+      ['+275760-09-13T00:00', /not an ISO 8601 date-time/],
+      ['2026-11-24 10:00', /a date without a time of day/],
+      ['2026-11-24', /a date without a time of day/],
+    ];
+    for (const [at, message] of cases) {
+      const r = await run('--data-dir', dir, 'call', '--at', at, '--keys', '1#');
+      assert.equal(r.code, 2, `--at ${at}: ${r.err}`);
+      assert.match(r.err, message, `--at ${at}`);
+      assert.ok(r.err.startsWith(`--at ${JSON.stringify(at)}: `), r.err);
+      assert.doesNotMatch(r.err, /\n\s+at /);
+      assert.equal(r.out, '');
+    }
   });
 
   test('call without an instance says to run init', async () => {

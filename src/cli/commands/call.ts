@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Line } from '../../app/line.ts';
 import { runTextCall, VirtualClock, type TextCallResult } from '../../runtime/text-call.ts';
 import { callServer } from '../call-server.ts';
+import { parseCallTime } from '../call-time.ts';
 import type { CliContext } from '../context.ts';
 import { callReport, formatCallText } from '../format-call.ts';
 import type { Io } from '../io.ts';
@@ -41,13 +42,17 @@ function serverCall(server: string, opts: CallOptions, io: Io): Promise<number> 
 }
 
 async function textCall(dataDir: string, opts: CallOptions, io: Io): Promise<number> {
-  const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
-  if (!Number.isFinite(at)) {
-    io.err(`--at ${JSON.stringify(opts.at)} is not an ISO date-time (e.g. 2026-11-24T10:00:00+09:00)`);
-    return 2;
-  }
-  const clock = new VirtualClock(at);
+  const clock = new VirtualClock(Date.now());
   return withLine(dataDir, io, async (line) => {
+    if (opts.at !== undefined) {
+      // A time without an offset is the line's local time, so the definition is read first.
+      const at = parseCallTime(opts.at, line.definition.timeZone);
+      if (!at.ok) {
+        io.err(at.message);
+        return 2;
+      }
+      clock.setTo(at.epochMs);
+    }
     const result = await walkContact(line, clock, opts);
     io.out(opts.json ? JSON.stringify(callReport(result), null, 2) : formatCallText(result, line.definition.timeZone));
     return 0;
