@@ -21,7 +21,7 @@ export function registerCall(program: Command, ctx: CliContext): void {
     .option('--at <iso-time>', 'when the call happens (default: now)')
     .option('--from <number>', "the caller's number", '+819012345678')
     .option('--to <number>', 'the number dialed (default: the line\'s first number)')
-    .option('--keys <keys>', 'keys the caller presses: 0-9 * # A-D, and , to stay silent until a timeout', '')
+    .option('--keys <keys>', 'keys the caller presses when asked: 0-9 * # A-D; each , is one input timeout (silence)', '')
     .option('--json', 'print the contact as JSON')
     .option('--server <url>', 'place the call on a running line (chokutsu start), e.g. http://127.0.0.1:8080')
     .option('--user <user:password>', 'with --server: a supervisor or admin to place the call as')
