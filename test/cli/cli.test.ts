@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { openLine } from '../../src/app/line.ts';
 import { main } from '../../src/cli/main.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -87,6 +88,21 @@ describe('chokutsu init and call', () => {
       assert.ok(r.err.startsWith(`--at ${JSON.stringify(at)}: `), r.err);
       assert.doesNotMatch(r.err, /\n\s+at /);
       assert.equal(r.out, '');
+    }
+  });
+
+  test('the closed-day message reads naturally for company closures, a public holiday and an admin-added closure', async () => {
+    const line = await openLine(dir, { now: () => new Date(), warn: () => {} });
+    line.closures.add({ from: '2026-11-26', to: '2026-11-26', name: '社員研修' });
+    line.close();
+    for (const [at, name] of [
+      ['2026-12-30T10:00', '年末年始休業'], ['2026-08-14T10:00', '夏季休業'], ['2026-11-23T10:00', '勤労感謝の日'], ['2026-11-26T10:00', '社員研修'],
+    ] as const) {
+      const r = await run('--data-dir', dir, 'call', '--at', at, '--keys', '1001#', '--json');
+      assert.equal(r.code, 0, r.err);
+      const said = (JSON.parse(r.out) as { path: { actionId: string; detail: Record<string, string> }[] }).path
+        .find((p) => p.actionId === 'holiday-message')?.detail['text'];
+      assert.equal(said, `お電話ありがとうございます。誠に恐れ入りますが、本日は${name}のため、お休みをいただいております。またのお電話をお待ちしております。`, at);
     }
   });
 
