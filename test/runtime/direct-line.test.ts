@@ -183,7 +183,8 @@ describe('the direct line (flows/direct-line.json)', () => {
     assert.match(result.state.path.find((p) => p.actionId === 'lookup-customer')?.detail['error'] ?? '', /Timeout/);
   });
 
-  test('a store failure in the lookup is a 500: error message, not a crash', async () => {
+  test('a store failure in the lookup is a 500: error message, not a crash', async (t) => {
+    const logged = t.mock.method(console, 'error', () => undefined); // asserted below, not printed
     const clock = new VirtualClock(Date.parse(TUESDAY_10AM));
     const line = await openDemoLine(demoDataDir(), clock);
     try {
@@ -191,6 +192,9 @@ describe('the direct line (flows/direct-line.json)', () => {
       const result = await runTextCall({ catalog: line.catalog, flow: line.entryFlow(), clock, functions: line.functions, keys: '1001#' });
       assert.equal(result.state.path.find((p) => p.actionId === 'check-lookup-status')?.detail['value'], '500');
       assert.deepEqual(actionsTaken(result).slice(-2), ['error-message', 'disconnect']);
+      assert.equal(logged.mock.callCount(), 1);
+      assert.match(String(logged.mock.calls[0]?.arguments[0]), /^customer-lookup: directory failed for contact /);
+      assert.match(String(logged.mock.calls[0]?.arguments[1]), /no such table: customers/);
     } finally {
       line.close();
     }
