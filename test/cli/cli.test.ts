@@ -1,6 +1,7 @@
 // The chokutsu command, run in-process (and once as a real process).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -148,8 +149,17 @@ describe('chokutsu init: the demo users', () => {
     const r = await run('--data-dir', empty, 'start', '--port', '99999');
     assert.equal(r.code, 2);
     assert.match(r.out, /wrote the demo company/);
-    assert.equal(r.err, '--port 99999: a port number');
+    assert.equal(r.err, '--port "99999": a port is a whole number from 1 to 65535');
     assert.equal(statSync(join(empty, 'demo-users.txt')).mode & 0o777, 0o600);
+  });
+
+  test('start --port says what a port is when given something else (exit 2)', async () => {
+    const d = tempDir();
+    for (const port of ['abc', '0', '-1', '80.5', '1e3', '']) {
+      const r = await run('--data-dir', d, 'start', '--port', port);
+      assert.equal(r.code, 2, port);
+      assert.equal(r.err, `--port ${JSON.stringify(port)}: a port is a whole number from 1 to 65535`);
+    }
   });
 });
 
@@ -160,6 +170,10 @@ describe('chokutsu user, phone and report cost', () => {
     assert.equal((await run('--data-dir', dir, 'init')).code, 0);
     const role = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'boss');
     assert.deepEqual([role.code, role.err], [2, '--role: one of admin, supervisor, agent']);
+    const noAgent = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--password', 'secret123');
+    assert.deepEqual([noAgent.code, noAgent.err], [2, '--agent: an agent user needs the agent they work as (agents: sato, suzuki, takahashi, tanaka)']);
+    const short = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'supervisor', '--password', 'short');
+    assert.deepEqual([short.code, short.err], [2, '--password: at least 8 characters']);
     const agent = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--agent', 'nobody');
     assert.deepEqual([agent.code, agent.err], [2, '--agent: no agent nobody (agents: sato, suzuki, takahashi, tanaka)']);
     const added = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--agent', 'sato', '--password', 'secret123');
@@ -187,6 +201,26 @@ describe('chokutsu user, phone and report cost', () => {
     assert.equal(JSON.parse((await run('--data-dir', dir, 'report', 'cost', '--month', '2026-11', '--json')).out).contacts, 0);
     const bad = await run('--data-dir', dir, 'report', 'cost', '--month', '2026-13');
     assert.deepEqual([bad.code, bad.err], [2, 'month must be YYYY-MM, got "2026-13"']);
+  });
+});
+
+describe('chokutsu call --server: problems before the line answers', () => {
+  test('a closed port: "connection refused", and whether chokutsu start is running (exit 1)', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((done) => probe.close(done));
+    const url = `http://127.0.0.1:${port}`;
+    const r = await run('call', '--server', url, '--user', 'admin:password', '--keys', '1#');
+    assert.equal(r.code, 1);
+    assert.equal(r.err, `call --server: cannot reach ${url}: connection refused — is \`chokutsu start\` running?`);
+  });
+
+  test('a --server that is not an http URL, or a --wait that is not a number, is a usage error (exit 2)', async () => {
+    const notUrl = await run('call', '--server', '127.0.0.1:8080', '--user', 'admin:password');
+    assert.deepEqual([notUrl.code, notUrl.err], [2, '--server "127.0.0.1:8080": not an http(s) URL (e.g. http://127.0.0.1:8080)']);
+    const wait = await run('call', '--server', 'http://127.0.0.1:8080', '--user', 'admin:password', '--wait', 'long');
+    assert.deepEqual([wait.code, wait.err], [2, '--wait: a number of seconds, more than 0']);
   });
 });
 

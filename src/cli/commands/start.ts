@@ -19,13 +19,14 @@ export function registerStart(program: Command, ctx: CliContext): void {
         ctx.exitCode = await init(dataDir, false, ctx.io);
         if (ctx.exitCode !== 0) return;
       }
-      ctx.exitCode = await serve(dataDir, opts.host, Number(opts.port), ctx.io);
+      ctx.exitCode = await serve(dataDir, opts.host, opts.port, ctx.io);
     });
 }
 
-async function serve(dataDir: string, host: string, port: number, io: Io): Promise<number> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`--port ${port}: a port number`);
+async function serve(dataDir: string, host: string, portText: string, io: Io): Promise<number> {
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) {
+    io.err(`--port ${JSON.stringify(portText)}: a port is a whole number from 1 to 65535`);
     return 2;
   }
   let server: RunningServer;
