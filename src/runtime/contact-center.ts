@@ -134,7 +134,31 @@ export class ContactCenter {
   customerHangUp(contactId: string): void {
     const entry = this.contacts.get(contactId);
     if (!entry || entry.live.phase === 'ended') return;
+    this.end(entry, 'CUSTOMER');
+  }
+
+  /**
+   * The line is going down: every contact still on it ends (disconnected by the system, the caller
+   * hung up on) and every after-contact work closes, so each leaves its record. Waiting contacts
+   * go first, so no agent freed by the others is offered one of them.
+   */
+  endAll(reason: string): void {
+    const order: LiveContact['phase'][] = ['queued', 'ringing', 'flow', 'connected'];
+    const live = [...this.contacts.values()].filter((e) => e.live.phase !== 'ended')
+      .sort((a, b) => order.indexOf(a.live.phase) - order.indexOf(b.live.phase));
+    for (const entry of live) {
+      if (entry.live.phase === 'ended') continue;
+      entry.channel.hangUp(reason);
+      this.end(entry, 'SYSTEM');
+    }
+    const at = this.deps.clock.now();
+    for (const agentId of [...this.acw.keys()]) this.closeAcw(agentId, at);
+  }
+
+  /** The contact ends from outside its flow (the caller or the line): router, flow, then its record. */
+  private end(entry: ContactEntry, by: 'CUSTOMER' | 'SYSTEM'): void {
     const { live } = entry;
+    const contactId = live.contactId;
     const at = this.deps.clock.now();
     this.stopQueueFlow(live);
     if (live.phase === 'queued' || live.phase === 'ringing') {
@@ -147,7 +171,7 @@ export class ContactCenter {
       const r = step(this.deps.catalog, live.flowState, { type: 'CustomerDisconnected', at });
       this.perform(mainFlow, contactId, live.flowState.path, { ...r, effects: r.effects.filter((e) => e.type !== 'Disconnect') });
     }
-    this.finish(live, 'CUSTOMER', at);
+    this.finish(live, by, at);
   }
 
   // ---- agents -------------------------------------------------------------------------------

@@ -111,6 +111,10 @@ export class SipLine {
   private readonly rtpHost: string;
   private readonly usesPolly: boolean;
   private unsubscribe: () => void = () => {};
+  /** Set by close(): new INVITEs get 503 while the line goes down. */
+  private closing = false;
+  /** Agent legs being closed (their recordings finishing); close() waits for them. */
+  private readonly legsClosing = new Set<Promise<void>>();
 
   private constructor(readonly deps: SipLineDeps, readonly sip: SipUserAgent, private readonly o: SipLineOptions) {
     const rtp = o.config.rtp ?? {};
@@ -158,9 +162,11 @@ export class SipLine {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.unsubscribe();
     for (const c of this.callers.values()) c.hangUp();
     for (const leg of this.agentLegs.values()) await this.closeAgentLeg(leg);
+    await Promise.all(this.legsClosing);
     await this.sip.close();
   }
 
@@ -182,6 +188,10 @@ export class SipLine {
   }
 
   private async onIncomingCall(call: IncomingCall): Promise<void> {
+    if (this.closing) {
+      call.reject(503); // RFC 3261 §21.5.4: the line is going down
+      return;
+    }
     const parsed = parseSdp(call.remoteSdp);
     if (!parsed.ok) {
       this.o.log(`call ${call.callId}: unreadable SDP (${parsed.problems.map((p) => p.message).join('; ')})`);
@@ -200,6 +210,11 @@ export class SipLine {
     if (!ans.ok) {
       this.o.log(`call ${call.callId}: ${ans.error.message}`);
       call.reject(488);
+      await rtp.close();
+      return;
+    }
+    if (this.closing) {
+      call.reject(503);
       await rtp.close();
       return;
     }
@@ -335,7 +350,13 @@ export class SipLine {
     this.deps.center.recordingStarted(leg.contactId, join('recordings', day, `${leg.contactId}.wav`));
   }
 
-  private async closeAgentLeg(leg: AgentLeg, hangUp = false): Promise<void> {
+  private closeAgentLeg(leg: AgentLeg, hangUp = false): Promise<void> {
+    const closed = this.doCloseAgentLeg(leg, hangUp);
+    this.legsClosing.add(closed);
+    return closed.finally(() => this.legsClosing.delete(closed));
+  }
+
+  private async doCloseAgentLeg(leg: AgentLeg, hangUp: boolean): Promise<void> {
     if (this.agentLegs.get(leg.contactId) === leg) this.agentLegs.delete(leg.contactId);
     const wasClosed = leg.closed;
     leg.closed = true;
