@@ -148,5 +148,9 @@ function printContact(o: CallServerOptions, contactId: string, view: CallView, r
   io.out(`contact ${contactId} on ${o.server}`);
   for (const h of view.heard) io.out(`${h.at}  ${h.kind.padEnd(10)} ${h.text}`);
   io.out(`phase: ${view.phase}${view.queueId ? ` · queue ${view.queueId}` : ''}${view.agentId ? ` · agent ${view.agentId}` : ''}`);
-  if (record) io.out(`record: ${String(record['disconnectReason'])} · talk ${String(record['talkDuration'])} s · cost ${JSON.stringify(record['cost'])}`);
+  if (!record) return;
+  io.out(`record: ${String(record['disconnectReason'])} · talk ${String(record['talkDuration'])} s · cost ${JSON.stringify(record['cost'])}`);
+  const recording = record['recording'] as { location: string } | undefined;
+  if (recording) io.out(`recording: ${recording.location}`);
+  else if (typeof record['recordingNote'] === 'string') io.out(`recording: ${record['recordingNote']}`);
 }

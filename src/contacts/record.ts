@@ -67,6 +67,8 @@ export interface ContactRecord {
   /** Action identifiers in the order they ran. */
   flowPath: string[];
   recording?: { location: string; participants: string[] };
+  /** Why a contact the flow asked to record (and an agent took) has no recording. */
+  recordingNote?: string;
   agentOffers: AgentOffer[];
   cost: ContactCost;
   /** After-contact-work notes. */

@@ -27,6 +27,8 @@ export interface CallerChannel {
   recordingChanged?(participants: string[]): void;
   /** The line hangs up on the caller. */
   hangUp(reason: string): void;
+  /** Why this caller's side has no audio to record (a simulated caller); the record says so. */
+  readonly noAudio?: string;
 }
 
 export interface LiveContact {
@@ -49,6 +51,8 @@ export interface LiveContact {
   queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
   recordedParticipants: string[];
   recordingLocation?: string;
+  /** The caller's channel has no audio (CallerChannel.noAudio): nothing can be recorded. */
+  noAudio?: string;
   afterContactWork?: { startedAt: number; endedAt?: number; notes?: string };
 }
 
@@ -114,6 +118,7 @@ export class ContactCenter {
     const live: LiveContact = {
       contactId, from: call.from, to: call.to, flowState: result.state, initiatedAt: at,
       phase: 'flow', offers: [], recordedParticipants: [],
+      ...(channel.noAudio !== undefined ? { noAudio: channel.noAudio } : {}),
     };
     this.contacts.set(contactId, { live, channel });
     this.deps.publish({ type: 'contact.started', contactId, from: call.from, to: call.to, at });

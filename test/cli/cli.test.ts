@@ -107,6 +107,18 @@ describe('chokutsu init and call', () => {
     }
   });
 
+  test('a text call says it is not stored: no contact record, so report cost still counts 0 contacts', async () => {
+    const d = tempDir();
+    assert.equal((await run('--data-dir', d, 'init')).code, 0);
+    const text = await run('--data-dir', d, 'call', '--at', '2026-11-24T10:00', '--keys', '1001#');
+    assert.equal(text.code, 0, text.err);
+    assert.equal(text.out.split('\n').at(-1), 'not stored: a text call is a dry run, with no contact record (nor cost in `report cost`); `call --server` places a stored one');
+    const json = await run('--data-dir', d, 'call', '--at', '2026-11-24T10:00', '--keys', '1001#', '--json');
+    assert.equal(JSON.parse(json.out).stored, false);
+    const cost = await run('--data-dir', d, 'report', 'cost', '--month', '2026-11', '--json');
+    assert.equal(JSON.parse(cost.out).contacts, 0);
+  });
+
   test('call without an instance says to run init', async () => {
     const r = await run('--data-dir', tempDir(), 'call', '--keys', '1#');
     assert.equal(r.code, 1);
