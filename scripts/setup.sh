@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything chokutsu needs on a fresh Debian machine: system packages, then npm packages.
+# Safe to run again. --dry-run prints what it would run instead of running it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+run() { if [ "$DRY_RUN" = 1 ]; then echo "would run: $*"; else "$@"; fi; }
+DRY_RUN=0
+[ "${1:-}" = "--dry-run" ] && DRY_RUN=1
 
 APT_PACKAGES=(python3 make g++ sip-tester sox espeak-ng)
 missing=()
@@ -10,8 +15,17 @@ for p in "${APT_PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  run $SUDO apt-get update -q
+  run $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-npm install --no-audit --no-fund
+# npm ci installs exactly what package-lock.json says and never rewrites it (it fails when the
+# lockfile is out of step with package.json). It deletes node_modules first, so a node_modules
+# that is a link to an install shared with other checkouts is left alone.
+if [ -L node_modules ]; then
+  echo "node_modules is a link to a shared install ($(readlink node_modules)): not reinstalling"
+elif [ -f package-lock.json ]; then
+  run npm ci --no-audit --no-fund
+else
+  run npm install --no-audit --no-fund
+fi

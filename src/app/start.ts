@@ -53,9 +53,13 @@ export async function startServer(
   return {
     app, services, ...(sip ? { sip } : {}),
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    // Graceful: the API stops taking requests, every contact still on the line ends and leaves its
+    // record, SIP answers 503 to new INVITEs while the legs close and recordings finish, then the
+    // database closes.
     close: async () => {
-      await sip?.close();
       await app.close();
+      services.center.endAll('the line is shutting down');
+      await sip?.close();
       services.close();
     },
   };

@@ -17,16 +17,36 @@ export interface CallServerOptions {
 
 class ApiError extends Error {}
 
+const REQUEST_TIMEOUT_MS = 10_000;
+
 async function api<T>(base: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(new URL(path, base), {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(10_000),
-  });
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, base), {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new ApiError(`cannot reach ${base}: ${unreachable(err)} — is \`chokutsu start\` running?`);
+  }
   const data = (await res.json().catch(() => ({}))) as T & { error?: string };
   if (!res.ok) throw new ApiError(`${method} ${path}: ${res.status} ${data.error ?? ''}`.trim());
   return data;
+}
+
+/** Why fetch could not talk to the server, from undici's cause (fetch itself only says "fetch failed"). */
+function unreachable(err: unknown): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  switch (cause?.code) {
+    case 'ECONNREFUSED': return 'connection refused';
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'no such host';
+    case 'ECONNRESET': case 'UND_ERR_SOCKET': return 'the connection was closed';
+    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'the host is unreachable';
+    default: return cause?.message ?? (err instanceof Error ? err.message : String(err));
+  }
 }
 
 async function login(base: string, credentials: string): Promise<string> {
@@ -41,18 +61,36 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface CallView { contactId: string; phase: string; hungUp: boolean; heard: { at: string; kind: string; text: string }[]; agentId?: string; queueId?: string }
 
 export async function callServer(o: CallServerOptions, io: Io): Promise<number> {
+  const usage = usageProblem(o);
+  if (usage) {
+    io.err(usage);
+    return 2;
+  }
   try {
     const { token, contactId, view } = await simulateContact(o);
     const record = await api<Record<string, unknown>>(o.server, token, 'GET', `/api/contacts/${contactId}`).catch(() => undefined);
     printContact(o, contactId, view, record, io);
     return 0;
   } catch (err) {
-    if (err instanceof ApiError || (err instanceof Error && err.name === 'TypeError')) {
+    if (err instanceof ApiError) {
       io.err(`call --server: ${err.message}`);
       return 1;
     }
     throw err;
   }
+}
+
+function usageProblem(o: CallServerOptions): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(o.server);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return `--server ${JSON.stringify(o.server)}: not an http(s) URL (e.g. http://127.0.0.1:8080)`;
+  if (!(o.talkSeconds >= 0)) return '--talk: a number of seconds';
+  if (!(o.waitSeconds > 0)) return '--wait: a number of seconds, more than 0';
+  return undefined;
 }
 
 /** Places the call as the supervisor and follows it to its end; the agent, if any, is Available first. */
@@ -110,5 +148,9 @@ function printContact(o: CallServerOptions, contactId: string, view: CallView, r
   io.out(`contact ${contactId} on ${o.server}`);
   for (const h of view.heard) io.out(`${h.at}  ${h.kind.padEnd(10)} ${h.text}`);
   io.out(`phase: ${view.phase}${view.queueId ? ` · queue ${view.queueId}` : ''}${view.agentId ? ` · agent ${view.agentId}` : ''}`);
-  if (record) io.out(`record: ${String(record['disconnectReason'])} · talk ${String(record['talkDuration'])} s · cost ${JSON.stringify(record['cost'])}`);
+  if (!record) return;
+  io.out(`record: ${String(record['disconnectReason'])} · talk ${String(record['talkDuration'])} s · cost ${JSON.stringify(record['cost'])}`);
+  const recording = record['recording'] as { location: string } | undefined;
+  if (recording) io.out(`recording: ${recording.location}`);
+  else if (typeof record['recordingNote'] === 'string') io.out(`recording: ${record['recordingNote']}`);
 }

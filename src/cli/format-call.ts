@@ -13,6 +13,8 @@ export interface CallReport {
   attributes: Record<string, string>;
   recordedParticipants: string[];
   unusedKeys: string;
+  /** A text call is a dry run: no contact record, so no history and no cost. */
+  stored: false;
   path: (Omit<PathStep, 'at'> & { at: string })[];
 }
 
@@ -29,6 +31,7 @@ export function callReport(result: TextCallResult): CallReport {
     attributes: s.attributes,
     recordedParticipants: s.recordedParticipants,
     unusedKeys: result.unusedKeys,
+    stored: false,
     path: s.path.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
   };
 }
@@ -49,6 +52,8 @@ export function describeEnding(s: ContactState): string {
   }
 }
 
+export const NOT_STORED = 'not stored: a text call is a dry run, with no contact record (nor cost in `report cost`); `call --server` places a stored one';
+
 export function formatCallText(result: TextCallResult, timeZone: string): string {
   const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
   const day = new Intl.DateTimeFormat('ja-JP', { timeZone, dateStyle: 'full', timeStyle: 'short' });
@@ -61,5 +66,6 @@ export function formatCallText(result: TextCallResult, timeZone: string): string
   }
   lines.push(`ending: ${describeEnding(s)}`);
   if (result.unusedKeys) lines.push(`keys never asked for: ${result.unusedKeys}`);
+  lines.push(NOT_STORED);
   return lines.join('\n');
 }

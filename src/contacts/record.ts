@@ -12,6 +12,7 @@ export interface ContactCost {
 export const DISCONNECT_REASONS = [
   'CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'ABANDONED_IN_QUEUE', 'AFTER_HOURS', 'HOLIDAY',
   'CUSTOMER_NOT_FOUND', 'QUEUE_AT_CAPACITY', 'QUEUE_TIMEOUT', 'FLOW_ERROR', 'FLOW_DISCONNECT',
+  'LINE_SHUTDOWN',
 ] as const;
 
 export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
@@ -71,6 +72,8 @@ export interface ContactRecord {
   /** Action identifiers in the order they ran. */
   flowPath: string[];
   recording?: { location: string; participants: string[] };
+  /** Why a contact the flow asked to record (and an agent took) has no recording. */
+  recordingNote?: string;
   agentOffers: AgentOffer[];
   cost: ContactCost;
   /** After-contact-work notes. */
@@ -133,6 +136,7 @@ export interface DisconnectFacts {
 
 /** The disconnect reason of any contact: agent leg first, then the queue, then the flow. */
 export function classifyDisconnect(facts: DisconnectFacts): DisconnectReason {
+  if (facts.disconnectedBy === 'SYSTEM') return 'LINE_SHUTDOWN'; // the server stopped with the contact on the line
   if (facts.connectedToAgent) return facts.disconnectedBy === 'AGENT' ? 'AGENT_DISCONNECT' : 'CUSTOMER_DISCONNECT';
   // The queue's error branch usually plays a message and disconnects; the queue is still the cause.
   if (facts.queueError === 'QueueAtCapacity') return 'QUEUE_AT_CAPACITY';

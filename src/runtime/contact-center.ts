@@ -27,6 +27,8 @@ export interface CallerChannel {
   recordingChanged?(participants: string[]): void;
   /** The line hangs up on the caller. */
   hangUp(reason: string): void;
+  /** Why this caller's side has no audio to record (a simulated caller); the record says so. */
+  readonly noAudio?: string;
 }
 
 export interface LiveContact {
@@ -51,6 +53,8 @@ export interface LiveContact {
   recordingLocation?: string;
   /** Holds while connected to the agent (either leg held), as Connect's NumberOfHolds and CustomerHoldDuration. */
   holds: HoldTally;
+  /** The caller's channel has no audio (CallerChannel.noAudio): nothing can be recorded. */
+  noAudio?: string;
   afterContactWork?: { startedAt: number; endedAt?: number; notes?: string };
 }
 
@@ -129,6 +133,7 @@ export class ContactCenter {
     const live: LiveContact = {
       contactId, from: call.from, to: call.to, flowState: result.state, initiatedAt: at,
       phase: 'flow', offers: [], recordedParticipants: [], holds: { count: 0, totalMs: 0, longestMs: 0, sides: [] },
+      ...(channel.noAudio !== undefined ? { noAudio: channel.noAudio } : {}),
     };
     this.contacts.set(contactId, { live, channel });
     this.deps.publish({ type: 'contact.started', contactId, from: call.from, to: call.to, at });
@@ -149,7 +154,31 @@ export class ContactCenter {
   customerHangUp(contactId: string): void {
     const entry = this.contacts.get(contactId);
     if (!entry || entry.live.phase === 'ended') return;
+    this.end(entry, 'CUSTOMER');
+  }
+
+  /**
+   * The line is going down: every contact still on it ends (disconnected by the system, the caller
+   * hung up on) and every after-contact work closes, so each leaves its record. Waiting contacts
+   * go first, so no agent freed by the others is offered one of them.
+   */
+  endAll(reason: string): void {
+    const order: LiveContact['phase'][] = ['queued', 'ringing', 'flow', 'connected'];
+    const live = [...this.contacts.values()].filter((e) => e.live.phase !== 'ended')
+      .sort((a, b) => order.indexOf(a.live.phase) - order.indexOf(b.live.phase));
+    for (const entry of live) {
+      if (entry.live.phase === 'ended') continue;
+      entry.channel.hangUp(reason);
+      this.end(entry, 'SYSTEM');
+    }
+    const at = this.deps.clock.now();
+    for (const agentId of [...this.acw.keys()]) this.closeAcw(agentId, at);
+  }
+
+  /** The contact ends from outside its flow (the caller or the line): router, flow, then its record. */
+  private end(entry: ContactEntry, by: 'CUSTOMER' | 'SYSTEM'): void {
     const { live } = entry;
+    const contactId = live.contactId;
     const at = this.deps.clock.now();
     this.stopQueueFlow(live);
     if (live.phase === 'queued' || live.phase === 'ringing') {
@@ -162,7 +191,7 @@ export class ContactCenter {
       const r = step(this.deps.catalog, live.flowState, { type: 'CustomerDisconnected', at });
       this.perform(mainFlow, contactId, live.flowState.path, { ...r, effects: r.effects.filter((e) => e.type !== 'Disconnect') });
     }
-    this.finish(live, 'CUSTOMER', at);
+    this.finish(live, by, at);
   }
 
   // ---- agents -------------------------------------------------------------------------------

@@ -17,6 +17,15 @@ function agentOf(live: LiveContact, def: InstanceDefinition): ContactRecord['age
   return agent ? { id: agent.id, name: agent.name, username: agent.username } : { id: live.agentId, name: live.agentId, username: live.agentId };
 }
 
+/**
+ * Recordings are made of the bridged audio, from the agent's answer on, as Connect's are. A contact
+ * the flow asked to record that reached an agent but has none says why instead of promising a file.
+ */
+function recordingNoteOf(live: LiveContact): { recordingNote?: string } {
+  if (live.recordingLocation || live.recordedParticipants.length === 0 || live.connectedAt === undefined) return {};
+  return { recordingNote: `not recorded (${live.recordedParticipants.join(', ')} requested): ${live.noAudio ?? 'no audio was bridged (the agent answered without a phone)'}` };
+}
+
 export function contactRecordOf(live: LiveContact, def: InstanceDefinition, catalog: InstanceCatalog, summarizer: ContactSummarizer): ContactRecord {
   const s = live.flowState;
   const caller = summarizer.summarize(s.attributes);
@@ -53,6 +62,7 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     numberOfHolds: live.holds.count,
     longestHoldDuration: Math.round(live.holds.longestMs / 1000),
     ...(live.recordingLocation ? { recording: { location: live.recordingLocation, participants: live.recordedParticipants } } : {}),
+    ...recordingNoteOf(live),
     agentOffers: live.offers.map((o) => ({
       agentId: o.agentId, at: iso(o.at), outcome: o.outcome ?? 'Abandoned',
       ...(o.endedAt !== undefined ? { endedAt: iso(o.endedAt) } : {}),

@@ -19,6 +19,10 @@ export class VirtualClock {
   epochMs(): number {
     return this.ms;
   }
+  /** Sets the time before the call starts (e.g. once `--at` has been read in the line's time zone). */
+  setTo(ms: number): void {
+    this.ms = ms;
+  }
   advanceTo(ms: number): void {
     this.ms = Math.max(this.ms, ms);
   }
@@ -27,12 +31,12 @@ export class VirtualClock {
   }
 }
 
-/** Keys a caller may press; `,` is a pause (stay silent until the line times out). */
+/** Keys a caller may press; each `,` is one input timeout (the caller stays silent until the flow's input timer fires). */
 export const KEY_SCRIPT = /^[0-9*#A-D,]*$/;
 
 export class KeyScriptError extends Error {
   constructor(readonly keys: string, readonly position: number) {
-    super(`keys ${JSON.stringify(keys)}: ${JSON.stringify(keys[position])} at position ${position + 1} is not a phone key (0-9 * # A-D, or , to pause)`);
+    super(`keys ${JSON.stringify(keys)}: ${JSON.stringify(keys[position])} at position ${position + 1} is not a phone key (0-9 * # A-D, or , for one input timeout)`);
     this.name = 'KeyScriptError';
   }
 }
@@ -184,14 +188,22 @@ class TextLine {
       return this.promptPlayed(state);
     }
     if (w.kind === 'prompt' || (w.kind === 'input' && w.phase === 'prompt')) {
-      // Keys pressed during a prompt only count for input prompts (barge-in); a pause lets it finish.
-      if (w.kind === 'input' && this.keys.length > 0 && this.keys[0] !== ',') return this.press();
-      if (w.kind === 'input' && this.keys[0] === ',') this.keys = this.keys.slice(1);
+      // A key pressed during an input's prompt interrupts it (barge-in); a `,` lets it play out
+      // and is kept for the silence after it. Keys wait through prompts that take no input.
+      if (w.kind === 'input' && this.nextIsKey()) return this.press();
       return this.promptPlayed(state);
     }
-    if (w.kind === 'input' && this.keys.length > 0 && this.keys[0] !== ',') return this.press();
-    if (w.kind === 'input' && this.keys[0] === ',') this.keys = this.keys.slice(1);
+    if (w.kind === 'input') {
+      if (this.nextIsKey()) return this.press();
+      // `,` is one whole timeout: silence until the input's running timer (its input time limit,
+      // or the interdigit limit once a key is in) fires. Without keys left the caller is silent too.
+      if (this.keys[0] === ',') this.keys = this.keys.slice(1);
+    }
     return this.fireTimer();
+  }
+
+  private nextIsKey(): boolean {
+    return this.keys.length > 0 && this.keys[0] !== ',';
   }
 
   /** The prompt being said ends (now, if none is). */

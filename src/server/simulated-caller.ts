@@ -15,6 +15,7 @@ export type CallerCenter = Pick<ContactCenter, 'promptFinished' | 'dtmf' | 'cont
 
 export class SimulatedCaller implements CallerChannel {
   contactId = '';
+  readonly noAudio = 'a simulated caller has no audio';
   readonly heard: HeardLine[] = [];
   hungUp = false;
   /** Keys pressed before the flow asked for them wait here, as a phone's type-ahead would not; it keeps scripts simple. */
@@ -59,7 +60,7 @@ export class SimulatedCaller implements CallerChannel {
   }
 
   recordingChanged(participants: string[]): void {
-    this.heard.push({ at: this.clock.now(), kind: 'recording', text: participants.join(', ') });
+    this.heard.push({ at: this.clock.now(), kind: 'recording', text: `${participants.join(', ')} requested; not recorded: ${this.noAudio}` });
   }
 
   hangUp(reason: string): void {

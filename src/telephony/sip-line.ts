@@ -137,6 +137,10 @@ export class SipLine {
   private readonly rtpHost: string;
   private readonly usesPolly: boolean;
   private unsubscribe: () => void = () => {};
+  /** Set by close(): new INVITEs get 503 while the line goes down. */
+  private closing = false;
+  /** Agent legs being closed (their recordings finishing); close() waits for them. */
+  private readonly legsClosing = new Set<Promise<void>>();
 
   private constructor(readonly deps: SipLineDeps, readonly sip: SipUserAgent, private readonly o: SipLineOptions) {
     const rtp = o.config.rtp ?? {};
@@ -184,9 +188,11 @@ export class SipLine {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.unsubscribe();
     for (const c of this.callers.values()) c.hangUp();
     for (const leg of this.agentLegs.values()) await this.closeAgentLeg(leg);
+    await Promise.all(this.legsClosing);
     await this.sip.close();
   }
 
@@ -208,10 +214,19 @@ export class SipLine {
   }
 
   private async onIncomingCall(call: IncomingCall): Promise<void> {
+    if (this.closing) {
+      call.reject(503); // RFC 3261 §21.5.4: the line is going down
+      return;
+    }
     const dialed = this.dialedNumber(call);
     if (dialed === undefined) return;
     const rtp = await this.openCallerRtp(call);
     if (!rtp) return;
+    if (this.closing) {
+      call.reject(503);
+      await rtp.close();
+      return;
+    }
     const sdp = new SdpSession({ localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS], sessionId: String(rtp.ssrc) });
     const caller = new SipCaller(this.deps.newContactId(), call, rtp, sdp, this);
     if (call.remoteSdp === '') this.offerToCaller(caller, dialed);
@@ -445,7 +460,13 @@ export class SipLine {
     this.deps.center.recordingStarted(leg.contactId, join('recordings', day, `${leg.contactId}.wav`));
   }
 
-  private async closeAgentLeg(leg: AgentLeg, hangUp = false): Promise<void> {
+  private closeAgentLeg(leg: AgentLeg, hangUp = false): Promise<void> {
+    const closed = this.doCloseAgentLeg(leg, hangUp);
+    this.legsClosing.add(closed);
+    return closed.finally(() => this.legsClosing.delete(closed));
+  }
+
+  private async doCloseAgentLeg(leg: AgentLeg, hangUp: boolean): Promise<void> {
     if (this.agentLegs.get(leg.contactId) === leg) this.agentLegs.delete(leg.contactId);
     const wasClosed = leg.closed;
     leg.closed = true;

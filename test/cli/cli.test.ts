@@ -1,10 +1,12 @@
 // The chokutsu command, run in-process (and once as a real process).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { openLine } from '../../src/app/line.ts';
 import { main } from '../../src/cli/main.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -53,10 +55,68 @@ describe('chokutsu init and call', () => {
   test('a bad --at or a key that is not on a phone is refused with a clear message', async () => {
     const badTime = await run('--data-dir', dir, 'call', '--at', 'tomorrow', '--keys', '1#');
     assert.equal(badTime.code, 2);
-    assert.match(badTime.err, /not an ISO date-time/);
+    assert.match(badTime.err, /not an ISO 8601 date-time/);
     const badKeys = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00:00+09:00', '--keys', '10x1#');
     assert.equal(badKeys.code, 2);
     assert.match(badKeys.err, /"x" at position 3/);
+  });
+
+  test('--at without an offset is the line\'s local time (Asia/Tokyo), not UTC', async () => {
+    const r = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00', '--keys', '1003#', '--json');
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
+    assert.equal(report.startedAt, '2026-11-24T01:00:00.000Z');
+    assert.equal(report.outcome, 'queued');
+    const utc = JSON.parse((await run('--data-dir', dir, 'call', '--at', '2026-11-24T01:00Z', '--keys', '1003#', '--json')).out);
+    assert.equal(utc.startedAt, '2026-11-24T01:00:00.000Z');
+  });
+
+  test('--at refuses what is not a date and a time of day on the calendar, with exit code 2 and no stack trace', async () => {
+    const cases: [string, RegExp][] = [
+      ['2026-02-30T10:00', /no such date or time of day/],
+      ['2026-11-24T25:00', /no such date or time of day/],
+      ['0', /not an ISO 8601 date-time/],
+      ['12', /not an ISO 8601 date-time/],
+      ['-1', /not an ISO 8601 date-time/],
+      ['+275760-09-13T00:00', /not an ISO 8601 date-time/],
+      ['2026-11-24 10:00', /a date without a time of day/],
+      ['2026-11-24', /a date without a time of day/],
+    ];
+    for (const [at, message] of cases) {
+      const r = await run('--data-dir', dir, 'call', '--at', at, '--keys', '1#');
+      assert.equal(r.code, 2, `--at ${at}: ${r.err}`);
+      assert.match(r.err, message, `--at ${at}`);
+      assert.ok(r.err.startsWith(`--at ${JSON.stringify(at)}: `), r.err);
+      assert.doesNotMatch(r.err, /\n\s+at /);
+      assert.equal(r.out, '');
+    }
+  });
+
+  test('the closed-day message reads naturally for company closures, a public holiday and an admin-added closure', async () => {
+    const line = await openLine(dir, { now: () => new Date(), warn: () => {} });
+    line.closures.add({ from: '2026-11-26', to: '2026-11-26', name: '社員研修' });
+    line.close();
+    for (const [at, name] of [
+      ['2026-12-30T10:00', '年末年始休業'], ['2026-08-14T10:00', '夏季休業'], ['2026-11-23T10:00', '勤労感謝の日'], ['2026-11-26T10:00', '社員研修'],
+    ] as const) {
+      const r = await run('--data-dir', dir, 'call', '--at', at, '--keys', '1001#', '--json');
+      assert.equal(r.code, 0, r.err);
+      const said = (JSON.parse(r.out) as { path: { actionId: string; detail: Record<string, string> }[] }).path
+        .find((p) => p.actionId === 'holiday-message')?.detail['text'];
+      assert.equal(said, `お電話ありがとうございます。誠に恐れ入りますが、本日は${name}のため、お休みをいただいております。またのお電話をお待ちしております。`, at);
+    }
+  });
+
+  test('a text call says it is not stored: no contact record, so report cost still counts 0 contacts', async () => {
+    const d = tempDir();
+    assert.equal((await run('--data-dir', d, 'init')).code, 0);
+    const text = await run('--data-dir', d, 'call', '--at', '2026-11-24T10:00', '--keys', '1001#');
+    assert.equal(text.code, 0, text.err);
+    assert.equal(text.out.split('\n').at(-1), 'not stored: a text call is a dry run, with no contact record (nor cost in `report cost`); `call --server` places a stored one');
+    const json = await run('--data-dir', d, 'call', '--at', '2026-11-24T10:00', '--keys', '1001#', '--json');
+    assert.equal(JSON.parse(json.out).stored, false);
+    const cost = await run('--data-dir', d, 'report', 'cost', '--month', '2026-11', '--json');
+    assert.equal(JSON.parse(cost.out).contacts, 0);
   });
 
   test('call without an instance says to run init', async () => {
@@ -101,8 +161,17 @@ describe('chokutsu init: the demo users', () => {
     const r = await run('--data-dir', empty, 'start', '--port', '99999');
     assert.equal(r.code, 2);
     assert.match(r.out, /wrote the demo company/);
-    assert.equal(r.err, '--port 99999: a port number');
+    assert.equal(r.err, '--port "99999": a port is a whole number from 1 to 65535');
     assert.equal(statSync(join(empty, 'demo-users.txt')).mode & 0o777, 0o600);
+  });
+
+  test('start --port says what a port is when given something else (exit 2)', async () => {
+    const d = tempDir();
+    for (const port of ['abc', '0', '-1', '80.5', '1e3', '']) {
+      const r = await run('--data-dir', d, 'start', '--port', port);
+      assert.equal(r.code, 2, port);
+      assert.equal(r.err, `--port ${JSON.stringify(port)}: a port is a whole number from 1 to 65535`);
+    }
   });
 });
 
@@ -113,6 +182,10 @@ describe('chokutsu user, phone and report cost', () => {
     assert.equal((await run('--data-dir', dir, 'init')).code, 0);
     const role = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'boss');
     assert.deepEqual([role.code, role.err], [2, '--role: one of admin, supervisor, agent']);
+    const noAgent = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--password', 'secret123');
+    assert.deepEqual([noAgent.code, noAgent.err], [2, '--agent: an agent user needs the agent they work as (agents: sato, suzuki, takahashi, tanaka)']);
+    const short = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'supervisor', '--password', 'short');
+    assert.deepEqual([short.code, short.err], [2, '--password: at least 8 characters']);
     const agent = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--agent', 'nobody');
     assert.deepEqual([agent.code, agent.err], [2, '--agent: no agent nobody (agents: sato, suzuki, takahashi, tanaka)']);
     const added = await run('--data-dir', dir, 'user', 'add', 'bob', '--role', 'agent', '--agent', 'sato', '--password', 'secret123');
@@ -140,6 +213,26 @@ describe('chokutsu user, phone and report cost', () => {
     assert.equal(JSON.parse((await run('--data-dir', dir, 'report', 'cost', '--month', '2026-11', '--json')).out).contacts, 0);
     const bad = await run('--data-dir', dir, 'report', 'cost', '--month', '2026-13');
     assert.deepEqual([bad.code, bad.err], [2, 'month must be YYYY-MM, got "2026-13"']);
+  });
+});
+
+describe('chokutsu call --server: problems before the line answers', () => {
+  test('a closed port: "connection refused", and whether chokutsu start is running (exit 1)', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((done) => probe.close(done));
+    const url = `http://127.0.0.1:${port}`;
+    const r = await run('call', '--server', url, '--user', 'admin:password', '--keys', '1#');
+    assert.equal(r.code, 1);
+    assert.equal(r.err, `call --server: cannot reach ${url}: connection refused — is \`chokutsu start\` running?`);
+  });
+
+  test('a --server that is not an http URL, or a --wait that is not a number, is a usage error (exit 2)', async () => {
+    const notUrl = await run('call', '--server', '127.0.0.1:8080', '--user', 'admin:password');
+    assert.deepEqual([notUrl.code, notUrl.err], [2, '--server "127.0.0.1:8080": not an http(s) URL (e.g. http://127.0.0.1:8080)']);
+    const wait = await run('call', '--server', 'http://127.0.0.1:8080', '--user', 'admin:password', '--wait', 'long');
+    assert.deepEqual([wait.code, wait.err], [2, '--wait: a number of seconds, more than 0']);
   });
 });
 

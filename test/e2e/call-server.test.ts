@@ -18,8 +18,12 @@ test('a test caller dials 1001#, the agent answers through the API, talks and ha
     '--keys', '1001#', '--talk', '1', '--wait', '20', '--json',
   ], { out: (t) => out.push(t), err: (t) => err.push(t) });
   assert.equal(code, 0, err.join('\n'));
-  const { call, record } = JSON.parse(out.join('\n')) as { call: { phase: string; heard: { kind: string }[] }; record: Record<string, unknown> };
+  const { call, record } = JSON.parse(out.join('\n')) as { call: { phase: string; heard: { kind: string; text: string }[] }; record: Record<string, unknown> };
   assert.ok(call.heard.some((h) => h.kind === 'connected'));
+  // The flow asks to record Agent and Customer; a simulated caller has no audio, and says so.
+  assert.deepEqual(call.heard.filter((h) => h.kind === 'recording').map((h) => h.text), ['Agent, Customer requested; not recorded: a simulated caller has no audio']);
+  assert.equal(record['recording'], undefined);
+  assert.equal(record['recordingNote'], 'not recorded (Agent, Customer requested): a simulated caller has no audio');
   assert.equal(record['disconnectReason'], 'AGENT_DISCONNECT');
   assert.equal((record['agent'] as { id: string }).id, 'sato');
   assert.ok((record['talkDuration'] as number) >= 1);

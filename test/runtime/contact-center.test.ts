@@ -312,3 +312,29 @@ describe('the customer queue flow beside the contact\'s own flow', () => {
     s.close();
   });
 });
+
+describe('the line going down (chokutsu start stopped)', () => {
+  test('endAll hangs up on every caller — in the flow, queued, ringing, connected — and each leaves a LINE_SHUTDOWN record; ACW closes', async () => {
+    const { s, time } = await line();
+    s.center.setAgentStatus('tanaka', 'Available'); // rank 1 for project-fuji
+    const connected = dial(s, time, '1002#');
+    await waitForQueue(s, time, connected.contactId);
+    s.center.accept('tanaka', connected.contactId);
+    const queued = dial(s, time, '1001#');
+    await waitForQueue(s, time, queued.contactId);
+    const inFlow = dial(s, time, '');
+    await settle(time, 1000);
+    assert.deepEqual([connected, queued, inFlow].map((c) => s.center.contact(c.contactId)?.phase), ['connected', 'queued', 'flow']);
+
+    s.center.endAll('the line is shutting down');
+    for (const caller of [connected, queued, inFlow]) {
+      assert.ok(caller.hungUp);
+      assert.equal(caller.heard.at(-1)?.text, 'the line is shutting down');
+      assert.equal(s.contacts.get(caller.contactId)?.disconnectReason, 'LINE_SHUTDOWN', caller.contactId);
+    }
+    assert.ok(s.contacts.get(connected.contactId)?.afterContactWorkEndTimestamp, 'ACW closed and saved');
+    assert.deepEqual(s.center.liveContacts(), []);
+    assert.notEqual(s.router.agent('tanaka')?.status, 'Ringing', 'nobody was offered a contact while the line went down');
+    s.close();
+  });
+});

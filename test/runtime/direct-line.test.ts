@@ -116,6 +116,44 @@ describe('the direct line (flows/direct-line.json)', () => {
     assert.equal(result.state.queue?.id, 'general');
   });
 
+  describe('"," in the keys is one whole input timeout', () => {
+    const inputsOf = (r: Awaited<ReturnType<typeof callAt>>['result']) =>
+      r.state.path.filter((p) => p.actionId === 'get-customer-number').map((p) => p.detail['input']);
+
+    test('",1001#": the first ask times out, the second gets the number', async () => {
+      const { result } = await callAt(dir, TUESDAY_10AM, ',1001#');
+      assert.deepEqual(inputsOf(result), ['Timeout', '1001']);
+      assert.equal(result.state.queue?.id, 'project-sakura');
+    });
+
+    test('",,1001#": two timeouts, then the number on the third ask', async () => {
+      const { result } = await callAt(dir, TUESDAY_10AM, ',,1001#');
+      assert.deepEqual(inputsOf(result), ['Timeout', 'Timeout', '1001']);
+      assert.equal(result.state.queue?.id, 'project-sakura');
+    });
+
+    test('",,,": three timeouts walk the no-input path three times, to the general queue; the keys after are unused', async () => {
+      const { result } = await callAt(dir, TUESDAY_10AM, ',,,1001#');
+      assert.deepEqual(inputsOf(result), ['Timeout', 'Timeout', 'Timeout']);
+      assert.ok(actionsTaken(result).includes('too-many-tries-message'));
+      assert.equal(result.state.queue?.id, 'general');
+      assert.equal(result.unusedKeys, '1001#');
+    });
+
+    test('a timeout waits out the input time limit after the prompt (10 s in the flow)', async () => {
+      const { result } = await callAt(dir, TUESDAY_10AM, ',1001#');
+      const [ask, lookup] = result.state.path.filter((p) => p.actionId === 'get-customer-number' || p.actionId === 'lookup-customer');
+      assert.ok(ask && lookup);
+      assert.ok(lookup.at - ask.at >= 10_000, `${lookup.at - ask.at} ms`);
+    });
+
+    test('after a key, "," is the interdigit timeout: "100," sends 100', async () => {
+      const { result } = await callAt(dir, TUESDAY_10AM, '100,1001#');
+      assert.deepEqual(inputsOf(result), ['100', '1001']);
+      assert.equal(result.state.queue?.id, 'project-sakura');
+    });
+  });
+
   test('a queue at capacity plays the busy message', async () => {
     const { result } = await callAt(dir, TUESDAY_10AM, '1001#', {
       onTransfer: (_e, at) => ({ type: 'QueueTransferFailed', error: 'QueueAtCapacity', at }),
@@ -145,7 +183,8 @@ describe('the direct line (flows/direct-line.json)', () => {
     assert.match(result.state.path.find((p) => p.actionId === 'lookup-customer')?.detail['error'] ?? '', /Timeout/);
   });
 
-  test('a store failure in the lookup is a 500: error message, not a crash', async () => {
+  test('a store failure in the lookup is a 500: error message, not a crash', async (t) => {
+    const logged = t.mock.method(console, 'error', () => undefined); // asserted below, not printed
     const clock = new VirtualClock(Date.parse(TUESDAY_10AM));
     const line = await openDemoLine(demoDataDir(), clock);
     try {
@@ -153,6 +192,9 @@ describe('the direct line (flows/direct-line.json)', () => {
       const result = await runTextCall({ catalog: line.catalog, flow: line.entryFlow(), clock, functions: line.functions, keys: '1001#' });
       assert.equal(result.state.path.find((p) => p.actionId === 'check-lookup-status')?.detail['value'], '500');
       assert.deepEqual(actionsTaken(result).slice(-2), ['error-message', 'disconnect']);
+      assert.equal(logged.mock.callCount(), 1);
+      assert.match(String(logged.mock.calls[0]?.arguments[0]), /^customer-lookup: directory failed for contact /);
+      assert.match(String(logged.mock.calls[0]?.arguments[1]), /no such table: customers/);
     } finally {
       line.close();
     }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Line } from '../../app/line.ts';
 import { runTextCall, VirtualClock, type TextCallResult } from '../../runtime/text-call.ts';
 import { callServer } from '../call-server.ts';
+import { parseCallTime } from '../call-time.ts';
 import type { CliContext } from '../context.ts';
 import { callReport, formatCallText } from '../format-call.ts';
 import type { Io } from '../io.ts';
@@ -20,7 +21,7 @@ export function registerCall(program: Command, ctx: CliContext): void {
     .option('--at <iso-time>', 'when the call happens (default: now)')
     .option('--from <number>', "the caller's number", '+819012345678')
     .option('--to <number>', 'the number dialed (default: the line\'s first number)')
-    .option('--keys <keys>', 'keys the caller presses: 0-9 * # A-D, and , to stay silent until a timeout', '')
+    .option('--keys <keys>', 'keys the caller presses when asked: 0-9 * # A-D; each , is one input timeout (silence)', '')
     .option('--json', 'print the contact as JSON')
     .option('--server <url>', 'place the call on a running line (chokutsu start), e.g. http://127.0.0.1:8080')
     .option('--user <user:password>', 'with --server: a supervisor or admin to place the call as')
@@ -41,13 +42,17 @@ function serverCall(server: string, opts: CallOptions, io: Io): Promise<number> 
 }
 
 async function textCall(dataDir: string, opts: CallOptions, io: Io): Promise<number> {
-  const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
-  if (!Number.isFinite(at)) {
-    io.err(`--at ${JSON.stringify(opts.at)} is not an ISO date-time (e.g. 2026-11-24T10:00:00+09:00)`);
-    return 2;
-  }
-  const clock = new VirtualClock(at);
+  const clock = new VirtualClock(Date.now());
   return withLine(dataDir, io, async (line) => {
+    if (opts.at !== undefined) {
+      // A time without an offset is the line's local time, so the definition is read first.
+      const at = parseCallTime(opts.at, line.definition.timeZone);
+      if (!at.ok) {
+        io.err(at.message);
+        return 2;
+      }
+      clock.setTo(at.epochMs);
+    }
     // The same rule as a call by SIP: the dialled number must be one of the line's (any format).
     const dialed = opts.to === undefined ? line.definition.phoneNumbers[0]?.number : line.lineNumber(opts.to);
     if (typeof dialed === 'object' && !dialed.ok) {

@@ -1,4 +1,5 @@
-// `chokutsu start`: the line as a long-lived server, until SIGINT or SIGTERM.
+// `chokutsu start`: the line as a long-lived server, until SIGINT or SIGTERM (graceful; a second
+// signal stops it at once).
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { DEMO_USERS_FILE } from '../../app/demo.ts';
@@ -19,13 +20,14 @@ export function registerStart(program: Command, ctx: CliContext): void {
         ctx.exitCode = await init(dataDir, false, ctx.io);
         if (ctx.exitCode !== 0) return;
       }
-      ctx.exitCode = await serve(dataDir, opts.host, Number(opts.port), ctx.io);
+      ctx.exitCode = await serve(dataDir, opts.host, opts.port, ctx.io);
     });
 }
 
-async function serve(dataDir: string, host: string, port: number, io: Io): Promise<number> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`--port ${port}: a port number`);
+async function serve(dataDir: string, host: string, portText: string, io: Io): Promise<number> {
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) {
+    io.err(`--port ${JSON.stringify(portText)}: a port is a whole number from 1 to 65535`);
     return 2;
   }
   let server: RunningServer;
@@ -36,8 +38,20 @@ async function serve(dataDir: string, host: string, port: number, io: Io): Promi
     return 1;
   }
   announce(server, dataDir, io);
-  await signalled();
-  await server.close();
+  const signal = await signalled();
+  io.err(`${signal}: the line is going down (live calls end and are recorded); ${signal} again to stop at once`);
+  const force = (again: NodeJS.Signals) => {
+    io.err(`${again}: stopping at once`);
+    process.exit(128 + (again === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  try {
+    await server.close();
+  } finally {
+    process.off('SIGINT', force);
+    process.off('SIGTERM', force);
+  }
   io.out('the line is down');
   return 0;
 }
@@ -53,10 +67,15 @@ function announce(server: RunningServer, dataDir: string, io: Io): void {
   io.out(`log in with a user from ${join(dataDir, DEMO_USERS_FILE)}; place a test call: chokutsu call --server ${server.url} --user admin:PASSWORD --keys "1001#"`);
 }
 
-function signalled(): Promise<void> {
-  return new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+/** The first SIGINT (Ctrl-C) or SIGTERM (a process manager) asks the line to go down. */
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }

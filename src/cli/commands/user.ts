@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addUser, generatePassword, listUsers } from '../../app/accounts.ts';
 import type { Line } from '../../app/line.ts';
-import { ROLES, UserError, type Role } from '../../users/users.ts';
+import { newUserProblems, UserError, type Role } from '../../users/users.ts';
 import type { CliContext } from '../context.ts';
 import type { Io } from '../io.ts';
 import { withLine } from '../with-line.ts';
@@ -28,19 +28,25 @@ export function registerUser(program: Command, ctx: CliContext): void {
   });
 }
 
+/** The user's fields as this command names them. */
+const ARGUMENT_OF: Record<string, string> = { username: 'USERNAME', password: '--password', role: '--role', agentId: '--agent' };
+
 async function add(line: Line, username: string, opts: AddOptions, io: Io): Promise<number> {
-  if (!ROLES.includes(opts.role as Role)) {
-    io.err(`--role: one of ${ROLES.join(', ')}`);
-    return 2;
-  }
   const agents = line.definition.agents;
+  const agentList = `(agents: ${agents.map((a) => a.id).join(', ')})`;
   if (opts.agent && !agents.some((a) => a.id === opts.agent)) {
-    io.err(`--agent: no agent ${opts.agent} (agents: ${agents.map((a) => a.id).join(', ')})`);
+    io.err(`--agent: no agent ${opts.agent} ${agentList}`);
     return 2;
   }
   const password = opts.password ?? generatePassword();
+  const user = { username, password, role: opts.role as Role, ...(opts.agent ? { agentId: opts.agent } : {}) };
+  const problems = newUserProblems(user).map((p) => p.replace(/^(\w+):/, (field, name: string) => `${ARGUMENT_OF[name] ?? field}:`));
+  if (problems.length > 0) {
+    io.err(problems.map((p) => (p.startsWith('--agent:') ? `${p} ${agentList}` : p)).join('\n'));
+    return 2;
+  }
   try {
-    await addUser(line, { username, password, role: opts.role as Role, ...(opts.agent ? { agentId: opts.agent } : {}) });
+    await addUser(line, user);
   } catch (err) {
     if (err instanceof UserError) {
       io.err(err.message);

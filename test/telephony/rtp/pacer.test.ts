@@ -2,28 +2,57 @@ import { test, describe, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pacer } from '../../../src/telephony/rtp/pacer.ts';
 
-// Timers and the monotonic clock move together, by hand.
+// Timers and the monotonic clock move together, by hand. setTimeout is replaced with a list of
+// due times rather than node:test's MockTimers, which prints an ExperimentalWarning on Node 20.
 let nowNs = 0n;
+let nowMs = 0;
+let timers: { id: number; due: number; fn: () => void }[] = [];
+let nextId = 1;
 const monotonic = () => nowNs;
+
+function fakeSetTimeout(fn: () => void, ms = 0): number {
+  const id = nextId++;
+  timers.push({ id, due: nowMs + Math.max(0, ms), fn });
+  return id;
+}
+function fakeClearTimeout(id: number | undefined): void {
+  timers = timers.filter((t) => t.id !== id);
+}
+
+/** Runs every timer due by now, earliest first (and those they set that are due too). */
+function runDue(): void {
+  for (;;) {
+    const due = timers.filter((t) => t.due <= nowMs).sort((a, b) => a.due - b.due || a.id - b.id)[0];
+    if (!due) return;
+    fakeClearTimeout(due.id);
+    due.fn();
+  }
+}
+
 function advance(ms: number): void {
   for (let i = 0; i < ms; i++) {
     nowNs += 1_000_000n;
-    mock.timers.tick(1);
+    nowMs += 1;
+    runDue();
   }
 }
 
 /** The event loop was busy for `ms`: timers due meanwhile run only at its end. */
 function stall(ms: number): void {
   nowNs += BigInt(ms) * 1_000_000n;
-  mock.timers.tick(ms);
+  nowMs += ms;
+  runDue();
 }
 
 describe('Pacer', () => {
   beforeEach(() => {
     nowNs = 1_000_000_000n;
-    mock.timers.enable({ apis: ['setTimeout'] });
+    nowMs = 0;
+    timers = [];
+    mock.method(globalThis, 'setTimeout', fakeSetTimeout);
+    mock.method(globalThis, 'clearTimeout', fakeClearTimeout);
   });
-  afterEach(() => mock.timers.reset());
+  afterEach(() => mock.restoreAll());
 
   test('ticks every session of a ptime from one clock, once per 20 ms', () => {
     const pacer = new Pacer({ monotonic });
