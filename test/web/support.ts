@@ -45,7 +45,8 @@ export interface UserPage {
 /** A fresh context (its own session), logged in through the login page. */
 export async function logInAs(browser: Browser, url: string, username: string, password: string, options: { lang?: 'ja' | 'en' } = {}): Promise<UserPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP' });
-  if (options.lang) await context.addInitScript((l) => localStorage.setItem('chokutsu.lang', l), options.lang);
+  if (options.lang) await context.addInitScript(`localStorage.setItem('chokutsu.lang', '${options.lang}')`);
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const dialogs: string[] = [];
   const errors: string[] = [];

@@ -121,7 +121,9 @@ function Shell(props: { session?: Session; pages?: Page[]; current?: string; chi
         {props.pages && (
           <nav class="side" aria-label="main">
             {groups.map((g) => {
-              const items = props.pages?.filter((p) => p.group === g.key) ?? [];
+              // An agent's pages are all theirs: no "Supervisor" heading over their own contacts.
+              const groupOf = (p: Page) => (props.session?.user.role === 'agent' ? 'agent' : p.group);
+              const items = props.pages?.filter((p) => groupOf(p) === g.key) ?? [];
               if (items.length === 0) return null;
               return (
                 <div key={g.key}>

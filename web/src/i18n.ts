@@ -274,6 +274,16 @@ const M = {
   message: ['内容', 'Message'],
   flowUploadLater: ['検査したフローを回線に反映する機能はまだありません。', 'Putting a checked flow on the line is not here yet.'],
   start: ['開始', 'Start'],
+  'reason.CUSTOMER_DISCONNECT': ['お客様が切断', 'Customer hung up'],
+  'reason.AGENT_DISCONNECT': ['エージェントが切断', 'Agent hung up'],
+  'reason.ABANDONED_IN_QUEUE': ['キューで放棄', 'Abandoned in queue'],
+  'reason.AFTER_HOURS': ['営業時間外', 'After hours'],
+  'reason.HOLIDAY': ['休日', 'Holiday'],
+  'reason.CUSTOMER_NOT_FOUND': ['お客様番号なし', 'Customer not found'],
+  'reason.QUEUE_AT_CAPACITY': ['キュー満杯', 'Queue at capacity'],
+  'reason.QUEUE_TIMEOUT': ['キュー待ち時間超過', 'Queue timeout'],
+  'reason.FLOW_ERROR': ['フローエラー', 'Flow error'],
+  'reason.FLOW_DISCONNECT': ['フローが切断', 'Flow disconnected'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof M;

@@ -35,7 +35,7 @@ function QueueRanks({ queue }: { queue: QueueDef }) {
   const [dragging, setDragging] = useState<number | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [ok, setOk] = useState(false);
-  useEffect(() => setOk(false), [order]);
+  useEffect(() => setOk(false), [order.join()]);
   const agentName = (id: string) => session.get()?.instance.agents.find((a) => a.id === id)?.name ?? id;
   const dirty = order.join() !== saved.join();
   const save = async () => {

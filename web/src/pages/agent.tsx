@@ -1,7 +1,7 @@
 // The agent desktop: status, the ringing offer (with its ring), the contact in progress, after-contact
 // work with its countdown, today's contacts, and the softphone's place. Everything the buttons do goes
 // through the API; the event stream shows what happened, and a reconnect fetches the desk again.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query, session } from '../api.ts';
 import { ErrorBox, Link, Section, useLoad, useNow } from '../components/common.tsx';
 import { Softphone } from '../components/softphone.tsx';
@@ -24,6 +24,8 @@ export function AgentDesktop() {
   const [active, setActive] = useState<LiveContact | undefined>(undefined);
   const [lastContact, setLastContact] = useState<LiveContact | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  // Offers and contacts an event has ended: a desk fetched before that event must not bring them back.
+  const ended = useRef(new Set<string>());
   const today = useLoad(
     () => api<{ records: ContactRecord[] }>('GET', `/api/contacts${query({ from: new Date(zonedToEpoch(localDate(serverNow()))).toISOString(), agent: agentId, limit: 100 })}`),
     [agentId],
@@ -35,11 +37,11 @@ export function AgentDesktop() {
     if (!d) return;
     setAgent(d.agent);
     // The desk does not say until when an offer rings; the event did.
-    setOffers((prev) => new Map(d.offers.map((o): [string, Offer] => {
+    setOffers((prev) => new Map(d.offers.filter((o) => !ended.current.has(o.contactId)).map((o): [string, Offer] => {
       const ringUntil = prev.get(o.contactId)?.ringUntil;
       return [o.contactId, ringUntil !== undefined ? { ...o, ringUntil } : o];
     })));
-    const connected = d.contacts.find((c) => c.phase === 'connected');
+    const connected = d.contacts.find((c) => c.phase === 'connected' && !ended.current.has(`${c.contactId}:call`));
     setActive(connected);
     if (connected) setLastContact(connected);
   }, [desk.data]);
@@ -51,6 +53,7 @@ export function AgentDesktop() {
         setAgent((a) => a && { ...a, status: e.to as AgentState['status'], ...(e.customStatus ? { customStatus: e.customStatus } : { customStatus: undefined }), since: e.at });
         return;
       case 'contact.offered':
+        ended.current.delete(e.contactId);
         setOffers((m) => new Map(m).set(e.contactId, {
           contactId: e.contactId, from: '', to: '', phase: 'ringing', queueId: e.queueId, agentId: e.agentId, ringUntil: e.ringUntil,
           initiatedAt: new Date(e.at).toISOString(),
@@ -61,13 +64,16 @@ export function AgentDesktop() {
         void desk.reload(); // the caller's number and the time waited come with the desk
         return;
       case 'contact.offerWithdrawn':
+        ended.current.add(e.contactId);
         setOffers((m) => withoutKey(m, e.contactId));
         return;
       case 'contact.connected':
+        ended.current.add(e.contactId);
         setOffers((m) => withoutKey(m, e.contactId));
         void desk.reload();
         return;
       case 'contact.disconnected':
+        ended.current.add(e.contactId).add(`${e.contactId}:call`);
         setOffers((m) => withoutKey(m, e.contactId));
         setActive((c) => (c?.contactId === e.contactId ? undefined : c));
         void today.reload();
@@ -199,7 +205,8 @@ function AfterContactWork({ contact, since, seconds, onFinish }: { contact: Live
   const { t } = useT();
   const now = useNow(250);
   const [notes, setNotes] = useState('');
-  const left = seconds > 0 ? Math.max(0, since + seconds * 1000 - now) / 1000 : undefined;
+  // Clamped: the line's clock is known here to within a round trip.
+  const left = seconds > 0 ? Math.min(seconds, Math.max(0, since + seconds * 1000 - now) / 1000) : undefined;
   return (
     <section class="panel acw" aria-label={t('acw')} data-testid="acw">
       <h2>{t('acw')}</h2>

@@ -100,28 +100,37 @@ function Tile({ label, value }: { label: string; value: string }) {
 type ChartProps = { options: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData; label: string };
 
 function chartsOf(d: Historical, t: ReturnType<typeof useT>['t']): { rates: ChartProps; times: ChartProps; perAgent: ChartProps } {
-  const days = Object.keys(d.byDay).sort();
-  const x = days.map((day) => Date.parse(`${day}T12:00:00Z`) / 1000);
+  // Every day of the period, contacts or not, so the axis reads as a calendar.
+  const days: string[] = [];
+  for (let t = Date.parse(`${d.period.from.slice(0, 10)}T00:00:00Z`); days.length < 366; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    if (day >= d.period.to.slice(0, 10) && days.length > 0) break;
+    days.push(day);
+  }
+  for (const day of Object.keys(d.byDay)) if (!days.includes(day)) days.push(day);
+  days.sort();
+  const x = days.map((_, i) => i);
   const by = (f: (q: QueueMetrics) => number | null) => days.map((day) => {
     const q = d.byDay[day];
     return q ? f(q) : null;
   });
-  const dayAxis: uPlot.Axis = { values: (_u, ticks) => ticks.map((s) => new Date(s * 1000).toISOString().slice(5, 10)) };
+  const dayAxis: uPlot.Axis = { incrs: [1, 7, 14, 28], values: (_u, ticks) => ticks.map((i) => days[i]?.slice(5) ?? '') };
+  const xScale = { time: false, range: [-0.5, Math.max(0.5, days.length - 0.5)] as uPlot.Range.MinMax };
   const agents = Object.values(d.byAgent);
   return {
     rates: {
       label: `${t('serviceLevel')}, ${t('abandonmentRate')}`,
       options: {
-        scales: { x: { time: false }, y: { range: [0, 100] } }, axes: [dayAxis, {}],
-        series: [{}, { label: t('serviceLevel'), stroke: '#1f77b4', width: 2 }, { label: t('abandonmentRate'), stroke: '#d62728', width: 2 }],
+        scales: { x: xScale, y: { range: [0, 100] } }, axes: [dayAxis, {}],
+        series: [{}, { label: t('serviceLevel'), stroke: '#1f77b4', width: 2, spanGaps: true, points: { size: 7 } }, { label: t('abandonmentRate'), stroke: '#d62728', width: 2, spanGaps: true, points: { size: 7 } }],
       },
       data: [x, by((q) => pct(q.serviceLevel)), by((q) => pct(q.abandonmentRate))],
     },
     times: {
       label: `${t('asa')}, ${t('aht')}`,
       options: {
-        scales: { x: { time: false } }, axes: [dayAxis, {}],
-        series: [{}, { label: t('asa'), stroke: '#2ca02c', width: 2 }, { label: t('aht'), stroke: '#9467bd', width: 2 }],
+        scales: { x: xScale, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } }, axes: [dayAxis, {}],
+        series: [{}, { label: t('asa'), stroke: '#2ca02c', width: 2, spanGaps: true, points: { size: 7 } }, { label: t('aht'), stroke: '#9467bd', width: 2, spanGaps: true, points: { size: 7 } }],
       },
       data: [x, by((q) => q.averageSpeedOfAnswer), by((q) => q.averageHandleTime)],
     },
