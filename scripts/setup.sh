@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3 make g++ sip-tester sox espeak-ng)
+# chromium runs the browser tests (test/web/); fonts-noto-cjk shows Japanese in it.
+APT_PACKAGES=(python3 make g++ sip-tester sox espeak-ng chromium fonts-noto-cjk)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,3 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 npm install --no-audit --no-fund
+
+# The browser app, served by `chokutsu start` at / (web/dist).
+npm run build:web
