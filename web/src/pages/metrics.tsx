@@ -3,7 +3,7 @@
 // as tables, contacts per agent as bars. Loaded on demand: the chart library stays off the agent desktop.
 import { useMemo, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
-import { api, query } from '../api.ts';
+import { api, query, session } from '../api.ts';
 import { barPaths, Chart } from '../components/chart.tsx';
 import { ErrorBox, Section, useLoad } from '../components/common.tsx';
 import { duration, localDate, percent, serverNow, zonedToEpoch } from '../format.ts';
@@ -28,6 +28,9 @@ interface Historical {
   byDay: Record<string, QueueMetrics>;
 }
 
+const agentName = (a: { agentId: string; agentName?: string } | undefined): string =>
+  a ? a.agentName ?? session.get()?.instance.agents.find((x) => x.id === a.agentId)?.name ?? a.agentId : '';
+
 const pct = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 
 export function HistoricalMetrics() {
@@ -41,7 +44,7 @@ export function HistoricalMetrics() {
     to: new Date(zonedToEpoch(asked.to) + 86_400_000).toISOString(),
     serviceLevelSeconds: asked.sl,
   })}`), [asked]);
-  const charts = useMemo(() => (h.data ? chartsOf(h.data, t) : undefined), [h.data, t]);
+  const charts = useMemo(() => (h.data ? chartsOf(h.data, t, asked.from, asked.to) : undefined), [h.data, t]);
   const d = h.data;
   return (
     <div class="page metrics">
@@ -82,7 +85,7 @@ export function HistoricalMetrics() {
               <thead><tr><th>{t('agent')}</th><th>{t('handled')}</th><th>{t('missed')}</th><th>{t('aht')}</th><th>{t('occupancy')}</th></tr></thead>
               <tbody>
                 {Object.values(d.byAgent).map((a) => (
-                  <tr key={a.agentId}><td>{a.agentName ?? a.agentId}</td><td>{a.contactsHandled}</td><td>{a.contactsMissed}</td><td>{duration(a.averageHandleTime)}</td><td>{percent(a.occupancy)}</td></tr>
+                  <tr key={a.agentId}><td>{agentName(a)}</td><td>{a.contactsHandled}</td><td>{a.contactsMissed}</td><td>{duration(a.averageHandleTime)}</td><td>{percent(a.occupancy)}</td></tr>
                 ))}
               </tbody>
             </table>
@@ -99,12 +102,12 @@ function Tile({ label, value }: { label: string; value: string }) {
 
 type ChartProps = { options: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData; label: string };
 
-function chartsOf(d: Historical, t: ReturnType<typeof useT>['t']): { rates: ChartProps; times: ChartProps; perAgent: ChartProps } {
+function chartsOf(d: Historical, t: ReturnType<typeof useT>['t'], fromDay: string, toDay: string): { rates: ChartProps; times: ChartProps; perAgent: ChartProps } {
   // Every day of the period, contacts or not, so the axis reads as a calendar.
   const days: string[] = [];
-  for (let t = Date.parse(`${d.period.from.slice(0, 10)}T00:00:00Z`); days.length < 366; t += 86_400_000) {
+  for (let t = Date.parse(`${fromDay}T00:00:00Z`); days.length < 366; t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
-    if (day >= d.period.to.slice(0, 10) && days.length > 0) break;
+    if (day > toDay) break;
     days.push(day);
   }
   for (const day of Object.keys(d.byDay)) if (!days.includes(day)) days.push(day);
@@ -138,7 +141,7 @@ function chartsOf(d: Historical, t: ReturnType<typeof useT>['t']): { rates: Char
       label: t('contactsPerAgent'),
       options: {
         scales: { x: { time: false, range: [-0.5, Math.max(0.5, agents.length - 0.5)] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        axes: [{ values: (_u, ticks) => ticks.map((i) => agents[i]?.agentName ?? agents[i]?.agentId ?? ''), incrs: [1] }, {}],
+        axes: [{ values: (_u, ticks) => ticks.map((i) => agentName(agents[i])), incrs: [1] }, {}],
         series: [{}, { label: t('handled'), fill: '#1f77b4aa', stroke: '#1f77b4', paths: barPaths(), points: { show: false } }],
       },
       data: [agents.map((_, i) => i), agents.map((a) => a.contactsHandled)],

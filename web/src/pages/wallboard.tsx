@@ -66,7 +66,7 @@ export function Wallboard() {
                 <td>{a.name ?? a.agentId}</td>
                 <td><span class={`status-badge status-${a.status}`}>{tv('status', a.customStatus ?? a.status)}</span></td>
                 <td>{duration((now - epoch(a.since)) / 1000)}</td>
-                <td>{a.queues.join(', ')}</td>
+                <td>{a.queues.map((id) => data.queues.find((q) => q.queueId === id)?.queueName ?? id).join(', ')}</td>
               </tr>
             ))}
           </tbody>
