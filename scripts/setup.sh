@@ -8,7 +8,8 @@ run() { if [ "$DRY_RUN" = 1 ]; then echo "would run: $*"; else "$@"; fi; }
 DRY_RUN=0
 [ "${1:-}" = "--dry-run" ] && DRY_RUN=1
 
-APT_PACKAGES=(python3 make g++ sip-tester sox espeak-ng)
+# chromium runs the browser tests (test/web/); fonts-noto-cjk shows Japanese in it.
+APT_PACKAGES=(python3 make g++ sip-tester sox espeak-ng chromium fonts-noto-cjk)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,3 +30,6 @@ elif [ -f package-lock.json ]; then
 else
   run npm install --no-audit --no-fund
 fi
+
+# The browser app, served by `chokutsu start` at / (web/dist).
+run npm run build:web

@@ -2,6 +2,9 @@
 // router, the contact center, contact records, users and events, wired together once; and the
 // same parts as the HTTP adapter sees them (serverDeps).
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
 import type { MonthlyCost } from '../contacts/cost.ts';
 import { buildRealtimeSnapshot, historicalMetrics, type HistoricalMetrics, type RealtimeSnapshot } from '../contacts/metrics.ts';
@@ -112,7 +115,17 @@ export function serverDeps(s: LineServices): ServerDeps {
     customers: s.line.directory, closures: s.line.closures,
     reports: { realtime: s.realtime, historical: s.historical, cost: s.costReport, prometheusText: s.prometheusText },
     updateQueueRanks: s.updateQueueRanks, newContactId: s.newContactId,
+    flowText: (flowId) => flowText(s.line, flowId), webDir: WEB_DIST,
   };
+}
+
+/** The browser app as `npm run build:web` writes it (web/dist at the package root). */
+export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+function flowText(line: Line, flowId: string): string | undefined {
+  const ref = line.definition.flows.find((f) => f.id === flowId);
+  const file = ref ? resolve(dirname(line.definitionFile), ref.file) : undefined;
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 /** Reports over the contact records (and, for occupancy, the agents' status history). */

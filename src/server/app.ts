@@ -9,6 +9,7 @@ import { errorHandler } from './errors.ts';
 import { adminPlugin } from './plugins/admin.ts';
 import { agentPlugin } from './plugins/agent.ts';
 import { callsPlugin } from './plugins/calls.ts';
+import { configPlugin } from './plugins/config.ts';
 import { contactsPlugin } from './plugins/contacts.ts';
 import { eventsPlugin } from './plugins/events.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
@@ -16,6 +17,7 @@ import { monitoringPlugin } from './plugins/monitoring.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { supervisorPlugin } from './plugins/supervisor.ts';
+import { webPlugin } from './plugins/web.ts';
 
 export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
@@ -36,5 +38,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(adminPlugin, { deps, prefix: '/api/admin' });
   await app.register(callsPlugin, { deps, prefix: '/api/calls' });
   await app.register(eventsPlugin, { deps, prefix: '/api/events' });
+  await app.register(configPlugin, { deps, prefix: '/api' });
+  if (deps.webDir !== undefined) await app.register(webPlugin, { webDir: deps.webDir });
   return app;
 }

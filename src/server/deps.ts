@@ -91,4 +91,8 @@ export interface ServerDeps {
   /** Rewrites a queue's ranked members; throws DefinitionEditError (no such queue, invalid edit). */
   updateQueueRanks(queueId: string, agents: readonly QueueMember[]): Queue;
   newContactId(): string;
+  /** A flow file of the definition as written, by flow id; undefined when there is no such flow. */
+  flowText(flowId: string): string | undefined;
+  /** The built browser app (web/dist), served at /; absent: the server has no app. */
+  webDir?: string;
 }
