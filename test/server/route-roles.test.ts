@@ -11,7 +11,8 @@ import { api, login, startTestLine, type TestLine } from '../e2e/support.ts';
 import { epochTimes } from './api-contract.test.ts';
 
 type Role = 'admin' | 'supervisor' | 'agent' | 'anonymous';
-type Expected = 'ok' | 401 | 403;
+/** 'page': the web app's index.html (200), or 503 when it is not built. */
+type Expected = 'ok' | 'page' | 401 | 403;
 const ROLES: Role[] = ['admin', 'supervisor', 'agent', 'anonymous'];
 
 interface RouteCase {
@@ -76,9 +77,18 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/api/admin/users', expect: ADMIN },
   { method: 'POST', route: '/api/admin/users', body: { username: 'newbie', password: 'newbie-password', role: 'agent', agentId: 'nobody' }, expect: ADMIN },
 
+  { method: 'GET', route: '/api/admin/holidays', path: '/api/admin/holidays?year=2026', expect: STAFF },
+  { method: 'GET', route: '/api/admin/prompts', expect: STAFF },
+  { method: 'GET', route: '/api/admin/flows', expect: STAFF },
+  { method: 'GET', route: '/api/admin/flows/:flowId', path: '/api/admin/flows/direct-line', expect: STAFF },
+  { method: 'POST', route: '/api/admin/flows/check', body: { Version: '2019-10-30', StartAction: 'x', Actions: [] }, expect: STAFF },
+  { method: 'GET', route: '/api/instance', expect: ANYONE },
+
   { method: 'POST', route: '/api/events/ticket', expect: ANYONE },
   // The WebSocket takes a ticket, never a bearer token: without one, everyone is refused.
   { method: 'GET', route: '/api/events', expect: { admin: 401, supervisor: 401, agent: 401, anonymous: 401 } },
+  // The web app's pages (index.html, or a 503 saying how to build it): the page is public, its data is not.
+  { method: 'GET', route: '*', path: '/agent', expect: { admin: 'page', supervisor: 'page', agent: 'page', anonymous: 'page' } },
 ];
 
 /** The routes fastify has, read from printRoutes' tree ("├── /api/agent (GET, HEAD)", children continue the parent's path). */
@@ -125,13 +135,14 @@ describe('every route × every role', () => {
         const status = res ? res.status : (await api(line.url, token, r.method, r.path ?? r.route, r.body)).status;
         const expected = r.expect[role];
         if (expected === 'ok') assert.ok(status !== 401 && status !== 403 && status < 500, `${role}: ${status}`);
+        else if (expected === 'page') assert.ok(status === 200 || status === 503, `${role}: ${status}`);
         else assert.equal(status, expected, role);
       }
     });
   }
 
   test('no response of a signed-in reader carries an epoch time', async () => {
-    for (const r of ROUTES.filter((x) => x.method === 'GET' && x.route !== '/api/events')) {
+    for (const r of ROUTES.filter((x) => x.method === 'GET' && x.route !== '/api/events' && x.route !== '*')) {
       for (const role of ['admin', 'agent'] as const) {
         const res = await api(line.url, tokens[role], 'GET', r.path ?? r.route);
         assert.deepEqual(epochTimes(res.body), [], `${role} GET ${r.path ?? r.route}`);

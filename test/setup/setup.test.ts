@@ -18,7 +18,7 @@ function dryRun(layout: { lockfile: boolean; nodeModules?: 'dir' | 'link' }): st
   if (layout.nodeModules === 'dir') mkdirSync(join(dir, 'node_modules'));
   if (layout.nodeModules === 'link') symlinkSync(tmpdir(), join(dir, 'node_modules'));
   const out = execFileSync('bash', [join(dir, 'scripts', 'setup.sh'), '--dry-run'], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => /npm|node_modules/.test(l));
+  return out.split('\n').filter((l) => /npm|node_modules/.test(l) && !/build:web/.test(l));
 }
 
 describe('scripts/setup.sh', () => {
@@ -29,6 +29,15 @@ describe('scripts/setup.sh', () => {
 
   test('without one: npm install', () => {
     assert.deepEqual(dryRun({ lockfile: false }), ['would run: npm install --no-audit --no-fund']);
+  });
+
+  test('the web app is built after the install', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chokutsu-setup-'));
+    mkdirSync(join(dir, 'scripts'));
+    copyFileSync(join(ROOT, 'scripts', 'setup.sh'), join(dir, 'scripts', 'setup.sh'));
+    writeFileSync(join(dir, 'package.json'), '{"name":"x","version":"1.0.0"}');
+    const out = execFileSync('bash', [join(dir, 'scripts', 'setup.sh'), '--dry-run'], { encoding: 'utf8' }).split('\n');
+    assert.ok(out.indexOf('would run: npm run build:web') > out.indexOf('would run: npm install --no-audit --no-fund'));
   });
 
   test('a node_modules that links to a shared install is not deleted by npm ci', () => {
