@@ -63,6 +63,8 @@ describe('the web app in Chromium', () => {
     assert.equal(await offer.locator('[data-field=customerNumber]').textContent(), '1001');
     assert.equal(await offer.locator('[data-field=queue]').textContent(), 'さくら邸リフォーム');
     await offer.locator('[data-field=caller]').filter({ hasText: '+819012345678' }).waitFor();
+    // The ring countdown from the event's ringUntil (ISO 8601): 20 s ring timeout.
+    assert.match(await offer.textContent() ?? '', /あと (1\d|20) 秒鳴ります/);
     await screenshot(a, 'ja-agent-offer');
     await s.getByTestId('call-phase').filter({ hasText: 'エージェント呼出中' }).waitFor();
 

@@ -43,7 +43,7 @@ export function money(amount: number, currency = 'USD'): string {
   return new Intl.NumberFormat(locale(), { style: 'currency', currency, maximumFractionDigits: 4 }).format(amount);
 }
 
-/** Epoch ms of an agent's `since` (epoch ms today, ISO 8601 later). */
+/** Epoch ms of a time the API gives (ISO 8601; epoch ms accepted too). */
 export function epoch(t: string | number): number {
   return typeof t === 'number' ? t : Date.parse(t);
 }

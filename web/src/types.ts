@@ -55,16 +55,17 @@ export interface AgentDesk {
   contacts: LiveContact[];
 }
 
+// Times in events are ISO 8601, as everywhere in the API.
 export type CenterEvent =
-  | { type: 'contact.started'; contactId: string; from: string; to: string; at: number }
+  | { type: 'contact.started'; contactId: string; from: string; to: string; at: string }
   | { type: 'contact.step'; contactId: string }
-  | { type: 'contact.queued'; contactId: string; queueId: string; position: number; at: number }
-  | { type: 'contact.offered'; contactId: string; agentId: string; queueId: string; ringUntil: number; at: number; customerNumber?: string; customerName?: string; project?: string }
-  | { type: 'contact.offerWithdrawn'; contactId: string; agentId: string; reason: string; at: number }
-  | { type: 'contact.connected'; contactId: string; agentId: string; at: number }
-  | { type: 'contact.disconnected'; contactId: string; agentId?: string; by: string; at: number }
-  | { type: 'contact.acwFinished'; contactId: string; agentId: string; at: number }
-  | { type: 'agent.status'; agentId: string; from: string; to: string; customStatus?: string; at: number };
+  | { type: 'contact.queued'; contactId: string; queueId: string; position: number; at: string }
+  | { type: 'contact.offered'; contactId: string; agentId: string; queueId: string; ringUntil: string; at: string; customerNumber?: string; customerName?: string; project?: string }
+  | { type: 'contact.offerWithdrawn'; contactId: string; agentId: string; reason: string; at: string }
+  | { type: 'contact.connected'; contactId: string; agentId: string; at: string }
+  | { type: 'contact.disconnected'; contactId: string; agentId?: string; by: string; at: string }
+  | { type: 'contact.acwFinished'; contactId: string; agentId: string; at: string }
+  | { type: 'agent.status'; agentId: string; from: string; to: string; customStatus?: string; at: string };
 
 export interface AgentOffer {
   agentId: string;

@@ -55,7 +55,7 @@ export function AgentDesktop() {
       case 'contact.offered':
         ended.current.delete(e.contactId);
         setOffers((m) => new Map(m).set(e.contactId, {
-          contactId: e.contactId, from: '', to: '', phase: 'ringing', queueId: e.queueId, agentId: e.agentId, ringUntil: e.ringUntil,
+          contactId: e.contactId, from: '', to: '', phase: 'ringing', queueId: e.queueId, agentId: e.agentId, ringUntil: epoch(e.ringUntil),
           initiatedAt: new Date(e.at).toISOString(),
           ...(e.customerNumber !== undefined ? { customerNumber: e.customerNumber } : {}),
           ...(e.customerName !== undefined ? { customerName: e.customerName } : {}),
