@@ -212,3 +212,11 @@ export function formatCustomersCsv(customers: Customer[]): string {
     { header: true, columns: [...COLUMNS] },
   );
 }
+
+/**
+ * The export as a file to open in Excel: UTF-8 with a byte-order mark, without which Excel in Japan
+ * reads the file as Shift_JIS and shows mojibake. The import reads the mark (and Shift_JIS) again.
+ */
+export function customersCsvFile(customers: Customer[]): string {
+  return `\uFEFF${formatCustomersCsv(customers)}`;
+}

@@ -261,7 +261,7 @@ describe('chokutsu import and export', () => {
     const file = join(dir, 'out.csv');
     assert.equal((await run('--data-dir', dir, 'export', file)).code, 0);
     const text = readFileSync(file, 'utf8');
-    assert.match(text, /^customer_number,name,queue/);
+    assert.match(text, /^\uFEFFcustomer_number,name,queue/, 'a file for Excel starts with the UTF-8 byte-order mark');
     assert.match(text, /2001,山田商店,project-fuji/);
     assert.match(text, /"さくら 太郎, 様"/);
     const call = await run('--data-dir', dir, 'call', '--at', '2026-11-24T10:00:00+09:00', '--keys', '2001#', '--json');

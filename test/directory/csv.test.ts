@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { CsvImportError, formatCustomersCsv, parseCustomersCsv, type CsvRowError } from '../../src/directory/csv.ts';
+import { CsvImportError, customersCsvFile, formatCustomersCsv, parseCustomersCsv, parseCustomersCsvBytes, type CsvRowError } from '../../src/directory/csv.ts';
 import type { Customer } from '../../src/directory/customers.ts';
 
 function errorsOf(text: string, options?: { knownQueues?: ReadonlySet<string> }): CsvRowError[] {
@@ -97,6 +97,17 @@ describe('parseCustomersCsv', () => {
   test('line numbers count the lines of multi-line quoted fields', () => {
     const text = 'customer_number,name,queue\n1,"a\n\nb",q\n\nbad,C,q\n';
     assert.deepEqual(errorsOf(text).map((e) => e.line), [6]);
+  });
+});
+
+describe('customersCsvFile', () => {
+  test('starts with a UTF-8 byte-order mark, so Excel in Japan opens it without mojibake, and imports again unchanged', () => {
+    const customers = [{ customerNumber: '1002', name: '富士不動産株式会社', queue: 'project-fuji' }];
+    const file = customersCsvFile(customers);
+    assert.equal(file.charCodeAt(0), 0xfeff);
+    const parsed = parseCustomersCsvBytes(Buffer.from(file, 'utf8'), { knownQueues: new Set(['project-fuji']) });
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.customers, customers);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Line } from '../../app/line.ts';
-import { formatCustomersCsv, parseCustomersCsvBytes } from '../../directory/csv.ts';
+import { customersCsvFile, formatCustomersCsv, parseCustomersCsvBytes } from '../../directory/csv.ts';
 import { queueRefs } from '../../instance/catalog.ts';
 import type { CliContext } from '../context.ts';
 import type { Io } from '../io.ts';
@@ -47,12 +47,11 @@ function importCustomers(line: Line, file: string, io: Io): number {
 }
 
 function exportCustomers(line: Line, file: string | undefined, io: Io): number {
-  const csv = formatCustomersCsv(line.directory.list());
   if (file) {
-    writeFileSync(file, csv);
+    writeFileSync(file, customersCsvFile(line.directory.list()));
     io.out(`exported ${line.directory.count()} customers to ${file}`);
   } else {
-    io.out(csv.trimEnd());
+    io.out(formatCustomersCsv(line.directory.list()).trimEnd());
   }
   return 0;
 }

@@ -2,7 +2,7 @@
 // read the line's set-up; only admins change it (and see the users).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { formatCustomersCsv, parseCustomersCsv, parseCustomersCsvBytes } from '../../directory/csv.ts';
+import { customersCsvFile, formatCustomersCsv, parseCustomersCsv, parseCustomersCsvBytes } from '../../directory/csv.ts';
 import { validateCustomerSearch } from '../../directory/search.ts';
 import { queueRefs } from '../../instance/catalog.ts';
 import type { ServerDeps } from '../deps.ts';
@@ -30,7 +30,7 @@ const setUpForStaff: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { d
   app.addHook('preHandler', allow(...STAFF));
   // JSON in pages (q: number prefix or part of a name); the CSV export is always the whole directory.
   app.get('/customers', { schema: { querystring: CustomerList } }, async (req, reply) => {
-    if ((req.headers.accept ?? '').includes('text/csv')) return reply.type('text/csv; charset=utf-8').send(formatCustomersCsv(deps.customers.list()));
+    if ((req.headers.accept ?? '').includes('text/csv')) return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="customers.csv"').send(customersCsvFile(deps.customers.list()));
     const search = validateCustomerSearch(req.query);
     if (!search.ok) throw new HttpError(400, search.problems.join('; '));
     return deps.customers.page(search.query);
