@@ -29,14 +29,21 @@ export async function startServer(
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const app = await buildApp(serverDeps(services));
+  let sip: SipLine | undefined;
+  // The HTTP server is up before the SIP side; a browser's /sip socket waits for nothing, it is
+  // refused until the SIP side exists.
+  const app = await buildApp({
+    ...serverDeps(services),
+    sipWebSocket: (socket, peer) => {
+      if (!sip?.sip.acceptWebSocket(socket, peer)) socket.close(1011, 'SIP is not running');
+    },
+  });
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   } catch (err) {
     services.close();
     throw err;
   }
-  let sip: SipLine | undefined;
   const telephony = options.telephony === false ? undefined : options.telephony ?? services.line.definition.telephony;
   if (telephony) {
     try {

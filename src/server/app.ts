@@ -14,6 +14,7 @@ import { eventsPlugin } from './plugins/events.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { monitoringPlugin } from './plugins/monitoring.ts';
 import { sessionPlugin } from './plugins/session.ts';
+import { sipWebSocketPlugin } from './plugins/sip-websocket.ts';
 import { supervisorPlugin } from './plugins/supervisor.ts';
 
 export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
@@ -33,5 +34,6 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(adminPlugin, { deps, prefix: '/api/admin' });
   await app.register(callsPlugin, { deps, prefix: '/api/calls' });
   await app.register(eventsPlugin, { deps, prefix: '/api/events' });
+  await app.register(sipWebSocketPlugin, { deps });
   return app;
 }

@@ -20,6 +20,7 @@
 //     call.cancel()          CANCEL before answer; call.hangUp() BYE after
 //     events: 'ringing', 'answered' (remote SDP, after our ACK), 'failed' ({ status, reason }), 'hungUp'
 //   sip.registrations()                        live bindings
+//   sip.acceptWebSocket(socket, peer)          SIP over WebSocket (RFC 7118) from the HTTP server's /sip
 //   sip.close()
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -35,10 +36,12 @@ import {
   DEFAULT_TIMERS, InviteServerTransaction, newBranch, realScheduler, retransmit, TransactionLayer,
   type Scheduler, type ServerTransaction, type TimerHandle, type TimerValues,
 } from './transaction.ts';
-import { SipTransport, type Endpoint } from './transport.ts';
+import { isReliable, SipTransport, type Endpoint } from './transport.ts';
+import type { SipWebSocket, WebSocketPeer } from './ws-transport.ts';
 
 export type { Binding } from './registrar.ts';
 export type { Endpoint } from './transport.ts';
+export type { SipWebSocket, WebSocketPeer } from './ws-transport.ts';
 export type { NameAddr } from './message.ts';
 export type { DtmfEvent } from './dtmf-info.ts';
 export type { CallDecision, TrunkConfig } from './inbound-policy.ts';
@@ -199,6 +202,13 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
       onStrayResponse: (response) => this.onStrayResponse(response),
     }, this.scheduler, this.timers);
     transport.onReceive((message, source) => this.transactions.receive(message, source));
+    // A browser's bindings live as long as its WebSocket: nothing can reach it once it closes.
+    transport.onConnectionClosed((peer) => this.registrar.removeSource(peer));
+  }
+
+  /** SIP over WebSocket (RFC 7118): a socket the HTTP server accepted at /sip. */
+  acceptWebSocket(socket: SipWebSocket, peer: WebSocketPeer): boolean {
+    return this.transport.acceptWebSocket(socket, peer);
   }
 
   static async start(options: SipUserAgentOptions): Promise<SipUserAgent> {
@@ -507,7 +517,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
    * is what works. Over TCP the phone's own connection is reused.
    */
   private phoneDestination(binding: Binding): Endpoint {
-    if (binding.source.protocol === 'tcp') return binding.source;
+    if (isReliable(binding.source.protocol)) return binding.source;
     const uri = parseUri(binding.contact);
     if (uri && uri.host === binding.source.address) {
       return { protocol: uri.params['transport']?.toLowerCase() === 'tcp' ? 'tcp' : 'udp', address: uri.host, port: uri.port ?? 5060 };
@@ -520,6 +530,6 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
   }
 
   private contact(to: Endpoint): string {
-    return `<sip:chokutsu@${this.hostPort}${to.protocol === 'tcp' ? ';transport=tcp' : ''}>`;
+    return `<sip:chokutsu@${this.hostPort}${to.protocol === 'udp' ? '' : `;transport=${to.protocol}`}>`;
   }
 }
