@@ -11,9 +11,9 @@ import { MediaBridge } from './media/bridge.ts';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
 import { StereoRecorder } from './media/recorder.ts';
-import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
-import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
-import { acceptAnswer, answer, offer, parseSdp } from './sdp/sdp.ts';
+import { CallLegFactory, type OfferedLeg } from './call-legs.ts';
+import type { CallLeg, LegStats } from './media/leg.ts';
+import { PortAllocator } from './rtp/ports.ts';
 import { SipUserAgent, type IncomingCall, type OutgoingCall } from './sip/user-agent.ts';
 
 /** What the SIP side needs from the line; the composition root (src/app/) provides it. */
@@ -41,8 +41,6 @@ export interface SipLineOptions {
   sipPort?: number;
 }
 
-const CODECS = ['PCMU', 'PCMA'] as const;
-
 /** A caller on a SIP leg. */
 class SipCaller implements CallerChannel {
   private playToken = 0;
@@ -52,7 +50,8 @@ class SipCaller implements CallerChannel {
   constructor(
     readonly contactId: string,
     readonly call: IncomingCall,
-    readonly rtp: RtpSession,
+    /** The caller's media: RTP from a trunk or phone, WebRTC from a browser. */
+    readonly rtp: CallLeg,
     private readonly line: SipLine,
   ) {}
 
@@ -95,7 +94,7 @@ interface AgentLeg {
   agentId: string;
   contactId: string;
   call?: OutgoingCall;
-  rtp: RtpSession;
+  rtp: CallLeg;
   bridge?: MediaBridge;
   recorder?: StereoRecorder;
   answered: boolean;
@@ -106,6 +105,7 @@ export class SipLine {
   readonly callers = new Map<string, SipCaller>();
   private readonly agentLegs = new Map<string, AgentLeg>(); // by contact id
   private readonly ports: PortAllocator;
+  private readonly legs: CallLegFactory;
   private readonly prompts: PromptRenderer;
   private readonly host: string;
   private readonly rtpHost: string;
@@ -117,6 +117,7 @@ export class SipLine {
     this.ports = new PortAllocator({ min: rtp.portMin ?? 10000, max: rtp.portMax ?? 20000 });
     this.host = o.config.sip?.host ?? '127.0.0.1';
     this.rtpHost = rtp.host ?? this.host;
+    this.legs = new CallLegFactory({ ports: this.ports, rtpHost: this.rtpHost, log: o.log });
     const wpm = o.config.tts?.wordsPerMinute;
     this.usesPolly = o.config.tts?.engine === 'polly';
     // Polly takes its credentials from the AWS SDK's default chain (environment, profile, role).
@@ -150,7 +151,7 @@ export class SipLine {
   }
 
   /** RTP statistics of the open media legs (callers and agent phones), for monitoring and benchmarks. */
-  mediaStats(): { customer: RtpStats[]; agent: RtpStats[] } {
+  mediaStats(): { customer: LegStats[]; agent: LegStats[] } {
     return {
       customer: [...this.callers.values()].map((c) => c.rtp.stats()),
       agent: [...this.agentLegs.values()].map((leg) => leg.rtp.stats()),
@@ -182,35 +183,20 @@ export class SipLine {
   }
 
   private async onIncomingCall(call: IncomingCall): Promise<void> {
-    const parsed = parseSdp(call.remoteSdp);
-    if (!parsed.ok) {
-      this.o.log(`call ${call.callId}: unreadable SDP (${parsed.problems.map((p) => p.message).join('; ')})`);
-      call.reject(488);
+    // An RTP leg for a trunk or phone, a WebRTC leg for a browser (call-legs.ts).
+    const media = await this.legs.answer(call.remoteSdp);
+    if (!media.ok) {
+      this.o.log(`call ${call.callId}: ${media.reason}`);
+      call.reject(media.status);
       return;
     }
-    let rtp: RtpSession;
-    try {
-      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
-    } catch (err) {
-      this.o.log(`call ${call.callId}: ${err instanceof PortsExhaustedError ? 'no RTP port free' : (err as Error).message}`);
-      call.reject(503);
-      return;
-    }
-    const ans = answer(parsed.sdp, { localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS] });
-    if (!ans.ok) {
-      this.o.log(`call ${call.callId}: ${ans.error.message}`);
-      call.reject(488);
-      await rtp.close();
-      return;
-    }
-    rtp.configure(ans.negotiated);
-    rtp.start();
+    const rtp = media.leg;
     call.ringing();
-    call.answer(ans.sdp);
+    call.answer(media.sdp);
     const contactId = this.deps.newContactId();
     const caller = new SipCaller(contactId, call, rtp, this);
     this.callers.set(contactId, caller);
-    rtp.on('dtmf', (digit) => this.deps.center.dtmf(contactId, digit));
+    rtp.listen({ audio: () => undefined, dtmf: (digit) => this.deps.center.dtmf(contactId, digit) });
     call.on('dtmf', (e) => this.deps.center.dtmf(contactId, e.digit));
     call.on('hungUp', () => {
       caller.left();
@@ -256,39 +242,37 @@ export class SipLine {
     const extension = this.deps.agentExtension(agentId);
     if (!caller || !extension) return;
     // Agents without a registered phone answer in the app; no RTP port is opened for them.
-    if (!this.sip.registrations().some((b) => b.aor === extension)) return;
-    let rtp: RtpSession;
+    // The phone the call goes to is the newest binding (as sip.call picks it); a browser's came over WebSocket.
+    const binding = this.sip.registrations().filter((b) => b.aor === extension).at(-1);
+    if (!binding) return;
+    let offered: OfferedLeg;
     try {
-      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+      offered = await this.legs.offer(binding.source.protocol === 'ws' || binding.source.protocol === 'wss' ? 'webrtc' : 'rtp');
     } catch (err) {
-      this.o.log(`contact ${contactId}: no RTP port for agent ${agentId}: ${(err as Error).message}`);
+      this.o.log(`contact ${contactId}: no media leg for agent ${agentId}: ${(err as Error).message}`);
       return;
     }
-    const leg: AgentLeg = { agentId, contactId, rtp, answered: false, closed: false };
+    const leg: AgentLeg = { agentId, contactId, rtp: offered.leg, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
-    const offerOptions = { localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS] };
-    const placed = this.sip.call(extension, { sdp: offer(offerOptions), from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
+    const placed = this.sip.call(extension, { sdp: offered.sdp, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
     if (!placed.ok) {
       await this.closeAgentLeg(leg);
       return;
     }
     leg.call = placed.call;
-    placed.call.on('answered', (remoteSdp) => this.agentAnswered(leg, caller, remoteSdp, offerOptions));
+    placed.call.on('answered', (remoteSdp) => void this.agentAnswered(leg, caller, remoteSdp, offered));
     placed.call.on('failed', ({ status }) => this.agentCallFailed(leg, status));
     placed.call.on('hungUp', () => this.agentHungUp(leg));
   }
 
   /** The agent's phone answered: accept the offer, bridge the two legs, record if the flow asked. */
-  private agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string, offerOptions: Parameters<typeof acceptAnswer>[1]): void {
-    const parsedAnswer = parseSdp(remoteSdp);
-    const accepted = parsedAnswer.ok ? acceptAnswer(parsedAnswer.sdp, offerOptions) : undefined;
-    if (!accepted?.ok || leg.closed) {
+  private async agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string, offered: OfferedLeg): Promise<void> {
+    const accepted = await offered.accept(remoteSdp);
+    if (!accepted || leg.closed) {
       leg.call?.hangUp();
       return;
     }
     leg.answered = true;
-    leg.rtp.configure(accepted.negotiated);
-    leg.rtp.start();
     try {
       this.deps.center.accept(leg.agentId, leg.contactId);
     } catch (err) {

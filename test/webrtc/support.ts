@@ -60,3 +60,16 @@ export async function phoneEvent(page: Page, type: string, timeoutMs = 10_000): 
   const handle = await page.waitForFunction((t) => (window as unknown as { fixture: { events: { type: string }[] } }).fixture.events.find((e) => e.type === t), type, { timeout: timeoutMs, polling: 50 });
   return (await handle.jsonValue()) as Record<string, unknown>;
 }
+
+export type InboundAudio = { bytesReceived: number; packetsReceived: number; totalAudioEnergy: number; codec: string };
+
+/** Polls the page's inbound audio statistics until `ok` holds (bounded). */
+export async function inboundUntil(page: Page, ok: (s: InboundAudio) => boolean, what: string, timeoutMs = 15_000): Promise<InboundAudio> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await page.evaluate(() => window.fixture.inbound());
+    if (s && ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(s)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
