@@ -6,6 +6,7 @@ import type { Clock, Scheduler } from '../runtime/scheduler.ts';
 import { SipLine } from '../telephony/sip-line.ts';
 import { sipLineDeps } from './sip-deps.ts';
 import type { TelephonyConfig } from '../instance/types.ts';
+import type { TlsFiles } from './tls.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -22,6 +23,8 @@ export async function startServer(
     host?: string; port?: number; clock?: Clock; scheduler?: Scheduler; log?: (m: string) => void;
     /** false: no SIP (HTTP only); an object overrides the definition's telephony settings (tests). */
     telephony?: false | TelephonyConfig;
+    /** HTTPS (and wss:// for events and SIP over WebSocket) with this PEM certificate and key. */
+    tls?: TlsFiles;
   } = {},
 ): Promise<RunningServer> {
   const services = await createLineServices(dataDir, {
@@ -37,7 +40,7 @@ export async function startServer(
     sipWebSocket: (socket, peer) => {
       if (!sip?.sip.acceptWebSocket(socket, peer)) socket.close(1011, 'SIP is not running');
     },
-  });
+  }, options.tls ? { https: options.tls } : {});
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   } catch (err) {
@@ -59,7 +62,7 @@ export async function startServer(
   const host = options.host ?? '127.0.0.1';
   return {
     app, services, ...(sip ? { sip } : {}),
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: async () => {
       await sip?.close();
       await app.close();

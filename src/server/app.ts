@@ -17,8 +17,17 @@ import { sessionPlugin } from './plugins/session.ts';
 import { sipWebSocketPlugin } from './plugins/sip-websocket.ts';
 import { supervisorPlugin } from './plugins/supervisor.ts';
 
-export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
+export interface BuildAppOptions {
+  /** Serve HTTPS (and wss for events and SIP) with this PEM certificate and key. */
+  https?: { cert: string; key: string };
+}
+
+export async function buildApp(deps: ServerDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const base = { logger: false, bodyLimit: 5 * 1024 * 1024 };
+  // Fastify's types give an https server another instance type; the routes are the same.
+  const app = (options.https
+    ? Fastify({ ...base, https: options.https }) as unknown as FastifyInstance
+    : Fastify(base)).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(websocket);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler(deps.log));

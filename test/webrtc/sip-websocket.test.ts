@@ -5,6 +5,10 @@ import type { Browser } from 'playwright-core';
 import { setPhonePassword } from '../../src/app/accounts.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { startTestLine, type TestLine } from '../e2e/support.ts';
+import https from 'node:https';
+import { selfSignedCertificate } from '../../src/app/tls.ts';
+import { startServer } from '../../src/app/start.ts';
+import { demoDataDir } from '../runtime/support.ts';
 import { fixturePage, launchChromium, phoneEvent } from './support.ts';
 
 const TELEPHONY = {
@@ -52,6 +56,46 @@ describe('SIP over WebSocket from the browser', { timeout: 60_000 }, () => {
     await page.close();
   });
 });
+
+describe('HTTPS with a self-signed certificate', { timeout: 60_000 }, () => {
+  test('/healthz over https with the certificate as CA; the browser registers over wss://', async () => {
+    const dir = demoDataDir(() => undefined);
+    const tls = await selfSignedCertificate(dir, ['chokutsu.office.test', '127.0.0.1']);
+    assert.equal(tls.created, true);
+    assert.equal((await selfSignedCertificate(dir, ['chokutsu.office.test'])).created, false, 'kept and reused');
+    const server = await startServer(dir, { port: 0, tls, log: () => undefined, telephony: TELEPHONY_TLS });
+    const browser = await launchChromium();
+    try {
+      assert.match(server.url, /^https:/);
+      const health = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        https.get(`${server.url}/healthz`, { ca: tls.cert }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        }).on('error', reject);
+      });
+      assert.deepEqual([health.status, JSON.parse(health.body)], [200, { ok: true }]);
+
+      setPhonePassword(new SqlitePhoneStore(server.services.line.db), { username: '202', agentId: 'suzuki', realm: 'chokutsu', password: 'secret202' }, new Date());
+      // The browser is told to trust the certificate as an office machine would after importing it.
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      const page = await fixturePage(context, server.url);
+      assert.equal(await page.evaluate(() => window.isSecureContext), true);
+      await page.evaluate(() => window.fixture.create({ extension: '202', password: 'secret202', domain: '127.0.0.1' }));
+      await page.evaluate(() => window.fixture.register());
+      await phoneEvent(page, 'registered');
+      const binding = server.sip?.sip.registrations()[0];
+      assert.equal(binding?.aor, '202');
+      assert.equal(binding?.source.protocol, 'wss');
+      await context.close();
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
+
+const TELEPHONY_TLS = { ...TELEPHONY, rtp: { host: '127.0.0.1', portMin: 43800, portMax: 43899 } };
 
 async function waitFor(done: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

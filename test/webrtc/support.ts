@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 let bundle: Promise<string> | undefined;
 
@@ -44,7 +44,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A page at the line's origin running the fixture script. */
-export async function fixturePage(browser: Browser, lineUrl: string): Promise<Page> {
+export async function fixturePage(browser: Browser | BrowserContext, lineUrl: string): Promise<Page> {
   const page = await browser.newPage();
   const script = await fixtureBundle();
   await page.route(`${lineUrl}/__phone-fixture`, (route) => route.fulfill({

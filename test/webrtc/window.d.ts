@@ -9,4 +9,4 @@ interface FixtureApi {
   inbound(): Promise<{ bytesReceived: number; packetsReceived: number; totalAudioEnergy: number; codec: string } | undefined>;
   outbound(): Promise<{ bytesSent: number; packetsSent: number } | undefined>;
 }
-declare var window: { fixture: FixtureApi };
+declare var window: { fixture: FixtureApi; isSecureContext: boolean };
