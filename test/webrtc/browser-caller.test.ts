@@ -44,6 +44,12 @@ describe('a browser caller (WebRTC) to a sipp agent phone', { timeout: 90_000 },
       await waitFor(() => (line.server.sip?.mediaStats().agent[0]?.packetsReceived ?? 0) > 150, 'sato\'s phone to talk for 3 s', 15_000);
       const later = await page.evaluate(() => window.fixture.inbound());
       assert.ok((later?.totalAudioEnergy ?? 0) > (bridgedAt?.totalAudioEnergy ?? 0), 'the browser hears the agent');
+      // Hold and mute are local for now (the call stays up); see sip-phone.ts hold().
+      await page.evaluate(() => window.fixture.hold(true));
+      await page.evaluate(() => window.fixture.mute(true));
+      await page.evaluate(() => window.fixture.hold(false));
+      await page.evaluate(() => window.fixture.mute(false));
+      assert.equal(await page.evaluate(() => window.fixture.events.some((e) => e.type === 'ended' || e.type === 'error')), false);
       await page.evaluate(() => window.fixture.hangup());
       await phoneEvent(page, 'ended');
       phone.kill();

@@ -5,6 +5,8 @@ interface FixtureApi {
   call(number: string): Promise<void>;
   register(): Promise<void>;
   hangup(): Promise<void>;
+  hold(on: boolean): Promise<void>;
+  mute(on: boolean): void;
   sendDtmf(digits: string, gapMs: number): Promise<void>;
   inbound(): Promise<{ bytesReceived: number; packetsReceived: number; totalAudioEnergy: number; codec: string } | undefined>;
   outbound(): Promise<{ bytesSent: number; packetsSent: number } | undefined>;

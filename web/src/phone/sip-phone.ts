@@ -45,6 +45,7 @@ export class SipPhone {
   private session: Session | undefined;
   private microphone: string | undefined;
   private muted = false;
+  private held = false;
   private started: Promise<void> | undefined;
   private hangingUp = false;
 
@@ -157,20 +158,29 @@ export class SipPhone {
   mute(on: boolean): void {
     this.muted = on;
     for (const sender of this.peerConnection()?.getSenders() ?? []) {
-      if (sender.track) sender.track.enabled = !on;
+      if (sender.track) sender.track.enabled = !on && !this.held;
     }
   }
 
   /**
-   * Hold as a re-INVITE offering sendonly (RFC 3264 §8.4); resumes with sendrecv. Until the line
-   * answers re-INVITEs per RFC 3264 it keeps sending, and the browser stops playing it locally.
+   * Hold. By default locally: the microphone sends silence and the other party is not played
+   * (the call and its media stay up). With `reInvite`, as RFC 3264 §8.4 says: a re-INVITE offering
+   * sendonly, then sendrecv to resume — the line must then answer re-INVITEs from its WebRTC leg;
+   * until it does, the browser refuses the line's answer ("Incompatible receive direction") and
+   * SIP.js ends the call, so it is off by default.
    */
-  async hold(on: boolean): Promise<void> {
+  async hold(on: boolean, options: { reInvite?: boolean } = {}): Promise<void> {
     const session = this.session;
     if (!session || session.state !== SessionState.Established) return;
-    const options: SessionDescriptionHandlerOptions & { hold: boolean } = { ...this.mediaOptions(), hold: on };
-    session.sessionDescriptionHandlerOptionsReInvite = options;
-    await session.invite().catch((error: Error) => this.emit({ type: 'error', kind: 'call', message: error.message }));
+    if (options.reInvite) {
+      const sdhOptions: SessionDescriptionHandlerOptions & { hold: boolean } = { ...this.mediaOptions(), hold: on };
+      session.sessionDescriptionHandlerOptionsReInvite = sdhOptions;
+      await session.invite().catch((error: Error) => this.emit({ type: 'error', kind: 'call', message: error.message }));
+    }
+    this.held = on;
+    for (const sender of this.peerConnection()?.getSenders() ?? []) {
+      if (sender.track) sender.track.enabled = !on && !this.muted;
+    }
     this.audio.muted = on;
   }
 
@@ -189,7 +199,7 @@ export class SipPhone {
     const stream = await this.getMicrophone();
     const track = stream?.getAudioTracks()[0];
     if (!track) return;
-    track.enabled = !this.muted;
+    track.enabled = !this.muted && !this.held;
     for (const sender of pc.getSenders()) {
       if (sender.track?.kind !== 'audio') continue;
       const old = sender.track;
@@ -253,6 +263,8 @@ export class SipPhone {
     this.hangingUp = false;
     session.stateChange.addListener((state) => {
       if (state === SessionState.Established) {
+        this.held = false;
+        this.audio.muted = false;
         this.attachAudio(session);
         if (this.muted) this.mute(true);
         this.emit({ type: 'connected' });
