@@ -6,6 +6,7 @@ import type { Clock, Scheduler } from '../runtime/scheduler.ts';
 import { SipLine } from '../telephony/sip-line.ts';
 import { sipLineDeps } from './sip-deps.ts';
 import type { TelephonyConfig } from '../instance/types.ts';
+import type { TlsFiles } from './tls.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -22,6 +23,8 @@ export async function startServer(
     host?: string; port?: number; clock?: Clock; scheduler?: Scheduler; log?: (m: string) => void;
     /** false: no SIP (HTTP only); an object overrides the definition's telephony settings (tests). */
     telephony?: false | TelephonyConfig;
+    /** HTTPS (and wss:// for events and SIP over WebSocket) with this PEM certificate and key. */
+    tls?: TlsFiles;
   } = {},
 ): Promise<RunningServer> {
   const services = await createLineServices(dataDir, {
@@ -29,14 +32,21 @@ export async function startServer(
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const app = await buildApp(serverDeps(services));
+  let sip: SipLine | undefined;
+  // The HTTP server is up before the SIP side; a browser's /sip socket waits for nothing, it is
+  // refused until the SIP side exists.
+  const app = await buildApp({
+    ...serverDeps(services),
+    sipWebSocket: (socket, peer) => {
+      if (!sip?.sip.acceptWebSocket(socket, peer)) socket.close(1011, 'SIP is not running');
+    },
+  }, options.tls ? { https: options.tls } : {});
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
   } catch (err) {
     services.close();
     throw err;
   }
-  let sip: SipLine | undefined;
   const telephony = options.telephony === false ? undefined : options.telephony ?? services.line.definition.telephony;
   if (telephony) {
     try {
@@ -52,7 +62,7 @@ export async function startServer(
   const host = options.host ?? '127.0.0.1';
   return {
     app, services, ...(sip ? { sip } : {}),
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     // Graceful: the API stops taking requests, every contact still on the line ends and leaves its
     // record, SIP answers 503 to new INVITEs while the legs close and recordings finish, then the
     // database closes.

@@ -16,11 +16,21 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { monitoringPlugin } from './plugins/monitoring.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
+import { sipWebSocketPlugin } from './plugins/sip-websocket.ts';
 import { supervisorPlugin } from './plugins/supervisor.ts';
 import { webPlugin } from './plugins/web.ts';
 
-export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 }).withTypeProvider<TypeBoxTypeProvider>();
+export interface BuildAppOptions {
+  /** Serve HTTPS (and wss for events and SIP) with this PEM certificate and key. */
+  https?: { cert: string; key: string };
+}
+
+export async function buildApp(deps: ServerDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const base = { logger: false, bodyLimit: 5 * 1024 * 1024 };
+  // Fastify's types give an https server another instance type; the routes are the same.
+  const app = (options.https
+    ? Fastify({ ...base, https: options.https }) as unknown as FastifyInstance
+    : Fastify(base)).withTypeProvider<TypeBoxTypeProvider>();
   await securityHeaders(app);
   await app.register(websocket);
   // Raw bytes: the import detects the encoding (Excel in Japan writes Shift_JIS).
@@ -40,5 +50,6 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(eventsPlugin, { deps, prefix: '/api/events' });
   await app.register(configPlugin, { deps, prefix: '/api' });
   if (deps.webDir !== undefined) await app.register(webPlugin, { webDir: deps.webDir });
+  await app.register(sipWebSocketPlugin, { deps });
   return app;
 }

@@ -71,6 +71,16 @@ export interface Reports {
   prometheusText(): Promise<string>;
 }
 
+/** A WebSocket handed to the SIP side (the `ws` socket @fastify/websocket gives satisfies it). */
+export interface SipWebSocketLike {
+  readonly protocol: string;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 export interface ServerDeps {
   clock: Clock;
   /** Test calls play their prompts on it. */
@@ -95,4 +105,6 @@ export interface ServerDeps {
   flowText(flowId: string): string | undefined;
   /** The built browser app (web/dist), served at /; absent: the server has no app. */
   webDir?: string;
+  /** SIP over WebSocket at /sip (RFC 7118): the SIP side adopts the socket; absent when the line has no SIP. */
+  sipWebSocket?: (socket: SipWebSocketLike, peer: { address: string; port: number; secure: boolean }) => void;
 }

@@ -12,10 +12,12 @@ import { PollyClient } from '@aws-sdk/client-polly';
 import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
 import { StereoRecorder } from './media/recorder.ts';
 import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
-import { RtpSession, type RtpStats } from './rtp/rtp-session.ts';
+import { RtpSession } from './rtp/rtp-session.ts';
 import { SdpSession, type AnswerOutcome } from './sdp/session.ts';
 import { parseUri } from './sip/message.ts';
 import { SipUserAgent, type IncomingCall, type OutgoingCall, type Reoffer } from './sip/user-agent.ts';
+import type { CallLeg, LegStats } from './media/leg.ts';
+import { isWebRtcSdp, WebRtcLeg } from './webrtc/webrtc-leg.ts';
 
 /** The line's number a caller dialled (E.164), or why the dialled string is none of them. */
 export type DialedNumber = { ok: true; number: string } | { ok: false; message: string };
@@ -50,12 +52,19 @@ export interface SipLineOptions {
 
 const CODECS = ['PCMU', 'PCMA'] as const;
 
-/** One negotiated media leg of a contact: the caller's or the agent phone's. */
+/** Plain RTP and its RFC 3264 offer/answer state (re-offers, hold); a WebRTC leg negotiates itself. */
+interface RtpNegotiation {
+  readonly rtp: RtpSession;
+  readonly sdp: SdpSession;
+}
+
+/** One media leg of a contact: the caller's or the agent phone's, RTP (trunks, phones) or WebRTC (browsers). */
 interface NegotiatedLeg {
   readonly contactId: string;
   readonly side: 'customer' | 'agent';
-  readonly rtp: RtpSession;
-  readonly sdp: SdpSession;
+  readonly rtp: CallLeg;
+  /** Absent on a WebRTC leg: its peer connection answers for it. */
+  readonly negotiation: RtpNegotiation | undefined;
   /** The peer holds us (RFC 3264 §8.4). */
   held: boolean;
 }
@@ -79,8 +88,9 @@ class SipCaller implements CallerChannel, NegotiatedLeg {
   constructor(
     readonly contactId: string,
     readonly call: IncomingCall,
-    readonly rtp: RtpSession,
-    readonly sdp: SdpSession,
+    /** The caller's media: RTP from a trunk or phone, WebRTC from a browser. */
+    readonly rtp: CallLeg,
+    readonly negotiation: RtpNegotiation | undefined,
     private readonly line: SipLine,
   ) {}
 
@@ -121,6 +131,8 @@ class SipCaller implements CallerChannel, NegotiatedLeg {
 
 interface AgentLeg extends NegotiatedLeg {
   agentId: string;
+  /** A browser agent's leg, which takes the phone's answer itself. */
+  webrtc?: WebRtcLeg;
   call?: OutgoingCall;
   bridge?: MediaBridge;
   recorder?: StereoRecorder;
@@ -180,7 +192,7 @@ export class SipLine {
   }
 
   /** RTP statistics of the open media legs (callers and agent phones), for monitoring and benchmarks. */
-  mediaStats(): { customer: RtpStats[]; agent: RtpStats[] } {
+  mediaStats(): { customer: LegStats[]; agent: LegStats[] } {
     return {
       customer: [...this.callers.values()].map((c) => c.rtp.stats()),
       agent: [...this.agentLegs.values()].map((leg) => leg.rtp.stats()),
@@ -220,6 +232,10 @@ export class SipLine {
     }
     const dialed = this.dialedNumber(call);
     if (dialed === undefined) return;
+    if (isWebRtcSdp(call.remoteSdp)) {
+      await this.answerBrowserCaller(call, dialed);
+      return;
+    }
     const rtp = await this.openCallerRtp(call);
     if (!rtp) return;
     if (this.closing) {
@@ -227,10 +243,35 @@ export class SipLine {
       await rtp.close();
       return;
     }
-    const sdp = new SdpSession({ localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS], sessionId: String(rtp.ssrc) });
-    const caller = new SipCaller(this.deps.newContactId(), call, rtp, sdp, this);
-    if (call.remoteSdp === '') this.offerToCaller(caller, dialed);
-    else this.answerCaller(caller, dialed);
+    const negotiation = { rtp, sdp: this.sdpSession(rtp) };
+    const caller = new SipCaller(this.deps.newContactId(), call, rtp, negotiation, this);
+    if (call.remoteSdp === '') this.offerToCaller(caller, negotiation, dialed);
+    else this.answerCaller(caller, negotiation, dialed);
+  }
+
+  private sdpSession(rtp: RtpSession): SdpSession {
+    return new SdpSession({ localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS], sessionId: String(rtp.ssrc) });
+  }
+
+  /** A browser's offer (ICE, DTLS-SRTP): a WebRTC leg answers it (webrtc/webrtc-leg.ts). */
+  private async answerBrowserCaller(call: IncomingCall, dialed: string): Promise<void> {
+    let answered: { leg: WebRtcLeg; sdp: string };
+    try {
+      answered = await WebRtcLeg.answer(call.remoteSdp, { host: this.rtpHost, log: this.o.log });
+    } catch (err) {
+      this.o.log(`call ${call.callId}: 488, WebRTC offer not answerable: ${(err as Error).message}`);
+      call.reject(488, { code: 399, text: 'WebRTC offer not answerable' });
+      return;
+    }
+    if (this.closing) {
+      call.reject(503);
+      await answered.leg.close();
+      return;
+    }
+    const caller = new SipCaller(this.deps.newContactId(), call, answered.leg, undefined, this);
+    call.ringing();
+    call.answer(answered.sdp);
+    this.startCallerContact(caller, dialed);
   }
 
   /** The line's number the caller dialled (Request-URI, else To); any other gets 404 and a log line. */
@@ -259,9 +300,9 @@ export class SipLine {
   }
 
   /** The INVITE's offer answered in the 200 (RFC 3264 §6); the flow starts at once. */
-  private answerCaller(caller: SipCaller, dialed: string): void {
-    const { call, rtp } = caller;
-    const ans = caller.sdp.answer(call.remoteSdp);
+  private answerCaller(caller: SipCaller, { rtp, sdp }: RtpNegotiation, dialed: string): void {
+    const { call } = caller;
+    const ans = sdp.answer(call.remoteSdp);
     if (!ans.ok) {
       this.o.log(`call ${call.callId}: 488, ${ans.warning.text}`);
       call.reject(488, ans.warning);
@@ -276,13 +317,13 @@ export class SipLine {
   }
 
   /** Delayed offer (RFC 3261 §13.2.1): our offer in the 200, the answer in the ACK; the flow starts then. */
-  private offerToCaller(caller: SipCaller, dialed: string): void {
-    const { call, rtp } = caller;
+  private offerToCaller(caller: SipCaller, { rtp, sdp }: RtpNegotiation, dialed: string): void {
+    const { call } = caller;
     call.ringing();
-    call.answer(caller.sdp.offer());
+    call.answer(sdp.offer());
     this.wireCaller(caller);
     call.once('confirmed', (answerSdp) => {
-      const ans = caller.sdp.acceptAnswer(answerSdp);
+      const ans = sdp.acceptAnswer(answerSdp);
       if (!ans.ok) {
         // §13.3.1.4: an unacceptable answer in the ACK ends the session with BYE.
         this.o.log(`call ${call.callId}: ${ans.warning.text}; hanging up`);
@@ -304,7 +345,7 @@ export class SipLine {
   private wireCaller(caller: SipCaller): void {
     const { contactId, call, rtp } = caller;
     this.callers.set(contactId, caller);
-    rtp.on('dtmf', (digit) => this.deps.center.dtmf(contactId, digit));
+    rtp.listen({ audio: () => undefined, dtmf: (digit) => this.deps.center.dtmf(contactId, digit) });
     call.on('dtmf', (e) => this.deps.center.dtmf(contactId, e.digit));
     call.on('reoffer', (reoffer) => this.renegotiate(caller, reoffer));
     call.on('hungUp', () => {
@@ -319,27 +360,35 @@ export class SipLine {
    * inactive back, nothing sent), resume, a new address or codec; hold is counted on the contact.
    */
   private renegotiate(leg: NegotiatedLeg, reoffer: Reoffer): void {
+    const negotiation = leg.negotiation;
+    if (!negotiation) {
+      // A browser's peer connection would have to answer a re-offer itself (werift renegotiation);
+      // the phone module holds and mutes locally instead.
+      this.o.log(`contact ${leg.contactId}: ${leg.side} ${reoffer.method} on a WebRTC leg refused (488)`);
+      reoffer.reject(488, { code: 399, text: 'WebRTC legs do not renegotiate' });
+      return;
+    }
     if (reoffer.sdp === '') {
-      reoffer.accept(leg.sdp.offer());
+      reoffer.accept(negotiation.sdp.offer());
       reoffer.once('acked', (answerSdp) => {
-        const ans = leg.sdp.acceptAnswer(answerSdp);
-        if (ans.ok) this.applyMedia(leg, ans);
+        const ans = negotiation.sdp.acceptAnswer(answerSdp);
+        if (ans.ok) this.applyMedia(leg, negotiation, ans);
         else this.o.log(`contact ${leg.contactId}: ${leg.side} re-INVITE: ${ans.warning.text}; media unchanged`);
       });
       return;
     }
-    const ans = leg.sdp.answer(reoffer.sdp);
+    const ans = negotiation.sdp.answer(reoffer.sdp);
     if (!ans.ok) {
       this.o.log(`contact ${leg.contactId}: ${leg.side} ${reoffer.method} refused (488): ${ans.warning.text}`);
       reoffer.reject(488, ans.warning);
       return;
     }
     reoffer.accept(ans.sdp);
-    this.applyMedia(leg, ans);
+    this.applyMedia(leg, negotiation, ans);
   }
 
-  private applyMedia(leg: NegotiatedLeg, ans: Extract<AnswerOutcome, { ok: true }>): void {
-    leg.rtp.configure(ans.negotiated);
+  private applyMedia(leg: NegotiatedLeg, negotiation: RtpNegotiation, ans: Extract<AnswerOutcome, { ok: true }>): void {
+    negotiation.rtp.configure(ans.negotiated);
     if (ans.held === leg.held) return;
     leg.held = ans.held;
     if (ans.held) this.deps.center.holdStarted(leg.contactId, leg.side);
@@ -380,40 +429,70 @@ export class SipLine {
     const caller = this.callers.get(contactId);
     const extension = this.deps.agentExtension(agentId);
     if (!caller || !extension) return;
-    // Agents without a registered phone answer in the app; no RTP port is opened for them.
-    if (!this.sip.registrations().some((b) => b.aor === extension)) return;
-    let rtp: RtpSession;
+    // Agents without a registered phone answer in the app; no media is opened for them. The phone
+    // rung is the newest binding (as sip.call picks it); a browser's came over WebSocket.
+    const binding = this.sip.registrations().filter((b) => b.aor === extension).at(-1);
+    if (!binding) return;
+    const browser = binding.source.protocol === 'ws' || binding.source.protocol === 'wss';
+    let media: { rtp: CallLeg; negotiation: RtpNegotiation | undefined; webrtc?: WebRtcLeg; offer: string };
     try {
-      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+      media = await this.agentMedia(browser);
     } catch (err) {
-      this.o.log(`contact ${contactId}: no RTP port for agent ${agentId}: ${(err as Error).message}`);
+      this.o.log(`contact ${contactId}: no media leg for agent ${agentId}: ${(err as Error).message}`);
       return;
     }
-    const sdp = new SdpSession({ localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS], sessionId: String(rtp.ssrc) });
-    const leg: AgentLeg = { agentId, contactId, side: 'agent', rtp, sdp, held: false, answered: false, closed: false };
+    const leg: AgentLeg = { agentId, contactId, side: 'agent', rtp: media.rtp, negotiation: media.negotiation, ...(media.webrtc ? { webrtc: media.webrtc } : {}), held: false, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
-    const placed = this.sip.call(extension, { sdp: sdp.offer(), from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
+    const placed = this.sip.call(extension, { sdp: media.offer, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
     if (!placed.ok) {
       await this.closeAgentLeg(leg);
       return;
     }
     leg.call = placed.call;
-    placed.call.on('answered', (remoteSdp) => this.agentAnswered(leg, caller, remoteSdp));
+    placed.call.on('answered', (remoteSdp) => void this.agentAnswered(leg, caller, remoteSdp));
     placed.call.on('failed', ({ status }) => this.agentCallFailed(leg, status));
     placed.call.on('reoffer', (reoffer) => this.renegotiate(leg, reoffer));
     placed.call.on('hungUp', () => this.agentHungUp(leg));
   }
 
+  /** An offer for the agent's phone: WebRTC for a browser, RTP with RFC 3264 offer/answer otherwise. */
+  private async agentMedia(browser: boolean): Promise<{ rtp: CallLeg; negotiation: RtpNegotiation | undefined; webrtc?: WebRtcLeg; offer: string }> {
+    if (browser) {
+      const { leg, sdp } = await WebRtcLeg.offer({ host: this.rtpHost, log: this.o.log });
+      return { rtp: leg, negotiation: undefined, webrtc: leg, offer: sdp };
+    }
+    const rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+    const sdp = this.sdpSession(rtp);
+    return { rtp, negotiation: { rtp, sdp }, offer: sdp.offer() };
+  }
+
+  /** Applies the phone's answer and starts sending; false when the answer is unusable. */
+  private async acceptAgentAnswer(leg: AgentLeg, remoteSdp: string): Promise<boolean> {
+    if (leg.webrtc) {
+      try {
+        await leg.webrtc.accept(remoteSdp);
+        return true;
+      } catch (err) {
+        this.o.log(`contact ${leg.contactId}: agent ${leg.agentId}: unusable WebRTC answer: ${(err as Error).message}`);
+        return false;
+      }
+    }
+    const negotiation = leg.negotiation;
+    const accepted = negotiation?.sdp.acceptAnswer(remoteSdp);
+    if (!negotiation || !accepted?.ok) return false;
+    negotiation.rtp.configure(accepted.negotiated);
+    negotiation.rtp.start();
+    return true;
+  }
+
   /** The agent's phone answered: accept the offer, bridge the two legs, record if the flow asked. */
-  private agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string): void {
-    const accepted = leg.sdp.acceptAnswer(remoteSdp);
-    if (!accepted.ok || leg.closed) {
+  private async agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string): Promise<void> {
+    const accepted = await this.acceptAgentAnswer(leg, remoteSdp);
+    if (!accepted || leg.closed) {
       leg.call?.hangUp();
       return;
     }
     leg.answered = true;
-    leg.rtp.configure(accepted.negotiated);
-    leg.rtp.start();
     try {
       this.deps.center.accept(leg.agentId, leg.contactId);
     } catch (err) {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { DEMO_USERS_FILE } from '../../app/demo.ts';
 import { findDefinitionFile, LineConfigError } from '../../app/line.ts';
 import { startServer, type RunningServer } from '../../app/start.ts';
+import { readTlsFiles, selfSignedCertificate, type TlsFiles } from '../../app/tls.ts';
+import { hostname } from 'node:os';
 import type { CliContext } from '../context.ts';
 import type { Io } from '../io.ts';
 import { init } from './init.ts';
@@ -14,17 +16,56 @@ export function registerStart(program: Command, ctx: CliContext): void {
     .description('run the line on the embedded defaults (initialises the demo company when the data directory is empty)')
     .option('--host <address>', 'HTTP address to listen on', '127.0.0.1')
     .option('--port <port>', 'HTTP port', '8080')
-    .action(async (opts: { host: string; port: string }, cmd: Command) => {
+    .option('--tls-cert <file>', 'serve HTTPS (and wss:// for the browser phone) with this PEM certificate')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--self-signed [hosts]', 'serve HTTPS with a self-signed certificate for these comma-separated host names/addresses (kept in DATA/tls/)')
+    .action(async (opts: StartOptions, cmd: Command) => {
       const dataDir = ctx.dataDir(cmd);
       if (!findDefinitionFile(dataDir)) {
         ctx.exitCode = await init(dataDir, false, ctx.io);
         if (ctx.exitCode !== 0) return;
       }
-      ctx.exitCode = await serve(dataDir, opts.host, opts.port, ctx.io);
+      const tls = await tlsOption(dataDir, opts, ctx.io);
+      if (tls === 'invalid') {
+        ctx.exitCode = 2;
+        return;
+      }
+      ctx.exitCode = await serve(dataDir, opts.host, opts.port, ctx.io, tls);
     });
 }
 
-async function serve(dataDir: string, host: string, portText: string, io: Io): Promise<number> {
+interface StartOptions {
+  host: string;
+  port: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  selfSigned?: string | true;
+}
+
+/** --tls-cert/--tls-key or --self-signed: the certificate to serve HTTPS with, if any. */
+async function tlsOption(dataDir: string, opts: StartOptions, io: Io): Promise<TlsFiles | undefined | 'invalid'> {
+  if (opts.selfSigned !== undefined && (opts.tlsCert !== undefined || opts.tlsKey !== undefined)) {
+    io.err('--self-signed or --tls-cert/--tls-key, not both');
+    return 'invalid';
+  }
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    io.err('--tls-cert and --tls-key go together');
+    return 'invalid';
+  }
+  try {
+    if (opts.tlsCert !== undefined && opts.tlsKey !== undefined) return readTlsFiles(opts.tlsCert, opts.tlsKey);
+    if (opts.selfSigned === undefined) return undefined;
+    const hosts = typeof opts.selfSigned === 'string' ? opts.selfSigned.split(',').map((h) => h.trim()) : [opts.host, hostname()];
+    const made = await selfSignedCertificate(dataDir, hosts);
+    io.out(`${made.created ? 'made' : 'using'} the self-signed certificate ${made.file} (${hosts.join(', ')}); browsers trust it once it is imported (README: "HTTPS for the browser phone")`);
+    return made;
+  } catch (err) {
+    io.err(`TLS: ${(err as Error).message}`);
+    return 'invalid';
+  }
+}
+
+async function serve(dataDir: string, host: string, portText: string, io: Io, tls?: TlsFiles): Promise<number> {
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 1 && port <= 65535)) {
     io.err(`--port ${JSON.stringify(portText)}: a port is a whole number from 1 to 65535`);
@@ -32,7 +73,7 @@ async function serve(dataDir: string, host: string, portText: string, io: Io): P
   }
   let server: RunningServer;
   try {
-    server = await startServer(dataDir, { host, port, log: (m) => io.err(m) });
+    server = await startServer(dataDir, { host, port, log: (m) => io.err(m), ...(tls ? { tls } : {}) });
   } catch (err) {
     io.err(err instanceof LineConfigError ? err.message : `cannot start: ${(err as Error).message}`);
     return 1;
@@ -63,6 +104,7 @@ function announce(server: RunningServer, dataDir: string, io: Io): void {
   io.out(`queues: ${d.queues.map((q) => `${q.name} (${q.agents.length} agents)`).join(', ')} · customers: ${line.directory.count()}`);
   const sip = d.telephony?.sip;
   if (server.sip) io.out(`SIP (UDP and TCP) on ${sip?.host ?? '127.0.0.1'}:${server.sip.port}: dial ${d.phoneNumbers[0]?.number ?? 'the line'} from a trunk in the definition; agents' phones register as their extension`);
+  if (server.sip) io.out(`browser phones (SIP over WebSocket, RFC 7118): ${server.url.replace(/^http/, 'ws')}/sip`);
   for (const w of line.warnings) io.err(`warning: ${w}`);
   io.out(`log in with a user from ${join(dataDir, DEMO_USERS_FILE)}; place a test call: chokutsu call --server ${server.url} --user admin:PASSWORD --keys "1001#"`);
 }

@@ -1,6 +1,7 @@
 // One party's media as the bridge sees it: what the party says comes out as decoded 8 kHz
 // PCM and key presses, what the other party says goes in as PCM. RtpSession is one; a WebRTC
 // leg can be another, and the bridge and the recorder need not know which.
+import type { ReceiveTotals } from '../rtp/receive-stats.ts';
 
 /** Where a leg delivers what its party sends. */
 export interface MediaSink {
@@ -19,4 +20,28 @@ export interface MediaLeg {
   readonly canSendDtmf: boolean;
   /** Signals digits to the party; resolves once they are sent. */
   sendDtmf(digits: string): Promise<void>;
+}
+
+/** What a leg's statistics say (RTP counters and RFC 3550 receive statistics), for monitoring. */
+export interface LegStats extends ReceiveTotals {
+  packetsSent: number;
+  octetsSent: number;
+}
+
+/** How a prompt's playback ended: played to its end, or cut short (barge-in, bridging, hang-up). */
+export type PlaybackEnd = 'finished' | 'stopped';
+
+/**
+ * One party's leg of a call as the SIP line uses it: the bridge's MediaLeg, plus prompts, the
+ * party's keys (through listen) and the end of the leg. RtpSession (plain RTP, rtp/) and
+ * WebRtcLeg (ICE + DTLS-SRTP, webrtc/) are the two kinds; the line does not ask which.
+ */
+export interface CallLeg extends MediaLeg {
+  /** Queues 8 kHz PCM (a prompt); resolves when its last frame is sent or it is stopped. */
+  play(pcm: Int16Array, options?: { loop?: boolean }): Promise<PlaybackEnd>;
+  /** Stops the current prompt and everything queued after it. */
+  stop(): void;
+  stats(): LegStats;
+  /** Releases the leg's sockets (and ports); idempotent. */
+  close(): Promise<void>;
 }

@@ -17,7 +17,7 @@ import { defaultPacer, type Pacer } from './pacer.ts';
 import { PortsExhaustedError, type PortAllocator } from './ports.ts';
 import { ReceiveStatistics, type ReceiveTotals } from './receive-stats.ts';
 import { buildRtcpBye, buildRtcpReport, parseRtcp, toNtp, type RtcpPacket, type SenderInfo } from './rtcp.ts';
-import type { MediaLeg, MediaSink } from '../media/leg.ts';
+import type { CallLeg, MediaSink } from '../media/leg.ts';
 import type { MediaDirection, NegotiatedAudio } from '../sdp/sdp.ts';
 
 export type { PlaybackEnd } from './frame-source.ts';
@@ -92,7 +92,7 @@ function closeSocket(socket: dgram.Socket): Promise<void> {
   return new Promise((resolve) => socket.close(() => resolve()));
 }
 
-export class RtpSession extends EventEmitter<RtpSessionEvents> implements MediaLeg {
+export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLeg {
   readonly localPort: number;
   readonly ssrc: number;
 

@@ -68,7 +68,7 @@ export function nextHop(dialog: Dialog): Endpoint {
   const parsed = uri === undefined ? undefined : parseUri(uri);
   if (!parsed) return dialog.peer;
   const transport = (parsed.params['transport'] ?? dialog.peer.protocol).toLowerCase();
-  const protocol: TransportProtocol = transport === 'tcp' ? 'tcp' : 'udp';
+  const protocol: TransportProtocol = transport === 'tcp' || transport === 'ws' || transport === 'wss' ? transport : 'udp';
   return { protocol, address: parsed.host, port: parsed.port ?? 5060 };
 }
 

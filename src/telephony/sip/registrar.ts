@@ -67,6 +67,15 @@ export class Registrar {
     return [...this.bindings.keys()].flatMap((aor) => this.lookup(aor, now));
   }
 
+  /** Drops the bindings made over a connection that closed (a browser's WebSocket). */
+  removeSource(source: Endpoint): void {
+    for (const [aor, list] of this.bindings) {
+      const kept = list.filter((b) => !(b.source.protocol === source.protocol && b.source.address === source.address && b.source.port === source.port));
+      if (kept.length === 0) this.bindings.delete(aor);
+      else this.bindings.set(aor, kept);
+    }
+  }
+
   hasSource(address: string, now: Date): boolean {
     return this.all(now).some((b) => b.source.address === address);
   }

@@ -3,7 +3,7 @@
 // incoming messages to them. Timers come from an injected Scheduler so tests run without waiting.
 import { randomBytes } from 'node:crypto';
 import { createResponse, getHeaders, type IncomingRequest, type IncomingResponse, type IncomingMessage, type SipRequest, type SipResponse, type Header } from './message.ts';
-import { responseDestination, type Endpoint } from './transport.ts';
+import { isReliable, responseDestination, type Endpoint } from './transport.ts';
 
 export interface TimerHandle {
   cancel(): void;
@@ -79,7 +79,7 @@ abstract class ServerTransactionBase {
   }
 
   get reliable(): boolean {
-    return this.source.protocol !== 'udp';
+    return isReliable(this.source.protocol);
   }
 
   protected transmit(response: SipResponse): void {

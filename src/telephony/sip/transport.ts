@@ -1,15 +1,19 @@
-// SIP over UDP and TCP (RFC 3261 §18). Receives, frames and parses; stamps the top Via with
+// SIP over UDP and TCP (RFC 3261 §18), and WebSocket (RFC 7118, ws-transport.ts). Receives, frames and parses; stamps the top Via with
 // received/rport (§18.2.1, RFC 3581) so responses route back through NATs; answers malformed
 // requests with 400 when they can be answered at all, and drops the rest with a log line.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { excerpt, LogLimiter, printable } from './log-limiter.ts';
+import { SIP_WS_PROTOCOL, webSocketEndpoint, wsMessageBytes, type SipWebSocket, type WebSocketPeer } from './ws-transport.ts';
 import {
   createResponse, formatVia, parseMessage, parseVia, serialize, StreamFramer,
   type IncomingMessage, type SipMessage, type SipParseError, type Via,
 } from './message.ts';
 
-export type TransportProtocol = 'udp' | 'tcp';
+export type TransportProtocol = 'udp' | 'tcp' | 'ws' | 'wss';
+
+/** TCP and WebSocket: responses go back on the connection the request came in on. */
+export const isReliable = (protocol: TransportProtocol): boolean => protocol !== 'udp';
 
 export interface Endpoint {
   readonly protocol: TransportProtocol;
@@ -38,7 +42,7 @@ export const endpointKey = (e: Endpoint): string => `${e.protocol}:${e.address}:
 /** Where a response to a request that arrived from `source` with top Via `via` goes (§18.2.2). */
 export function responseDestination(via: Via, source: Endpoint): Endpoint {
   // Reliable transports answer on the connection the request came in on.
-  if (source.protocol === 'tcp') return source;
+  if (isReliable(source.protocol)) return source;
   return {
     protocol: 'udp',
     address: via.received ?? via.host,
@@ -61,8 +65,10 @@ export function stampVia(via: Via, source: Endpoint): Via {
 
 export class SipTransport {
   private readonly connections = new Map<string, net.Socket>();
+  private readonly webSockets = new Map<string, SipWebSocket>();
   private receive: Receive = () => undefined;
   private readonly malformed = new LogLimiter(MALFORMED_LOG);
+  private connectionClosed: (peer: Endpoint) => void = () => undefined;
 
   private constructor(
     private readonly options: TransportOptions,
@@ -117,10 +123,44 @@ export class SipTransport {
     this.receive = receive;
   }
 
+  /** Told when a WebSocket closes: a browser behind it can no longer be reached (its bindings go). */
+  onConnectionClosed(listener: (peer: Endpoint) => void): void {
+    this.connectionClosed = listener;
+  }
+
+  /**
+   * Adopts a WebSocket the HTTP server accepted at /sip (RFC 7118). Returns false, closing it,
+   * when the handshake did not agree on the "sip" subprotocol.
+   */
+  acceptWebSocket(socket: SipWebSocket, peer: WebSocketPeer): boolean {
+    if (socket.protocol !== SIP_WS_PROTOCOL || this.closing) {
+      socket.close(1002, 'subprotocol sip required');
+      return false;
+    }
+    const endpoint = webSocketEndpoint(peer);
+    const key = endpointKey(endpoint);
+    this.webSockets.set(key, socket);
+    socket.on('message', (data) => this.handle(wsMessageBytes(data), endpoint));
+    socket.on('error', (error) => this.options.log(`sip: ${key}: ${error.message}`));
+    socket.on('close', () => {
+      if (this.webSockets.get(key) !== socket) return;
+      this.webSockets.delete(key);
+      this.connectionClosed(endpoint);
+    });
+    return true;
+  }
+
   send(message: SipMessage, to: Endpoint): void {
     // A transaction timer may still fire after shutdown; there is nobody left to send to.
     if (this.closing) return;
     const bytes = serialize(message);
+    if (to.protocol === 'ws' || to.protocol === 'wss') {
+      // A browser cannot be connected to: without its socket the message has nowhere to go.
+      const socket = this.webSockets.get(endpointKey(to));
+      if (socket) socket.send(bytes.toString('utf8'));
+      else this.options.log(`sip: no WebSocket to ${endpointKey(to)}`);
+      return;
+    }
     if (to.protocol === 'udp') {
       if (!this.udpSocket) {
         this.options.log(`sip: cannot send over UDP to ${to.address}:${to.port}: UDP disabled`);
@@ -146,6 +186,8 @@ export class SipTransport {
     this.closing = true;
     for (const socket of this.connections.values()) socket.destroy();
     this.connections.clear();
+    for (const socket of this.webSockets.values()) socket.close(1001, 'shutting down');
+    this.webSockets.clear();
     await Promise.all([
       new Promise<void>((resolve) => (this.udpSocket ? this.udpSocket.close(() => resolve()) : resolve())),
       new Promise<void>((resolve) => (this.tcpServer ? this.tcpServer.close(() => resolve()) : resolve())),

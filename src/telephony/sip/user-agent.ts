@@ -23,6 +23,7 @@
 //     reoffer.accept(sdp)    200 with our answer (or offer; the answer then comes as 'acked')
 //     reoffer.reject(status, warning?)   e.g. 488 with Warning; the session stays as it was (§14.1)
 //   sip.registrations()                        live bindings
+//   sip.acceptWebSocket(socket, peer)          SIP over WebSocket (RFC 7118) from the HTTP server's /sip
 //   sip.close()
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -38,10 +39,12 @@ import {
   DEFAULT_TIMERS, InviteServerTransaction, newBranch, realScheduler, retransmit, TransactionLayer,
   type Scheduler, type ServerTransaction, type TimerHandle, type TimerValues,
 } from './transaction.ts';
-import { SipTransport, type Endpoint } from './transport.ts';
+import { isReliable, SipTransport, type Endpoint } from './transport.ts';
+import type { SipWebSocket, WebSocketPeer } from './ws-transport.ts';
 
 export type { Binding } from './registrar.ts';
 export type { Endpoint } from './transport.ts';
+export type { SipWebSocket, WebSocketPeer } from './ws-transport.ts';
 export type { NameAddr } from './message.ts';
 export type { DtmfEvent } from './dtmf-info.ts';
 export type { CallDecision, TrunkConfig } from './inbound-policy.ts';
@@ -151,7 +154,8 @@ export class IncomingCall extends EventEmitter<{
 
   ringing(): void {
     if (this.state !== 'offered') return;
-    this.transaction.respond(this.core.response(this.invite, 180, { toTag: this.localTag }));
+    // A Contact in the 180 too: WebRTC SIP clients (SIP.js) drop an early dialog without one.
+    this.transaction.respond(this.core.response(this.invite, 180, { toTag: this.localTag, headers: [{ name: 'Contact', value: this.core.contactFor(this.source) }] }));
   }
 
   answer(sdp: string): void {
@@ -221,6 +225,8 @@ export class OutgoingCall extends EventEmitter<{
 /** What IncomingCall and OutgoingCall ask of the core. */
 interface Core {
   response(request: IncomingRequest, status: number, options?: { toTag?: string; headers?: readonly Header[]; body?: string }): SipResponse;
+  /** Our Contact towards a peer (RFC 3261 §12.1.1: in every response that creates a dialog, 18x too). */
+  contactFor(to: Endpoint): string;
   answer(call: IncomingCall, transaction: InviteServerTransaction, sdp: string): void;
   bye(call: IncomingCall | OutgoingCall): void;
   cancel(call: OutgoingCall): void;
@@ -256,6 +262,13 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
       onStrayResponse: (response) => this.onStrayResponse(response),
     }, this.scheduler, this.timers);
     transport.onReceive((message, source) => this.transactions.receive(message, source));
+    // A browser's bindings live as long as its WebSocket: nothing can reach it once it closes.
+    transport.onConnectionClosed((peer) => this.registrar.removeSource(peer));
+  }
+
+  /** SIP over WebSocket (RFC 7118): a socket the HTTP server accepted at /sip. */
+  acceptWebSocket(socket: SipWebSocket, peer: WebSocketPeer): boolean {
+    return this.transport.acceptWebSocket(socket, peer);
   }
 
   static async start(options: SipUserAgentOptions): Promise<SipUserAgent> {
@@ -646,7 +659,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
    * is what works. Over TCP the phone's own connection is reused.
    */
   private phoneDestination(binding: Binding): Endpoint {
-    if (binding.source.protocol === 'tcp') return binding.source;
+    if (isReliable(binding.source.protocol)) return binding.source;
     const uri = parseUri(binding.contact);
     if (uri && uri.host === binding.source.address) {
       return { protocol: uri.params['transport']?.toLowerCase() === 'tcp' ? 'tcp' : 'udp', address: uri.host, port: uri.port ?? 5060 };
@@ -658,8 +671,12 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     return `SIP/2.0/${to.protocol.toUpperCase()} ${this.hostPort};branch=${newBranch()};rport`;
   }
 
+  contactFor(to: Endpoint): string {
+    return this.contact(to);
+  }
+
   private contact(to: Endpoint): string {
-    return `<sip:chokutsu@${this.hostPort}${to.protocol === 'tcp' ? ';transport=tcp' : ''}>`;
+    return `<sip:chokutsu@${this.hostPort}${to.protocol === 'udp' ? '' : `;transport=${to.protocol}`}>`;
   }
 }
 

@@ -1,0 +1,57 @@
+// The demo line with SIP (UDP/TCP and WebSocket) on loopback, agents' phone passwords set, and
+// what the WebRTC tests check afterwards: the contact record and its recording per channel.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setPhonePassword } from '../../src/app/accounts.ts';
+import { SqlitePhoneStore } from '../../src/store/phones.ts';
+import { parseWav } from '../../src/telephony/media/wav.ts';
+import { api, eventually, startTestLine, type TestLine } from '../e2e/support.ts';
+
+export async function webrtcLine(rtpBase: number): Promise<TestLine & { sipPort: number; wsUrl: string }> {
+  const line = await startTestLine(undefined, {
+    telephony: {
+      sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
+      rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
+      trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
+      tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
+    },
+  });
+  const phones = new SqlitePhoneStore(line.server.services.line.db);
+  for (const a of line.server.services.line.definition.agents) {
+    if (a.extension) setPhonePassword(phones, { username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
+  }
+  const sipPort = line.server.sip?.port;
+  assert.ok(sipPort, 'the line listens for SIP');
+  return { ...line, sipPort, wsUrl: `${line.url.replace(/^http/, 'ws')}/sip` };
+}
+
+/** The newest contact record once it has ended the way expected. */
+export async function endedRecord(line: TestLine, reasons: readonly string[]): Promise<Record<string, unknown>> {
+  return eventually('the contact record', async () => {
+    const all = (await api(line.url, line.admin, 'GET', '/api/contacts')).body as { records?: Record<string, unknown>[] };
+    const r = all.records?.[0];
+    return r && reasons.includes(String(r['disconnectReason'])) ? r : undefined;
+  }, 200);
+}
+
+/** RMS of each channel of the contact's stereo recording: [customer, agent]. */
+export async function recordingRms(line: TestLine, record: Record<string, unknown>): Promise<[number, number]> {
+  const recording = record['recording'] as { location: string } | undefined;
+  assert.ok(recording, 'the contact was recorded');
+  const wav = await eventually('the recording to be closed', async () => {
+    const parsed = parseWav(readFileSync(join(line.dir, recording.location)));
+    return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
+  });
+  assert.equal(wav.channels, 2);
+  const rms = (channel: number): number => {
+    let sum = 0;
+    let n = 0;
+    for (let i = channel; i < wav.samples.length; i += 2) {
+      sum += (wav.samples[i] as number) ** 2;
+      n++;
+    }
+    return Math.sqrt(sum / Math.max(1, n));
+  };
+  return [rms(0), rms(1)];
+}
