@@ -12,7 +12,7 @@ import { epochTimes } from './api-contract.test.ts';
 
 type Role = 'admin' | 'supervisor' | 'agent' | 'anonymous';
 /** 'page': the web app's index.html (200), or 503 when it is not built. */
-type Expected = 'ok' | 'page' | 401 | 403;
+type Expected = 'ok' | 'page' | 401 | 403 | 404;
 const ROLES: Role[] = ['admin', 'supervisor', 'agent', 'anonymous'];
 
 interface RouteCase {
@@ -87,6 +87,8 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', route: '/api/events/ticket', expect: ANYONE },
   // The WebSocket takes a ticket, never a bearer token: without one, everyone is refused.
   { method: 'GET', route: '/api/events', expect: { admin: 401, supervisor: 401, agent: 401, anonymous: 401 } },
+  // SIP over WebSocket (RFC 7118): only an upgrade is answered; who may register or call is SIP digest's business.
+  { method: 'GET', route: '/sip', expect: { admin: 404, supervisor: 404, agent: 404, anonymous: 404 } },
   // The web app's pages (index.html, or a 503 saying how to build it): the page is public, its data is not.
   { method: 'GET', route: '*', path: '/agent', expect: { admin: 'page', supervisor: 'page', agent: 'page', anonymous: 'page' } },
 ];
@@ -142,7 +144,7 @@ describe('every route × every role', () => {
   }
 
   test('no response of a signed-in reader carries an epoch time', async () => {
-    for (const r of ROUTES.filter((x) => x.method === 'GET' && x.route !== '/api/events' && x.route !== '*')) {
+    for (const r of ROUTES.filter((x) => x.method === 'GET' && x.route !== '/api/events' && x.route !== '*' && x.route !== '/sip')) {
       for (const role of ['admin', 'agent'] as const) {
         const res = await api(line.url, tokens[role], 'GET', r.path ?? r.route);
         assert.deepEqual(epochTimes(res.body), [], `${role} GET ${r.path ?? r.route}`);
