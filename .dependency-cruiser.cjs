@@ -14,7 +14,7 @@ module.exports = {
       name: 'no-cycles',
       severity: 'error',
       comment: 'A file cycle: two modules that need each other. Move what both need into a third, lower module.',
-      from: { path: '^(src|flows)/' },
+      from: { path: '^(src|flows|infra)/' },
       to: { circular: true },
     },
     {
@@ -88,9 +88,23 @@ module.exports = {
       to: { path: '^flows/' },
     },
     {
+      name: 'infra-deploys-the-definition',
+      severity: 'error',
+      comment: 'The CDK app (infra/) reads the instance definition, checks flows and bundles the functions: it imports src/instance, src/flow and src/functions, nothing else of src.',
+      from: { path: '^infra/' },
+      to: { path: '^src/(?!instance/|flow/|functions/)' },
+    },
+    {
+      name: 'only-the-cli-drives-infra',
+      severity: 'error',
+      comment: 'Only `chokutsu deploy` (src/cli) loads the CDK app; the line itself never needs aws-cdk-lib.',
+      from: { path: '^(src/(?!cli/)|flows/)' },
+      to: { path: '^infra/' },
+    },
+    {
       name: 'source-imports-no-tests',
       severity: 'error',
-      from: { path: '^(src|flows)/' },
+      from: { path: '^(src|flows|infra)/' },
       to: { path: '^(test|bench)/' },
     },
     {

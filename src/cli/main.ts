@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCall } from './commands/call.ts';
 import { registerCustomers } from './commands/customers.ts';
+import { registerDeploy } from './commands/deploy.ts';
 import { registerFlow } from './commands/flow.ts';
 import { registerInit } from './commands/init.ts';
 import { registerPhone } from './commands/phone.ts';
@@ -15,6 +16,7 @@ import { processIo, type Io } from './io.ts';
 /** In the order `chokutsu --help` lists them. */
 const COMMANDS: RegisterCommand[] = [
   registerInit, registerStart, registerUser, registerPhone, registerReport, registerCall, registerFlow, registerCustomers,
+  registerDeploy,
 ];
 
 /** Runs the command line; returns the exit code. */

@@ -5,7 +5,10 @@ export interface Customer {
   queue: string;
 }
 
-/** What the customer-lookup function needs; the DynamoDB table in the original. */
+/**
+ * What the customer-lookup function needs; the DynamoDB table in the original. SQLite answers at
+ * once, DynamoDB (src/functions/dynamodb-customers.ts) over the network: callers await either.
+ */
 export interface CustomerDirectory {
-  find(customerNumber: string): Customer | undefined;
+  find(customerNumber: string): Customer | undefined | Promise<Customer | undefined>;
 }

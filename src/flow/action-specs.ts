@@ -26,6 +26,6 @@ export const knownUnsupportedTypes: ReadonlySet<string> = new Set([
   'StartVoiceIdStream', 'TagContact', 'TransferParticipantToThirdParty',
   'UnTagContact', 'UpdateCase', 'UpdateContactCallbackNumber', 'UpdateContactData',
   'UpdateContactMediaProcessing', 'UpdateContactRecordingAndAnalyticsBehavior',
-  'UpdateCustomerProfile', 'UpdateFlowAttributes', 'UpdatePreviousContactParticipantState', 'UpdateRoutingCriteria',
+  'UpdateCustomerProfile', 'UpdateFlowAttributes', 'UpdatePreviousContactParticipantState',
   'UpdateContactSchedule', 'StartOutboundChatContact',
 ]);

@@ -11,7 +11,11 @@ const MAX_CUSTOMER_NUMBER_DIGITS = 20;
  */
 export function createCustomerLookup(deps: {
   directory: CustomerDirectory;
-  queues: readonly { id: string; name: string }[];
+  /**
+   * The instance's queues. `arn` is the deployed queue's ARN (Connect gives queues generated ids);
+   * without it the ARN is built from the contact's instance ARN and the queue id, as locally.
+   */
+  queues: readonly { id: string; name: string; arn?: string }[];
 }): ConnectLambdaHandler {
   return async (event): Promise<Record<string, string>> => {
     const { ContactData, Parameters } = event.Details;
@@ -21,7 +25,7 @@ export function createCustomerLookup(deps: {
     }
     let customer: Customer | undefined;
     try {
-      customer = deps.directory.find(customerNumber);
+      customer = await deps.directory.find(customerNumber);
     } catch (err) {
       console.error(`customer-lookup: directory failed for contact ${ContactData.ContactId}:`, err);
       return { status: '500' };
@@ -39,7 +43,7 @@ export function createCustomerLookup(deps: {
       customer_name: customer.name,
       queue_name: queue.name,
       queue_id: queue.id,
-      queue_arn: `${ContactData.InstanceARN}/queue/${queue.id}`,
+      queue_arn: queue.arn ?? `${ContactData.InstanceARN}/queue/${queue.id}`,
     };
   };
 }

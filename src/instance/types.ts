@@ -83,6 +83,12 @@ export interface SecurityConfig {
   sessionMaxHours?: number;
 }
 
+/** Call recordings: WAV files under the data directory locally, an S3 bucket on Amazon Connect. */
+export interface RecordingsConfig {
+  /** Recordings older than this are deleted (on AWS by the bucket's lifecycle rule); kept without limit when absent. */
+  retentionDays?: number;
+}
+
 export interface InstanceDefinition {
   name: string;
   /** Used to build ARNs; any 12 digits locally. */
@@ -104,4 +110,5 @@ export interface InstanceDefinition {
   rates?: Rates;
   telephony?: TelephonyConfig;
   security?: SecurityConfig;
+  recordings?: RecordingsConfig;
 }

@@ -25,6 +25,7 @@ import { updateContactRecordingBehavior } from './update-contact-recording-behav
 import { updateContactRoutingBehavior } from './update-contact-routing-behavior.ts';
 import { updateContactTargetQueue } from './update-contact-target-queue.ts';
 import { updateContactTextToSpeechVoice } from './update-contact-text-to-speech-voice.ts';
+import { updateRoutingCriteria } from './update-routing-criteria.ts';
 import { updateFlowLoggingBehavior } from './update-flow-logging-behavior.ts';
 import { waitAction } from './wait.ts';
 
@@ -52,4 +53,5 @@ export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T>
   CheckMetricData: checkMetricData,
   TransferContactToAgent: transferContactToAgent,
   UpdateContactRoutingBehavior: updateContactRoutingBehavior,
+  UpdateRoutingCriteria: updateRoutingCriteria,
 };
