@@ -1,9 +1,11 @@
 // What the SIP side of the line is given: the contact center, its events, agents' phones.
 import { SqlitePhoneStore } from '../store/phones.ts';
 import type { SipLineDeps } from '../telephony/sip-line.ts';
+import type { PhoneCredentialBook } from './phone-credentials.ts';
 import type { LineServices } from './services.ts';
 
-export function sipLineDeps(services: LineServices): SipLineDeps {
+/** `browserPhones`: credentials issued to signed-in users' browser phones, checked after desk phones'. */
+export function sipLineDeps(services: LineServices, browserPhones?: PhoneCredentialBook): SipLineDeps {
   const phones = new SqlitePhoneStore(services.line.db);
   const def = () => services.line.definition;
   return {
@@ -13,7 +15,8 @@ export function sipLineDeps(services: LineServices): SipLineDeps {
     agentExtension: (agentId) => def().agents.find((a) => a.id === agentId)?.extension,
     phoneHa1: (username, realm) => {
       const phone = phones.get(username);
-      return phone && phone.realm === realm ? phone.ha1 : undefined;
+      if (phone && phone.realm === realm) return phone.ha1;
+      return browserPhones?.ha1(username, realm, new Date(services.clock.now()));
     },
     newContactId: () => services.newContactId(),
     clock: services.clock,

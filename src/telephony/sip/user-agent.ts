@@ -23,6 +23,7 @@
 //     reoffer.accept(sdp)    200 with our answer (or offer; the answer then comes as 'acked')
 //     reoffer.reject(status, warning?)   e.g. 488 with Warning; the session stays as it was (§14.1)
 //   sip.registrations()                        live bindings
+//   sip.dropRegistrations(aor)                 forgets a phone whose credentials were revoked
 //   sip.acceptWebSocket(socket, peer)          SIP over WebSocket (RFC 7118) from the HTTP server's /sip
 //   sip.close()
 import { EventEmitter } from 'node:events';
@@ -286,6 +287,11 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
 
   registrations(): Binding[] {
     return this.registrar.all(this.now());
+  }
+
+  /** Forgets a phone's registrations (its credentials were revoked); it is not rung again until it registers anew. */
+  dropRegistrations(aor: string): void {
+    this.registrar.removeAor(aor);
   }
 
   async close(): Promise<void> {
