@@ -443,7 +443,11 @@ export class SipLine {
     }
     const leg: AgentLeg = { agentId, contactId, side: 'agent', rtp: media.rtp, negotiation: media.negotiation, ...(media.webrtc ? { webrtc: media.webrtc } : {}), held: false, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
-    const placed = this.sip.call(extension, { sdp: media.offer, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
+    // The contact's id rides along, so a browser desktop answers the offer it shows (a desk phone ignores it).
+    const placed = this.sip.call(extension, {
+      sdp: media.offer, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber },
+      headers: [{ name: 'X-Chokutsu-Contact', value: contactId }],
+    });
     if (!placed.ok) {
       await this.closeAgentLeg(leg);
       return;
