@@ -14,9 +14,10 @@ export function sipLineDeps(services: LineServices, browserPhones?: PhoneCredent
     subscribe: (send) => services.bus.subscribe(() => true, send),
     agentExtension: (agentId) => def().agents.find((a) => a.id === agentId)?.extension,
     phoneHa1: (username, realm) => {
+      // The desk phone's password and the signed-in browser's: either registers the extension.
       const phone = phones.get(username);
-      if (phone && phone.realm === realm) return phone.ha1;
-      return browserPhones?.ha1(username, realm, new Date(services.clock.now()));
+      const browser = browserPhones?.ha1(username, realm, new Date(services.clock.now()));
+      return [...(phone && phone.realm === realm ? [phone.ha1] : []), ...(browser !== undefined ? [browser] : [])];
     },
     newContactId: () => services.newContactId(),
     clock: services.clock,

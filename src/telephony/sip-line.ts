@@ -32,8 +32,8 @@ export interface SipLineDeps {
   subscribe(send: (event: CenterEvent) => void): () => void;
   /** The extension an agent's desk phone registers as, if the agent has one. */
   agentExtension(agentId: string): string | undefined;
-  /** Digest HA1 of a phone's credential in this realm, if the phone is known. */
-  phoneHa1(username: string, realm: string): string | undefined;
+  /** Digest HA1 of a phone's credentials in this realm, if the phone is known: a desk phone's and a signed-in browser's may both hold. */
+  phoneHa1(username: string, realm: string): string | readonly string[] | undefined;
   newContactId(): string;
   clock: Clock;
   /** The instance's language (espeak-ng voice) and AWS region (Polly). */

@@ -133,7 +133,9 @@ function WebRtcTestPhone() {
   );
 }
 
+/** Keys typed before dialling, once media flows both ways (a key sent before that is lost on the way). */
 async function sendKeys(phone: BrowserPhone | undefined, digits: string): Promise<void> {
+  for (let i = 0; i < 50 && ((await phone?.inbound())?.packetsReceived ?? 0) < 25; i++) await new Promise((r) => setTimeout(r, 100));
   for (const d of digits) {
     phone?.sendDtmf(d);
     await new Promise((r) => setTimeout(r, 250));
