@@ -85,8 +85,12 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/api/instance', expect: ANYONE },
 
   { method: 'POST', route: '/api/events/ticket', expect: ANYONE },
+  // Browser phone credentials: each signed-in user their own (this line has no SIP: a 404 past authorisation).
+  { method: 'POST', route: '/api/phone/credentials', body: {}, expect: ANYONE },
   // The WebSocket takes a ticket, never a bearer token: without one, everyone is refused.
   { method: 'GET', route: '/api/events', expect: { admin: 401, supervisor: 401, agent: 401, anonymous: 401 } },
+  // SIP over WebSocket: who may register or call is SIP's business (digest), not a web session's.
+  { method: 'GET', route: '/sip', expect: PUBLIC },
   // The web app's pages (index.html, or a 503 saying how to build it): the page is public, its data is not.
   { method: 'GET', route: '*', path: '/agent', expect: { admin: 'page', supervisor: 'page', agent: 'page', anonymous: 'page' } },
 ];

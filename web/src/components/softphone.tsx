@@ -5,8 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { session } from '../api.ts';
 import { useT } from '../i18n.ts';
 import { choosePhoneMode } from '../phone/agent-phone.ts';
-import { webRtcAvailable } from '../phone/browser-phone.ts';
-import { phone as phoneStore, phoneMode, type PhoneStatus } from '../phone/phone.ts';
+import { phone as phoneStore, phoneMode, webRtcAvailable, type PhoneStatus } from '../phone/phone.ts';
 import { useStore } from '../store.ts';
 import { Keypad } from './keypad.tsx';
 

@@ -10,8 +10,8 @@ import { Keypad } from '../components/keypad.tsx';
 import { useEvents } from '../events.ts';
 import { time } from '../format.ts';
 import { useT } from '../i18n.ts';
-import { BrowserPhone, webRtcAvailable } from '../phone/browser-phone.ts';
-import type { PhoneStatus } from '../phone/phone.ts';
+import type { BrowserPhone } from '../phone/browser-phone.ts';
+import { loadBrowserPhone, webRtcAvailable, type PhoneStatus } from '../phone/phone.ts';
 import { useStore } from '../store.ts';
 import type { CenterEvent } from '../types.ts';
 
@@ -87,6 +87,7 @@ function WebRtcTestPhone() {
     try {
       let p = phoneRef.current;
       if (!p) {
+        const { BrowserPhone } = await loadBrowserPhone();
         p = new BrowserPhone('test-phone');
         phoneRef.current = p;
         p.onStatus(setStatus);

@@ -1,11 +1,12 @@
 // The agent's browser phone over the app's life: registered while the agent has chosen it and is
 // signed in (whatever page is open), unregistered when they choose the desk phone or log out.
-import { BrowserPhone, webRtcAvailable } from './browser-phone.ts';
-import { phone, phoneMode, plugPhone, rememberPhoneMode, unplugPhone, type PhoneMode } from './phone.ts';
+import { loadBrowserPhone, phone, phoneMode, plugPhone, rememberPhoneMode, unplugPhone, webRtcAvailable, type PhoneMode } from './phone.ts';
 
 /** Registers the agent's browser phone, unless one is plugged in already; errors are in its status. */
 export async function startAgentPhone(): Promise<void> {
   if (phone.get() || !webRtcAvailable()) return;
+  const { BrowserPhone } = await loadBrowserPhone();
+  if (phone.get()) return;
   const p = new BrowserPhone('agent');
   plugPhone(p);
   await p.register().catch(() => undefined);

@@ -2,19 +2,13 @@
 // short-lived SIP credentials (POST /api/phone/credentials: an agent's extension, or staff's
 // test-phone identity), asks for the microphone first so a refusal is said plainly, registers over
 // the page's own origin (/sip), and turns SIP events into one status the pages render.
-import { api, session } from '../api.ts';
+import { api } from '../api.ts';
 import type { Phone, PhoneStatus } from './phone.ts';
 import { defaultSipUrl, SipPhone, type PhoneEvent } from './sip-phone.ts';
 
 export type PhoneUse = 'agent' | 'test-phone';
 
 interface Credentials { username: string; password: string; domain: string; wsPath: string; expiresAt: string }
-
-/** Whether this browser can be a phone here: the line has SIP, and WebRTC, a microphone API and a secure context (https or localhost). */
-export function webRtcAvailable(): boolean {
-  return session.get()?.instance.browserPhones === true && typeof RTCPeerConnection !== 'undefined' && window.isSecureContext
-    && navigator.mediaDevices?.getUserMedia !== undefined;
-}
 
 export class BrowserPhone implements Phone {
   private sip: SipPhone | undefined;

@@ -1,6 +1,7 @@
 // The place where a browser phone (WebRTC over SIP, web/src/phone/sip-phone.ts) plugs into the app.
 // Until one is plugged in (the agent chose the desk phone, or the browser cannot), the agent desktop
 // works through the API alone (accept, decline, hang up) and shows the audio controls disabled.
+import { session } from '../api.ts';
 import { store } from '../store.ts';
 
 export type PhoneState = 'unregistered' | 'registering' | 'registered' | 'ringing' | 'calling' | 'in-call' | 'error';
@@ -73,4 +74,15 @@ export async function unplugPhone(): Promise<void> {
   const p = phone.get();
   plugPhone(undefined);
   await p?.close?.();
+}
+
+/** Whether this browser can be a phone here: the line has SIP, and WebRTC, a microphone API and a secure context (https or localhost). */
+export function webRtcAvailable(): boolean {
+  return session.get()?.instance.browserPhones === true && typeof RTCPeerConnection !== 'undefined' && window.isSecureContext
+    && navigator.mediaDevices?.getUserMedia !== undefined;
+}
+
+/** The browser phone's module (SIP.js inside) loads only when a browser phone is wanted. */
+export function loadBrowserPhone(): Promise<typeof import('./browser-phone.ts')> {
+  return import('./browser-phone.ts');
 }
