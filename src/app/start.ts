@@ -5,6 +5,7 @@ import { createLineServices, serverDeps, type LineServices } from './services.ts
 import type { Clock, Scheduler } from '../runtime/scheduler.ts';
 import { SipLine } from '../telephony/sip-line.ts';
 import { sipLineDeps } from './sip-deps.ts';
+import { PhoneCredentialBook } from './phone-credentials.ts';
 import type { TelephonyConfig } from '../instance/types.ts';
 import type { TlsFiles } from './tls.ts';
 
@@ -33,10 +34,20 @@ export async function startServer(
     ...(options.log ? { log: options.log } : {}),
   });
   let sip: SipLine | undefined;
+  const telephony = options.telephony === false ? undefined : options.telephony ?? services.line.definition.telephony;
+  const browserPhones = telephony ? browserPhoneCredentials(services, telephony) : undefined;
   // The HTTP server is up before the SIP side; a browser's /sip socket waits for nothing, it is
   // refused until the SIP side exists.
   const app = await buildApp({
     ...serverDeps(services),
+    ...(browserPhones ? {
+      phoneCredentials: {
+        issue: (user, token, use, now) => browserPhones.issue(user, token, use, now),
+        revokeSession: (token) => {
+          for (const username of browserPhones.revokeSession(token)) sip?.sip.dropRegistrations(username);
+        },
+      },
+    } : {}),
     sipWebSocket: (socket, peer) => {
       if (!sip?.sip.acceptWebSocket(socket, peer)) socket.close(1011, 'SIP is not running');
     },
@@ -47,10 +58,9 @@ export async function startServer(
     services.close();
     throw err;
   }
-  const telephony = options.telephony === false ? undefined : options.telephony ?? services.line.definition.telephony;
   if (telephony) {
     try {
-      sip = await SipLine.start({ deps: sipLineDeps(services), dataDir, config: telephony, log: options.log ?? ((m) => console.error(m)) });
+      sip = await SipLine.start({ deps: sipLineDeps(services, browserPhones), dataDir, config: telephony, log: options.log ?? ((m) => console.error(m)) });
     } catch (err) {
       await app.close();
       services.close();
@@ -73,4 +83,13 @@ export async function startServer(
       services.close();
     },
   };
+}
+
+/** Browser phones' credentials in the SIP side's realm, each alive while its web session is. */
+function browserPhoneCredentials(services: LineServices, telephony: TelephonyConfig): PhoneCredentialBook {
+  return new PhoneCredentialBook({
+    realm: telephony.sip?.realm ?? 'chokutsu',
+    extensionOf: (agentId) => services.line.definition.agents.find((a) => a.id === agentId)?.extension,
+    sessionLive: (token, now) => services.users.sessionUser(token, now) !== undefined,
+  });
 }

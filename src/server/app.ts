@@ -14,6 +14,7 @@ import { contactsPlugin } from './plugins/contacts.ts';
 import { eventsPlugin } from './plugins/events.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { monitoringPlugin } from './plugins/monitoring.ts';
+import { phonePlugin } from './plugins/phone.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { sipWebSocketPlugin } from './plugins/sip-websocket.ts';
@@ -49,6 +50,7 @@ export async function buildApp(deps: ServerDeps, options: BuildAppOptions = {}):
   await app.register(callsPlugin, { deps, prefix: '/api/calls' });
   await app.register(eventsPlugin, { deps, prefix: '/api/events' });
   await app.register(configPlugin, { deps, prefix: '/api' });
+  await app.register(phonePlugin, { deps, prefix: '/api/phone' });
   if (deps.webDir !== undefined) await app.register(webPlugin, { webDir: deps.webDir });
   await app.register(sipWebSocketPlugin, { deps });
   return app;

@@ -14,7 +14,7 @@ import type { Router } from '../routing/router.ts';
 import type { ContactCenter } from '../runtime/contact-center.ts';
 import type { EventBus } from '../runtime/events.ts';
 import type { Clock, Scheduler } from '../runtime/scheduler.ts';
-import type { UserStore } from '../users/users.ts';
+import type { User, UserStore } from '../users/users.ts';
 
 /** The contact center as the API drives it: agents' actions, test calls, live contacts. */
 export type ContactCenterPort = Pick<
@@ -81,6 +81,16 @@ export interface SipWebSocketLike {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
+/** Short-lived SIP credentials for browser phones, tied to the web session that asked (src/app/phone-credentials.ts). */
+export interface PhoneCredentialsPort {
+  /** An agent's extension (`agent`) or the staff test phone's `test-<username>` (`test-phone`); or why not. */
+  issue(user: User, sessionToken: string, use: 'agent' | 'test-phone', now: Date):
+    | { ok: true; username: string; password: string; expiresAt: string }
+    | { ok: false; status: 403 | 409; message: string };
+  /** Logout: the session's credentials stop working and their registrations end. */
+  revokeSession(sessionToken: string): void;
+}
+
 export interface ServerDeps {
   clock: Clock;
   /** Test calls play their prompts on it. */
@@ -106,5 +116,7 @@ export interface ServerDeps {
   /** The built browser app (web/dist), served at /; absent: the server has no app. */
   webDir?: string;
   /** SIP over WebSocket at /sip (RFC 7118): the SIP side adopts the socket; absent when the line has no SIP. */
+  /** Browser phones' credentials; absent when the line has no SIP side. */
+  phoneCredentials?: PhoneCredentialsPort;
   sipWebSocket?: (socket: SipWebSocketLike, peer: { address: string; port: number; secure: boolean }) => void;
 }

@@ -32,8 +32,8 @@ export interface SipLineDeps {
   subscribe(send: (event: CenterEvent) => void): () => void;
   /** The extension an agent's desk phone registers as, if the agent has one. */
   agentExtension(agentId: string): string | undefined;
-  /** Digest HA1 of a phone's credential in this realm, if the phone is known. */
-  phoneHa1(username: string, realm: string): string | undefined;
+  /** Digest HA1 of a phone's credentials in this realm, if the phone is known: a desk phone's and a signed-in browser's may both hold. */
+  phoneHa1(username: string, realm: string): string | readonly string[] | undefined;
   newContactId(): string;
   clock: Clock;
   /** The instance's language (espeak-ng voice) and AWS region (Polly). */
@@ -443,7 +443,11 @@ export class SipLine {
     }
     const leg: AgentLeg = { agentId, contactId, side: 'agent', rtp: media.rtp, negotiation: media.negotiation, ...(media.webrtc ? { webrtc: media.webrtc } : {}), held: false, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
-    const placed = this.sip.call(extension, { sdp: media.offer, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber } });
+    // The contact's id rides along, so a browser desktop answers the offer it shows (a desk phone ignores it).
+    const placed = this.sip.call(extension, {
+      sdp: media.offer, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber },
+      headers: [{ name: 'X-Chokutsu-Contact', value: contactId }],
+    });
     if (!placed.ok) {
       await this.closeAgentLeg(leg);
       return;

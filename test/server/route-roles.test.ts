@@ -85,6 +85,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/api/instance', expect: ANYONE },
 
   { method: 'POST', route: '/api/events/ticket', expect: ANYONE },
+  // Browser phone credentials: each signed-in user their own (this line has no SIP: a 404 past authorisation).
+  { method: 'POST', route: '/api/phone/credentials', body: {}, expect: ANYONE },
   // The WebSocket takes a ticket, never a bearer token: without one, everyone is refused.
   { method: 'GET', route: '/api/events', expect: { admin: 401, supervisor: 401, agent: 401, anonymous: 401 } },
   // SIP over WebSocket (RFC 7118): only an upgrade is answered; who may register or call is SIP digest's business.

@@ -5,6 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { logOut, session, type Session } from './api.ts';
 import { Link } from './components/common.tsx';
 import { connection } from './events.ts';
+import { resumeAgentPhone } from './phone/agent-phone.ts';
+import { unplugPhone } from './phone/phone.ts';
 import { lang, useT, type MessageKey } from './i18n.ts';
 import { navigate, usePath } from './route.ts';
 import { useStore } from './store.ts';
@@ -79,6 +81,8 @@ export function App() {
     if (!s && pathname !== '/login') navigate(`/login`, true);
     if (s && (pathname === '/login' || pathname === '/')) navigate(home(s), true);
   }, [s, pathname]);
+  // The agent's browser phone, if chosen, stays registered on every page while signed in.
+  useEffect(() => resumeAgentPhone(s?.user.agentId !== undefined), [s?.token]);
   if (!s) return <Shell>{pathname === '/login' ? <Login /> : null}</Shell>;
   const pages = pagesFor(s);
   let content: JSX.Element | null = null;
@@ -113,7 +117,7 @@ function Shell(props: { session?: Session; pages?: Page[]; current?: string; chi
         {props.session && (
           <>
             <span class="who">{props.session.user.username} ({tv("role", props.session.user.role)})</span>
-            <button type="button" class="link" onClick={() => void logOut()}>{t('logOut')}</button>
+            <button type="button" class="link" onClick={() => void unplugPhone().finally(() => logOut())}>{t('logOut')}</button>
           </>
         )}
       </header>

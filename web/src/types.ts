@@ -18,6 +18,8 @@ export interface Instance {
   queues: { id: string; name: string }[];
   agents: { id: string; name: string; afterContactWorkSeconds: number }[];
   statuses: string[];
+  /** The line has a SIP side, so browsers can be phones (POST /api/phone/credentials). */
+  browserPhones?: boolean;
   /** The line's clock when the session started. */
   now: string;
 }

@@ -8,7 +8,7 @@ import type { ServerDeps } from '../deps.ts';
 import { allow, ANYONE, STAFF } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
-type Deps = Pick<ServerDeps, 'definition' | 'flowText' | 'clock'>;
+type Deps = Pick<ServerDeps, 'definition' | 'flowText' | 'clock' | 'phoneCredentials'>;
 
 /** The statuses an agent may set themselves: the router's routable ones and its default custom (not-routable) ones. */
 const SETTABLE_STATUSES = ['Available', 'Offline', 'Break', 'Lunch'];
@@ -35,6 +35,8 @@ const instanceForEveryone: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (ap
         id: a.id, name: a.name, afterContactWorkSeconds: a.routingProfile !== undefined ? acw.get(a.routingProfile) ?? 0 : 0,
       })),
       statuses: SETTABLE_STATUSES,
+      // Browser phones (SIP over WebSocket at /sip) work only when the line has a SIP side.
+      browserPhones: deps.phoneCredentials !== undefined,
     };
   });
 };

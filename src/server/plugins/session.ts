@@ -7,7 +7,7 @@ import { Text } from '../schemas.ts';
 import { FailureThrottle } from '../throttle.ts';
 import { agentView } from '../views.ts';
 
-type Deps = Pick<ServerDeps, 'users' | 'agents' | 'clock'>;
+type Deps = Pick<ServerDeps, 'users' | 'agents' | 'clock' | 'phoneCredentials'>;
 
 const Login = Type.Object({ username: Text, password: Text }, { additionalProperties: false });
 
@@ -53,7 +53,10 @@ const signedIn: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }
   app.addHook('preHandler', allow(...ANYONE));
   app.post('/logout', async (req) => {
     const token = req.headers.authorization?.slice(7);
-    if (token) deps.users.endSession(token);
+    if (token) {
+      deps.users.endSession(token);
+      deps.phoneCredentials?.revokeSession(token);
+    }
     return { ok: true };
   });
   app.get('/me', async (req) => ({

@@ -74,8 +74,8 @@ export interface VerifyOptions {
   readonly method: string;
   readonly realm: string;
   readonly nonces: NonceIssuer;
-  /** HA1 of the user in our realm, undefined for an unknown user. */
-  readonly lookupHa1: (username: string) => string | undefined;
+  /** HA1 of the user in our realm, undefined for an unknown user; several when the user has more than one password (a desk phone and a browser's). */
+  readonly lookupHa1: (username: string) => string | readonly string[] | undefined;
   readonly now: Date;
 }
 
@@ -89,16 +89,15 @@ export function verifyAuthorization(auth: AuthHeader, options: VerifyOptions): D
   }
   if (p['algorithm'] !== undefined && p['algorithm'].toUpperCase() !== 'MD5') return { ok: false, reason: 'malformed', username };
   if (p['realm'] !== options.realm) return { ok: false, reason: 'wrong-realm', username };
-  const ha1 = options.lookupHa1(username);
-  if (ha1 === undefined) return { ok: false, reason: 'unknown-user', username };
-  const expected = digestResponse({
-    ha1, method: options.method, uri: p['uri'], nonce: p['nonce'],
-    qop: p['qop'], nc: p['nc'], cnonce: p['cnonce'],
-  });
+  const found = options.lookupHa1(username);
+  const ha1s = found === undefined ? [] : typeof found === 'string' ? [found] : found;
+  if (ha1s.length === 0) return { ok: false, reason: 'unknown-user', username };
   const given = Buffer.from(p['response'].toLowerCase());
-  if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-    return { ok: false, reason: 'wrong-password', username };
-  }
+  const matches = ha1s.map((ha1) => {
+    const expected = digestResponse({ ha1, method: options.method, uri: p['uri'] as string, nonce: p['nonce'] as string, qop: p['qop'], nc: p['nc'], cnonce: p['cnonce'] });
+    return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
+  });
+  if (!matches.includes(true)) return { ok: false, reason: 'wrong-password', username };
   // The password was right; only now does nonce freshness decide between stale and accepted.
   const nonce = options.nonces.check(p['nonce'], options.now);
   if (nonce === 'invalid') return { ok: false, reason: 'bad-nonce', username };

@@ -23,7 +23,7 @@ export type CallDecision = 'accept' | 'challenge' | 'reject';
 export interface InboundPolicyOptions {
   readonly realm: string;
   /** Agent phones' digest HA1 (MD5(username:realm:password)) by username (= extension = AoR user part). */
-  readonly lookupHa1?: (username: string) => string | undefined;
+  readonly lookupHa1?: (username: string) => string | readonly string[] | undefined;
   /** The same from clear-text passwords, when those are what the caller has. */
   readonly lookupUser?: (username: string) => string | undefined;
   readonly trunks?: readonly TrunkConfig[];
@@ -110,14 +110,14 @@ export class InboundPolicy {
     return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
   }
 
-  private phoneHa1(username: string): string | undefined {
+  private phoneHa1(username: string): string | readonly string[] | undefined {
     const ha1 = this.options.lookupHa1?.(username);
     if (ha1 !== undefined) return ha1;
     const password = this.options.lookupUser?.(username);
     return password === undefined ? undefined : digestHa1(username, this.options.realm, password);
   }
 
-  private authenticate(request: IncomingRequest, now: Date, lookupHa1: (username: string) => string | undefined): Verdict {
+  private authenticate(request: IncomingRequest, now: Date, lookupHa1: (username: string) => string | readonly string[] | undefined): Verdict {
     const header = getHeader(request, 'authorization');
     if (header === undefined) return { ok: false, reason: 'none' };
     const auth = parseAuthHeader(header);

@@ -67,6 +67,11 @@ export class Registrar {
     return [...this.bindings.keys()].flatMap((aor) => this.lookup(aor, now));
   }
 
+  /** Drops every binding of an AoR (its credentials were revoked). */
+  removeAor(aor: string): void {
+    this.bindings.delete(aor);
+  }
+
   /** Drops the bindings made over a connection that closed (a browser's WebSocket). */
   removeSource(source: Endpoint): void {
     for (const [aor, list] of this.bindings) {

@@ -23,6 +23,7 @@
 //     reoffer.accept(sdp)    200 with our answer (or offer; the answer then comes as 'acked')
 //     reoffer.reject(status, warning?)   e.g. 488 with Warning; the session stays as it was (§14.1)
 //   sip.registrations()                        live bindings
+//   sip.dropRegistrations(aor)                 forgets a phone whose credentials were revoked
 //   sip.acceptWebSocket(socket, peer)          SIP over WebSocket (RFC 7118) from the HTTP server's /sip
 //   sip.close()
 import { EventEmitter } from 'node:events';
@@ -288,19 +289,24 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     return this.registrar.all(this.now());
   }
 
+  /** Forgets a phone's registrations (its credentials were revoked); it is not rung again until it registers anew. */
+  dropRegistrations(aor: string): void {
+    this.registrar.removeAor(aor);
+  }
+
   async close(): Promise<void> {
     for (const call of this.dialogs.values()) if (call instanceof IncomingCall) call.retransmission?.cancel();
     await this.transport.close();
   }
 
   /** Calls a registered phone (the agent leg). */
-  call(aor: string, options: { sdp: string; from: { user: string; displayName?: string }; ringTimeoutMs?: number }): CallResult {
+  call(aor: string, options: { sdp: string; from: { user: string; displayName?: string }; ringTimeoutMs?: number; headers?: readonly Header[] }): CallResult {
     const binding = this.registrar.lookup(aor, this.now()).at(-1);
     if (!binding) return { ok: false, reason: 'not-registered', aor };
     const destination = this.phoneDestination(binding);
     const tag = newTag();
     const from: NameAddr = { displayName: options.from.displayName, uri: `sip:${options.from.user}@${this.hostPort}`, params: { tag }, tag };
-    const invite = this.initialInvite(binding.contact, aor, from, destination, options.sdp);
+    const invite = this.initialInvite(binding.contact, aor, from, destination, options.sdp, options.headers ?? []);
     const call = new OutgoingCall(aor, invite, from, destination, this);
     if (options.ringTimeoutMs !== undefined) {
       call.ringTimer = this.scheduler.after(options.ringTimeoutMs, () => {
@@ -317,7 +323,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
   }
 
   // §8.1.1: a new dialog-creating request towards the phone's contact.
-  private initialInvite(contact: string, aor: string, from: NameAddr, destination: Endpoint, sdp: string): SipRequest {
+  private initialInvite(contact: string, aor: string, from: NameAddr, destination: Endpoint, sdp: string, extra: readonly Header[]): SipRequest {
     return {
       kind: 'request', method: 'INVITE', uri: contact, body: sdp,
       headers: [
@@ -331,6 +337,7 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
         { name: 'Allow', value: ALLOW },
         { name: 'Content-Type', value: 'application/sdp' },
         { name: 'User-Agent', value: 'chokutsu' },
+        ...extra,
       ],
     };
   }

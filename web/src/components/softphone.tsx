@@ -1,13 +1,15 @@
-// The browser phone's controls (mute, hold, keypad, microphone), driven by whatever phone module is
-// plugged in (phone/phone.ts). Without one they are shown disabled with a note: the API buttons
-// (answer, decline, hang up) still work and audio goes to the agent's desk phone.
+// The browser phone's place on the agent desktop: the choice "browser phone / desk phone"
+// (remembered), the registration state, and on a call mute, hold, keypad and microphone. With the
+// desk phone the controls are disabled: the API buttons (answer, decline, hang up) still work.
 import { useEffect, useState } from 'preact/hooks';
+import { session } from '../api.ts';
 import { useT } from '../i18n.ts';
-import { phone as phoneStore, type PhoneStatus } from '../phone/phone.ts';
+import { choosePhoneMode } from '../phone/agent-phone.ts';
+import { phone as phoneStore, phoneMode, webRtcAvailable, type PhoneStatus } from '../phone/phone.ts';
 import { useStore } from '../store.ts';
 import { Keypad } from './keypad.tsx';
 
-function usePhoneStatus(): PhoneStatus | undefined {
+export function usePhoneStatus(): PhoneStatus | undefined {
   const phone = useStore(phoneStore);
   const [status, setStatus] = useState<PhoneStatus | undefined>(phone?.status());
   useEffect(() => {
@@ -26,36 +28,53 @@ function useMicrophones(enabled: boolean): MediaDeviceInfo[] {
   return mics;
 }
 
-export function Softphone({ inCall }: { inCall: boolean }) {
-  const { t } = useT();
+export function Softphone() {
+  const { t, tv } = useT();
   const phone = useStore(phoneStore);
+  const mode = useStore(phoneMode);
   const status = usePhoneStatus();
-  const mics = useMicrophones(phone !== undefined);
-  const off = !phone;
-  const micRefused = status?.error !== undefined && /NotAllowed|Permission|denied/i.test(status.error);
+  const registered = status?.state === 'registered' || status?.state === 'ringing' || status?.state === 'in-call';
+  const mics = useMicrophones(registered);
+  const inCall = status?.state === 'in-call';
+  const off = !phone || !inCall;
+  const canWebRtc = webRtcAvailable();
   return (
-    <section class="panel softphone" aria-label={t('softphone')} data-plugged={phone ? 'yes' : 'no'}>
+    <section class="panel softphone" aria-label={t('softphone')} data-plugged={phone ? 'yes' : 'no'} data-phone-state={status?.state ?? 'none'}>
       <h2>{t('softphone')}</h2>
-      {off && <p class="note">{t('phoneNotPlugged')}</p>}
-      {status && <p class="phone-state">{t('phoneState', { s: status.state })}</p>}
-      {micRefused && <p class="error" role="alert">{t('micRefused')}</p>}
-      {status?.error && !micRefused && <p class="error" role="alert">{status.error}</p>}
-      <div class="row">
-        <button type="button" disabled={off || !inCall} aria-pressed={status?.muted ?? false} onClick={() => phone?.mute(!status?.muted)}>
-          {status?.muted ? t('unmute') : t('mute')}
-        </button>
-        <button type="button" disabled={off || !inCall} aria-pressed={status?.held ?? false} onClick={() => void phone?.hold(!status?.held)}>
-          {status?.held ? t('unhold') : t('hold')}
-        </button>
-        <label>
-          {t('microphone')}{' '}
-          <select disabled={off} onChange={(e) => void phone?.selectMicrophone?.((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">{t('micDefault')}</option>
-            {mics.map((m) => <option key={m.deviceId} value={m.deviceId}>{m.label || m.deviceId}</option>)}
-          </select>
-        </label>
+      <div class="row phone-mode" role="radiogroup" aria-label={t('phoneMode')}>
+        <span>{t('phoneMode')}:</span>
+        <label><input type="radio" name="phone-mode" value="browser" checked={mode === 'browser'} disabled={!canWebRtc} onChange={() => void choosePhoneMode('browser')} /> {t('phoneModeBrowser')}</label>
+        <label><input type="radio" name="phone-mode" value="desk" checked={mode === 'desk'} onChange={() => void choosePhoneMode('desk')} /> {t('phoneModeDesk')}</label>
       </div>
-      <Keypad disabled={off || !inCall} onKey={(k) => phone?.sendDtmf(k)} />
+      {!canWebRtc && <p class="note">{t(session.get()?.instance.browserPhones ? 'noWebRtc' : 'noSipLine')}</p>}
+      {mode === 'desk' && <p class="note">{t('phoneDeskNote')}</p>}
+      {phone && status && (
+        <p class={`phone-state phone-${status.state}`} data-testid="phone-state" role="status">
+          <span class="dot" aria-hidden="true" /> {t('phoneState', { s: tv('phone', status.state) })}
+        </p>
+      )}
+      {status?.errorKind === 'microphone' && <p class="error" role="alert">{t('micRefused')}</p>}
+      {status?.error && status.errorKind !== 'microphone' && <p class="error" role="alert">{status.error}</p>}
+      {phone && (
+        <>
+          <div class="row">
+            <button type="button" disabled={off} aria-pressed={status?.muted ?? false} onClick={() => phone.mute(!status?.muted)}>
+              {status?.muted ? t('unmute') : t('mute')}
+            </button>
+            <button type="button" disabled={off} aria-pressed={status?.held ?? false} onClick={() => void phone.hold(!status?.held)}>
+              {status?.held ? t('unhold') : t('hold')}
+            </button>
+            <label>
+              {t('microphone')}{' '}
+              <select name="microphone" disabled={!registered} onChange={(e) => void phone.selectMicrophone?.((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">{t('micDefault')}</option>
+                {mics.map((m) => <option key={m.deviceId} value={m.deviceId}>{m.label || m.deviceId}</option>)}
+              </select>
+            </label>
+          </div>
+          <Keypad disabled={off} onKey={(k) => phone.sendDtmf(k)} />
+        </>
+      )}
     </section>
   );
 }

@@ -4,7 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query, session } from '../api.ts';
 import { ErrorBox, Link, Section, useLoad, useNow } from '../components/common.tsx';
-import { Softphone } from '../components/softphone.tsx';
+import { Softphone, usePhoneStatus } from '../components/softphone.tsx';
+import { phone as phoneStore, phoneMode, type Phone, type PhoneStatus } from '../phone/phone.ts';
 import { useEvents } from '../events.ts';
 import { dateTime, duration, epoch, localDate, serverNow, time, zonedToEpoch } from '../format.ts';
 import { useT } from '../i18n.ts';
@@ -106,6 +107,42 @@ export function AgentDesktop() {
     }
   };
 
+  // With the browser phone the buttons act on the SIP call (the line then accepts, declines or
+  // ends the contact); with the desk phone, or before the INVITE has come, through the API.
+  const phone = useStore(phoneStore);
+  const mode = useStore(phoneMode);
+  const phoneStatus = usePhoneStatus();
+  const browserPhone = mode === 'browser' && phone !== undefined && phoneStatus !== undefined
+    && phoneStatus.state !== 'error' && phoneStatus.state !== 'unregistered' ? phone : undefined;
+  const answer = async (contactId: string) => {
+    unlockAudio();
+    if (browserPhone && await ringingFor(browserPhone, contactId, 4000)) {
+      await browserPhone.answer();
+      return;
+    }
+    await act('POST', `/api/agent/contacts/${encodeURIComponent(contactId)}/accept`);
+  };
+  const decline = async (contactId: string) => {
+    if (browserPhone?.decline && isRingingFor(browserPhone.status(), contactId)) {
+      await browserPhone.decline();
+      return;
+    }
+    await act('POST', `/api/agent/contacts/${encodeURIComponent(contactId)}/decline`);
+  };
+  const hangUp = async (contactId: string) => {
+    if (browserPhone && browserPhone.status().state === 'in-call') {
+      await browserPhone.hangup();
+      return;
+    }
+    await act('POST', `/api/agent/contacts/${encodeURIComponent(contactId)}/hangup`);
+  };
+  // After a reload mid-call the line calls this browser again for the contact in progress
+  // (X-Chokutsu-Reattach): answered at once, the audio comes back.
+  useEffect(() => {
+    const incoming = phoneStatus?.incoming;
+    if (phone && phoneStatus?.state === 'ringing' && incoming?.reattach && (active === undefined || incoming.contactId === active.contactId)) void phone.answer();
+  }, [phone, phoneStatus, active]);
+
   if (!agentId) return <p>{t('notAnAgent')}</p>;
   const acwSeconds = s?.instance.agents.find((a) => a.id === agentId)?.afterContactWorkSeconds ?? 0;
   return (
@@ -115,20 +152,42 @@ export function AgentDesktop() {
       {agent && <StatusBar agent={agent} onSet={(status) => void act('PUT', '/api/agent/status', { status })} />}
       {[...offers.values()].map((o) => (
         <OfferCard key={o.contactId} offer={o}
-          onAnswer={() => void act('POST', `/api/agent/contacts/${encodeURIComponent(o.contactId)}/accept`)}
-          onDecline={() => void act('POST', `/api/agent/contacts/${encodeURIComponent(o.contactId)}/decline`)} />
+          phoneRinging={isRingingFor(phoneStatus, o.contactId)}
+          onAnswer={() => void answer(o.contactId)}
+          onDecline={() => void decline(o.contactId)} />
       ))}
-      {active && <ActiveContact contact={active} onHangUp={() => void act('POST', `/api/agent/contacts/${encodeURIComponent(active.contactId)}/hangup`)} />}
+      {active && <ActiveContact contact={active} reattaching={mode === 'browser' && phoneStatus?.state !== 'in-call'} onHangUp={() => void hangUp(active.contactId)} />}
       {agent?.status === 'AfterContactWork' && (
         <AfterContactWork contact={lastContact} since={epoch(agent.since)} seconds={acwSeconds}
           onFinish={(notes) => void act('POST', '/api/agent/acw/finish', { notes })} />
       )}
       {!ringing && !active && agent?.status === 'Available' && <p class="note idle">{t('waitingForContacts')}</p>}
       {!ringing && !active && agent && agent.status !== 'Available' && agent.status !== 'AfterContactWork' && <p class="note idle">{t('notRoutable')}</p>}
-      <Softphone inCall={active !== undefined} />
+      <Softphone />
       <TodaysContacts records={today.data?.records} error={today.error} />
     </div>
   );
+}
+
+function isRingingFor(status: PhoneStatus | undefined, contactId: string): boolean {
+  return status?.state === 'ringing' && (status.incoming?.contactId === undefined || status.incoming.contactId === contactId);
+}
+
+/** Whether the browser phone rings for the contact, waiting up to `ms` for the line's INVITE. */
+function ringingFor(phone: Phone, contactId: string, ms: number): Promise<boolean> {
+  if (isRingingFor(phone.status(), contactId)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      off();
+      resolve(false);
+    }, ms);
+    const off = phone.onStatus((s) => {
+      if (!isRingingFor(s, contactId)) return;
+      clearTimeout(timer);
+      off();
+      resolve(true);
+    });
+  });
 }
 
 function withoutKey<K, V>(m: Map<K, V>, k: K): Map<K, V> {
@@ -161,12 +220,12 @@ function queueName(queueId: string | undefined): string {
   return session.get()?.instance.queues.find((q) => q.id === queueId)?.name ?? queueId ?? '';
 }
 
-function OfferCard({ offer, onAnswer, onDecline }: { offer: Offer; onAnswer: () => void; onDecline: () => void }) {
+function OfferCard({ offer, phoneRinging, onAnswer, onDecline }: { offer: Offer; phoneRinging: boolean; onAnswer: () => void; onDecline: () => void }) {
   const { t } = useT();
   const now = useNow(500);
   const waitedFrom = offer.enqueuedAt ?? offer.initiatedAt;
   return (
-    <section class="panel offer" role="alertdialog" aria-label={t('incoming')} data-testid="offer" data-contact-id={offer.contactId}>
+    <section class="panel offer" role="alertdialog" aria-label={t('incoming')} data-testid="offer" data-contact-id={offer.contactId} data-phone-ringing={phoneRinging ? 'yes' : 'no'}>
       <h2>{t('incoming')}</h2>
       <dl class="facts">
         <dt>{t('customerNumber')}</dt><dd data-field="customerNumber">{offer.customerNumber ?? '—'}</dd>
@@ -185,7 +244,7 @@ function OfferCard({ offer, onAnswer, onDecline }: { offer: Offer; onAnswer: () 
   );
 }
 
-function ActiveContact({ contact, onHangUp }: { contact: LiveContact; onHangUp: () => void }) {
+function ActiveContact({ contact, reattaching, onHangUp }: { contact: LiveContact; reattaching: boolean; onHangUp: () => void }) {
   const { t } = useT();
   return (
     <section class="panel active-contact" aria-label={t('onContact')} data-testid="active-contact" data-contact-id={contact.contactId}>
@@ -196,6 +255,7 @@ function ActiveContact({ contact, onHangUp }: { contact: LiveContact; onHangUp: 
         <dt>{t('project')}</dt><dd>{contact.project ?? queueName(contact.queueId)}</dd>
         <dt>{t('callerNumber')}</dt><dd>{contact.from}</dd>
       </dl>
+      {reattaching && <p class="note" data-testid="reattaching">{t('reattaching')}</p>}
       <button type="button" class="danger" onClick={onHangUp}>{t('hangUp')}</button>
     </section>
   );

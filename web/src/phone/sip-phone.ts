@@ -12,7 +12,7 @@ import type { SessionDescriptionHandler } from 'sip.js/lib/platform/web/index.js
 export type PhoneEvent =
   | { type: 'registered' }
   | { type: 'unregistered' }
-  | { type: 'incoming'; from: string; displayName: string }
+  | { type: 'incoming'; from: string; displayName: string; /** The line's contact (X-Chokutsu-Contact), and whether this re-attaches a call in progress (X-Chokutsu-Reattach). */ contactId?: string; reattach?: boolean }
   | { type: 'ringing' }
   | { type: 'connected' }
   | { type: 'ended'; reason: 'hangup' | 'remote-hangup' | 'declined' | 'cancelled' | 'failed' | 'busy' | 'no-answer' }
@@ -254,7 +254,13 @@ export class SipPhone {
     }
     this.track(invitation);
     const from = invitation.remoteIdentity;
-    this.emit({ type: 'incoming', from: from.uri.user ?? '', displayName: from.displayName || from.uri.user || '' });
+    const contactId = invitation.request.getHeader('X-Chokutsu-Contact');
+    const reattach = invitation.request.getHeader('X-Chokutsu-Reattach');
+    this.emit({
+      type: 'incoming', from: from.uri.user ?? '', displayName: from.displayName || from.uri.user || '',
+      ...(contactId ? { contactId } : reattach ? { contactId: reattach } : {}),
+      ...(reattach ? { reattach: true } : {}),
+    });
   }
 
   private track(session: Session): void {
