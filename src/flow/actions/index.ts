@@ -29,13 +29,14 @@ import { updateFlowLoggingBehavior } from './update-flow-logging-behavior.ts';
 import { waitAction } from './wait.ts';
 import { updateFlowAttributes } from './update-flow-attributes.ts';
 import { tagContact } from './tag-contact.ts';
-import { unTagContact } from './untag-contact.ts';
+import { unTagContact } from './un-tag-contact.ts';
 import { updateContactData } from './update-contact-data.ts';
 import { getMetricData } from './get-metric-data.ts';
 import { dequeueContactAndTransferToQueue } from './dequeue-contact-and-transfer-to-queue.ts';
 import { invokeFlowModule } from './invoke-flow-module.ts';
 import { endFlowModuleExecution } from './end-flow-module-execution.ts';
-import { updateContactRoutingCriteria, updateRoutingCriteria } from './update-routing-criteria.ts';
+import { updateRoutingCriteria } from './update-routing-criteria.ts';
+import { updateContactRoutingCriteria } from './update-contact-routing-criteria.ts';
 
 export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T> } = {
   MessageParticipant: messageParticipant,

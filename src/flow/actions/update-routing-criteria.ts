@@ -31,6 +31,7 @@ export interface UpdateRoutingCriteriaParameters {
 declare module '../types.ts' {
   interface ActionParameters {
     UpdateRoutingCriteria: UpdateRoutingCriteriaParameters;
+    /** Declared here: the same Parameters under the name real exports use. */
     UpdateContactRoutingCriteria: UpdateRoutingCriteriaParameters;
   }
 }
@@ -97,11 +98,6 @@ export const updateRoutingCriteria: ActionDefinition<'UpdateRoutingCriteria'> = 
     lastDetail(out, { steps: steps.map(describeStep).join(' → ') || 'none' });
     return NEXT;
   },
-};
-
-export const updateContactRoutingCriteria: ActionDefinition<'UpdateContactRoutingCriteria'> = {
-  ...updateRoutingCriteria,
-  execute: (ctx) => updateRoutingCriteria.execute(ctx as never),
 };
 
 function describeStep(s: RoutingStep): string {
