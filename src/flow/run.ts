@@ -97,8 +97,10 @@ function settle(catalog: FlowCatalog, out: Run, outcome: Outcome): void {
         ...rest, modules: frames.slice(0, -1), flowId: frame.flowId, actionId: frame.actionId,
         ...(Object.keys(frame.flowAttributes).length > 0 ? { flowAttributes: frame.flowAttributes } : {}),
       };
-      // The invoking action leaves by its NextAction.
-      return follow(catalog, out, { kind: 'next' });
+      // The invoking action leaves by its NextAction; the path shows the module returned.
+      follow(catalog, out, { kind: 'next' });
+      if (lastBranch(out) === 'next') setBranch(out, 'return');
+      return;
     }
     case 'end':
       setBranch(out, 'end');

@@ -15,10 +15,11 @@ declare module '../types.ts' {
 }
 
 export const MAX_CONTACT_TAGS = 6;
-export const TAG_KEY = /^(?!aws:)[a-zA-Z+\-=._:/]{1,128}$/;
+// The API's own pattern, ^(?!aws:)[a-zA-Z+-=._:/]+$, where +-= is a range (digits included).
+export const TAG_KEY = /^(?!aws:)[a-zA-Z+-=._:/]{1,128}$/;
 
 export function checkTagKey(key: string, at: string, checks: ParameterChecks): void {
-  if (!TAG_KEY.test(key)) checks.invalid(at, `tag key ${JSON.stringify(key)} must be 1–128 of a-z A-Z + - = . _ : / and not start with "aws:"`);
+  if (!TAG_KEY.test(key)) checks.invalid(at, `tag key ${JSON.stringify(key)} must be 1–128 of a-z A-Z 0-9 + , - . / : ; < = _ and not start with "aws:"`);
 }
 
 export const tagContact: ActionDefinition<'TagContact'> = {
