@@ -392,6 +392,7 @@ export class ContactCenter {
         type: 'EnqueueContact', contactId: live.contactId, queueId: effect.queue.id, at: clock.now(),
         ...(routing.priority !== undefined ? { priority: routing.priority } : {}),
         ...(routing.timeAdjustSeconds !== undefined ? { timeAdjustSeconds: routing.timeAdjustSeconds } : {}),
+        ...(effect.type === 'TransferToQueue' && effect.criteria ? { steps: effect.criteria.steps } : {}),
       });
     }
     const hook = state.eventHooks['CustomerQueue'];
