@@ -172,7 +172,8 @@ function currentAction(catalog: FlowCatalog, state: ContactState): SupportedActi
   return state.actionId === undefined ? undefined : catalog.flow(state.flowId)?.actions.get(state.actionId);
 }
 
-function contactData(state: ContactState): ContactDataView {
+/** What references ($.Attributes.x …) read in this contact. */
+export function contactData(state: ContactState): ContactDataView {
   return {
     contactId: state.contactId,
     initialContactId: state.initialContactId,
