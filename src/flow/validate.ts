@@ -250,7 +250,9 @@ function checkTransitions(raw: RawAction, spec: ActionSpec, path: string, add: A
   }
   const raised: readonly string[] = spec.errors;
   for (const err of errors) {
-    if (!raised.includes(err)) add({ code: 'invalid-condition', severity: 'warning', actionId, message: `${raw.Type} never raises ${err}`, path: `${path}.Transitions.Errors` });
+    // NoMatchingError is Connect's catch-all ("if no other Error matches"): a branch for it is never
+    // wrong, even on actions whose reference page lists "Errors: None" (TagContact, UpdateFlowAttributes).
+    if (err !== 'NoMatchingError' && !raised.includes(err)) add({ code: 'invalid-condition', severity: 'warning', actionId, message: `${raw.Type} never raises ${err}`, path: `${path}.Transitions.Errors` });
   }
   if (spec.needsNext && t.NextAction === undefined) {
     // An action with no transitions at all is a dead end: the flow ends there (hold flows do this).

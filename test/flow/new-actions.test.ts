@@ -210,4 +210,23 @@ describe('UpdateContactTargetQueue by AgentId', () => {
   });
 });
 
+describe('fewer false alarms', () => {
+  test('a NoMatchingError branch is never "never raised": it is Connect\'s catch-all', () => {
+    const doc = flowDoc('tag', [
+      { Identifier: 'tag', Type: 'TagContact', Parameters: { Tags: { a: 'b' } }, Transitions: { NextAction: 'voice', Errors: noMatch('bye') } },
+      { Identifier: 'voice', Type: 'UpdateContactTextToSpeechVoice', Parameters: { TextToSpeechVoice: 'Kazuha' }, Transitions: { NextAction: 'bye', Errors: noMatch('bye') } },
+      disconnect(),
+    ]);
+    assert.deepEqual(problems(doc), []);
+  });
+
+  test('an error the action never raises is still a warning', () => {
+    const doc = flowDoc('tag', [
+      { Identifier: 'tag', Type: 'TagContact', Parameters: { Tags: { a: 'b' } }, Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'QueueAtCapacity', NextAction: 'bye' }] } },
+      disconnect(),
+    ]);
+    assert.deepEqual(problems(doc), ['warning invalid-condition $.Actions[0].Transitions.Errors']);
+  });
+});
+
 void salesQueue;
