@@ -9,13 +9,14 @@ import { registerInit } from './commands/init.ts';
 import { registerPhone } from './commands/phone.ts';
 import { registerReport } from './commands/report.ts';
 import { registerStart } from './commands/start.ts';
+import { registerTest } from './commands/test.ts';
 import { registerUser } from './commands/user.ts';
 import { CliContext, dataDirOption, type RegisterCommand } from './context.ts';
 import { processIo, type Io } from './io.ts';
 
 /** In the order `chokutsu --help` lists them. */
 const COMMANDS: RegisterCommand[] = [
-  registerInit, registerStart, registerUser, registerPhone, registerReport, registerCall, registerFlow, registerCustomers,
+  registerInit, registerStart, registerUser, registerPhone, registerReport, registerCall, registerTest, registerFlow, registerCustomers,
   registerDeploy,
 ];
 

@@ -69,6 +69,12 @@ export interface ContactRecord {
   totalDuration: number;
   disconnectReason: DisconnectReason;
   attributes: Record<string, string>;
+  /** User-defined tags the flow set (TagContact / UnTagContact), as Connect's record Tags. */
+  tags?: Record<string, string>;
+  /** UpdateContactData: the contact's name, description and references. */
+  name?: string;
+  description?: string;
+  references?: Record<string, { Type: string; Value: string }>;
   /** Action identifiers in the order they ran. */
   flowPath: string[];
   recording?: { location: string; participants: string[] };

@@ -16,16 +16,46 @@ export function isSupportedType(type: string): type is SupportedActionType {
   return Object.hasOwn(actions, type);
 }
 
-/** Action types of the Connect Flow Language that chokutsu does not run yet (known, so not "unknown"). */
-export const knownUnsupportedTypes: ReadonlySet<string> = new Set([
-  'AssociateContactToCustomerProfile', 'CheckOutboundCallStatus', 'CheckVoiceId',
-  'CompleteOutboundCall', 'ConnectParticipantWithLexBot', 'CreateCallbackContact', 'CreateCase',
-  'CreateCustomerProfile', 'CreatePersistentContactAssociation', 'CreateTask', 'CreateWisdomSession',
-  'DequeueContactAndTransferToQueue', 'GetCase', 'GetCustomerProfile', 'GetCustomerProfileObject',
-  'GetMetricData', 'InvokeFlowModule', 'ResumeContact', 'ShowView',
-  'StartVoiceIdStream', 'TagContact', 'TransferParticipantToThirdParty',
-  'UnTagContact', 'UpdateCase', 'UpdateContactCallbackNumber', 'UpdateContactData',
-  'UpdateContactMediaProcessing', 'UpdateContactRecordingAndAnalyticsBehavior',
-  'UpdateCustomerProfile', 'UpdateFlowAttributes', 'UpdatePreviousContactParticipantState',
-  'UpdateContactSchedule', 'StartOutboundChatContact',
+const LEX = 'needs an Amazon Lex bot (speech or text understanding); chokutsu takes DTMF only';
+const PROFILES = 'needs Amazon Connect Customer Profiles; chokutsu keeps its own customer list';
+const CASES = 'needs Amazon Connect Cases';
+const VOICE_ID = 'needs Amazon Connect Voice ID (caller voice authentication)';
+const OUTBOUND = 'needs an outbound call leg over a SIP trunk (left for later)';
+const TASKS = 'needs the task or chat channel; chokutsu has voice calls only';
+const WISDOM = 'needs Amazon Q in Connect (Wisdom) or Connect AI agents';
+
+/**
+ * Action types of the Connect Flow Language that chokutsu knows but does not run, with why. Kept
+ * against "Actions in the Amazon Connect Flow Language" (APIReference flow-language-actions), so a
+ * real export never reads "not a Flow Language action type". docs/flow-language.md lists them too.
+ */
+export const knownUnsupportedTypes: ReadonlyMap<string, string> = new Map([
+  ['ConnectParticipantWithLexBot', LEX],
+  ['ConnectParticipantWithAgenticCX', WISDOM],
+  ['CreateWisdomSession', WISDOM],
+  ['AssociateContactToCustomerProfile', PROFILES],
+  ['CreateCustomerProfile', PROFILES],
+  ['GetCustomerProfile', PROFILES],
+  ['GetCustomerProfileObject', PROFILES],
+  ['UpdateCustomerProfile', PROFILES],
+  ['GetCalculatedAttributesForCustomerProfile', PROFILES],
+  ['CreateCase', CASES],
+  ['GetCase', CASES],
+  ['UpdateCase', CASES],
+  ['CheckVoiceId', VOICE_ID],
+  ['StartVoiceIdStream', VOICE_ID],
+  ['CompleteOutboundCall', OUTBOUND],
+  ['CheckOutboundCallStatus', OUTBOUND],
+  ['TransferParticipantToThirdParty', OUTBOUND],
+  ['CreateCallbackContact', `${OUTBOUND}: a callback dials the customer back`],
+  ['UpdateContactCallbackNumber', 'belongs to callbacks (CreateCallbackContact), which need an outbound leg (left for later)'],
+  ['CreateTask', TASKS],
+  ['UpdateContactSchedule', TASKS],
+  ['StartOutboundChatContact', TASKS],
+  ['ResumeContact', TASKS],
+  ['CreatePersistentContactAssociation', `${TASKS} (persistent chat)`],
+  ['ShowView', 'needs the agent workspace step-by-step guides (views); the agent page here has none'],
+  ['UpdatePreviousContactParticipantState', 'needs the agent leg of a previous contact to hold or resume (secure input with an agent on the line)'],
+  ['UpdateContactMediaProcessing', 'needs chat message processing (Lambda on each chat message)'],
+  ['UpdateContactRecordingAndAnalyticsBehavior', 'needs Contact Lens analytics; UpdateContactRecordingBehavior sets recording here'],
 ]);

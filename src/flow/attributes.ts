@@ -15,7 +15,20 @@ export interface ContactDataView {
   external: Readonly<Record<string, unknown>>;
   storedCustomerInput?: string;
   queue?: { arn: string; name: string; id: string };
+  /** UpdateFlowAttributes, for the current flow. */
+  flowAttributes?: Readonly<Record<string, string>>;
+  /** GetMetricData's last reading. */
+  metrics?: { queue: { arn: string; name: string }; values: Readonly<Partial<Record<string, number>>> };
 }
+
+// GetMetricData's results as Connect's "Queue metrics" attributes (connect-attrib-list.html).
+const METRIC_ATTRIBUTES: Record<string, string> = {
+  'Queue.Size': 'NumberOfContactsInQueue',
+  'Queue.OldestContactAge': 'OldestContactInQueueAgeSeconds',
+  'Agents.Online.Count': 'NumberOfAgentsOnline',
+  'Agents.Available.Count': 'NumberOfAgentsAvailable',
+  'Agents.Staffed.Count': 'NumberOfAgentsStaffed',
+};
 
 const REFERENCE = /\$\.(?:[A-Za-z][A-Za-z0-9]*)(?:\.[A-Za-z0-9_\-]+)*/g;
 
@@ -35,6 +48,17 @@ export function resolveReference(ref: string, data: ContactDataView): string {
       return data.attributes[key] ?? '';
     case 'External':
       return stringify(pick(data.external, rest));
+    case 'FlowAttributes':
+      return data.flowAttributes?.[key] ?? '';
+    case 'Metrics': {
+      const m = data.metrics;
+      if (!m) return '';
+      if (key === 'Queue.Name') return m.queue.name;
+      if (key === 'Queue.ARN') return m.queue.arn;
+      const metric = METRIC_ATTRIBUTES[key];
+      const v = metric !== undefined ? m.values[metric] : undefined;
+      return v === undefined ? '' : String(v);
+    }
     case 'StoredCustomerInput':
       return data.storedCustomerInput ?? '';
     case 'ContactId':

@@ -16,6 +16,10 @@ export type Outcome =
   | { kind: 'queued'; queue: QueueInfo }
   /** The contact continues in another flow. */
   | { kind: 'transfer'; flow: Flow }
+  /** The contact runs a flow module, then comes back to the action after this one. */
+  | { kind: 'module'; flow: Flow }
+  /** A module's run ends: back to the flow that invoked it. */
+  | { kind: 'return' }
   /** The flow ends the contact's run here. */
   | { kind: 'end'; reason: 'DISCONNECTED_BY_FLOW' | 'FLOW_ENDED'; message?: string }
   /** An agent took the queued contact. */
@@ -45,6 +49,8 @@ export function branchText(o: Outcome): string | undefined {
     case 'error': return `error ${o.errorType}`;
     case 'queued': return 'queued';
     case 'transfer': return 'transfer';
+    case 'module': return 'module';
+    case 'return': return 'return';
     case 'end': return 'end';
     case 'wait': case 'connected': case 'fail': return undefined;
   }

@@ -70,10 +70,38 @@ function settle(catalog: FlowCatalog, out: Run, outcome: Outcome): void {
       setBranch(out, 'queued');
       out.state = { ...out.state, status: 'queued', waiting: { kind: 'queue', queue: outcome.queue } };
       return;
-    case 'transfer':
+    case 'transfer': {
       setBranch(out, 'transfer', outcome.flow.startAction);
-      out.state = { ...out.state, flowId: outcome.flow.id, actionId: outcome.flow.startAction };
+      // Flow attributes are not carried over to the next flow (UpdateFlowAttributes).
+      const { flowAttributes: _left, ...rest } = out.state;
+      out.state = { ...rest, flowId: outcome.flow.id, actionId: outcome.flow.startAction };
       return;
+    }
+    case 'module': {
+      setBranch(out, 'module', outcome.flow.startAction);
+      const frame = { flowId: out.state.flowId, actionId: out.state.actionId ?? '', flowAttributes: out.state.flowAttributes ?? {} };
+      const { flowAttributes: _caller, ...rest } = out.state;
+      out.state = { ...rest, modules: [...(out.state.modules ?? []), frame], flowId: outcome.flow.id, actionId: outcome.flow.startAction };
+      return;
+    }
+    case 'return': {
+      const frames = out.state.modules ?? [];
+      const frame = frames[frames.length - 1];
+      if (!frame) {
+        setBranch(out, 'end');
+        return end(out, 'FLOW_ENDED', 'EndFlowModuleExecution outside a module');
+      }
+      setBranch(out, 'return', frame.actionId);
+      const { flowAttributes: _module, ...rest } = out.state;
+      out.state = {
+        ...rest, modules: frames.slice(0, -1), flowId: frame.flowId, actionId: frame.actionId,
+        ...(Object.keys(frame.flowAttributes).length > 0 ? { flowAttributes: frame.flowAttributes } : {}),
+      };
+      // The invoking action leaves by its NextAction; the path shows the module returned.
+      follow(catalog, out, { kind: 'next' });
+      if (lastBranch(out) === 'next') setBranch(out, 'return');
+      return;
+    }
     case 'end':
       setBranch(out, 'end');
       return end(out, outcome.reason, outcome.message);
@@ -144,7 +172,8 @@ function currentAction(catalog: FlowCatalog, state: ContactState): SupportedActi
   return state.actionId === undefined ? undefined : catalog.flow(state.flowId)?.actions.get(state.actionId);
 }
 
-function contactData(state: ContactState): ContactDataView {
+/** What references ($.Attributes.x …) read in this contact. */
+export function contactData(state: ContactState): ContactDataView {
   return {
     contactId: state.contactId,
     initialContactId: state.initialContactId,
@@ -157,5 +186,7 @@ function contactData(state: ContactState): ContactDataView {
     external: state.external,
     ...(state.storedCustomerInput !== undefined ? { storedCustomerInput: state.storedCustomerInput } : {}),
     ...(state.queue ? { queue: state.queue } : {}),
+    ...(state.flowAttributes ? { flowAttributes: state.flowAttributes } : {}),
+    ...(state.metrics ? { metrics: state.metrics } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // A contact as the flow interpreter sees it, the events that reach it and the effects it asks for.
 import type { PromptInfo, QueueInfo } from './catalog.ts';
 import type { ConnectContactFlowEvent } from './connect-event.ts';
-import type { Flow } from './types.ts';
+import type { Flow, QueueMetricType } from './types.ts';
 
 export type Channel = 'VOICE' | 'CHAT';
 
@@ -53,6 +53,39 @@ export type Waiting =
 
 export type WaitingFor<K extends Waiting['kind']> = Extract<Waiting, { kind: K }>;
 
+export interface ContactData {
+  name?: string;
+  description?: string;
+  references?: Record<string, { Type: string; Value: string }>;
+}
+
+/**
+ * A routing step (UpdateRoutingCriteria): offered first to the preferred agents, or to agents whose
+ * proficiencies meet every condition, until the step expires.
+ */
+export interface RoutingStep {
+  agentIds?: string[];
+  proficiencies?: { name: string; value: string; level: number }[];
+  /** Seconds the step lasts; undefined: it does not expire. */
+  expirySeconds?: number;
+}
+
+export interface RoutingCriteria {
+  steps: RoutingStep[];
+}
+
+export interface QueueMetrics {
+  queue: { id: string; arn: string; name: string };
+  values: Partial<Record<QueueMetricType, number>>;
+}
+
+export interface ModuleFrame {
+  /** The flow and the InvokeFlowModule action the module returns to. */
+  flowId: string;
+  actionId: string;
+  flowAttributes: Record<string, string>;
+}
+
 export type EndReason =
   | 'DISCONNECTED_BY_FLOW' | 'FLOW_ENDED' | 'CUSTOMER_DISCONNECT' | 'FLOW_ERROR' | 'CONNECTED_TO_AGENT';
 
@@ -88,6 +121,18 @@ export interface ContactState {
   mediaStreaming: boolean;
   /** UpdateContactRoutingBehavior: lower priority numbers are routed first; a time adjustment makes the contact look older. */
   routing: { priority?: number; timeAdjustSeconds?: number };
+  /** UpdateFlowAttributes: $.FlowAttributes.x, for the current flow only (cleared on a transfer, kept apart in a module). */
+  flowAttributes?: Record<string, string>;
+  /** TagContact / UnTagContact: user-defined tags on the contact record. */
+  tags?: Record<string, string>;
+  /** UpdateContactData: the contact's name, description and references, for the contact record. */
+  contactData?: ContactData;
+  /** UpdateRoutingCriteria: routing steps, activated when the contact is queued. */
+  routingCriteria?: RoutingCriteria;
+  /** GetMetricData: the last queue metrics read ($.Metrics.…). */
+  metrics?: QueueMetrics;
+  /** InvokeFlowModule: where each running module returns to (innermost last). */
+  modules?: ModuleFrame[];
   /** Times each Loop action has returned ContinueLooping, keyed "flowId/actionId". */
   loops: Record<string, number>;
   rng: number;
@@ -114,7 +159,11 @@ export type ContactEffect =
   | { type: 'CancelTimer'; timerId: string }
   | { type: 'InvokeFunction'; actionId: string; functionArn: string; timeLimitSeconds: number; responseType: 'STRING_MAP' | 'JSON'; event: ConnectContactFlowEvent }
   | { type: 'UpdateRecording'; participants: string[] }
-  | { type: 'TransferToQueue'; actionId: string; queue: QueueInfo; routing: ContactState['routing'] }
+  | { type: 'TransferToQueue'; actionId: string; queue: QueueInfo; routing: ContactState['routing']; criteria?: RoutingCriteria }
+  /** DequeueContactAndTransferToQueue (customer queue flow): the waiting contact moves to another queue. */
+  | { type: 'MoveToQueue'; actionId: string; queue: QueueInfo }
+  /** TagContact, UnTagContact, UpdateContactData: what the contact record shows changed. */
+  | { type: 'UpdateContactRecord'; tags?: Record<string, string>; contactData?: ContactData }
   | { type: 'TransferToAgent'; actionId: string; agentId: string; queue: QueueInfo }
   | { type: 'Disconnect'; reason: EndReason; actionId?: string };
 

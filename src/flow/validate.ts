@@ -14,7 +14,8 @@ export type ProblemCode =
   | 'invalid-json' | 'invalid-document' | 'unknown-version' | 'missing-start-action'
   | 'duplicate-identifier' | 'invalid-identifier' | 'unknown-type' | 'unsupported-type'
   | 'missing-parameter' | 'invalid-parameter' | 'dangling-transition' | 'missing-transition'
-  | 'invalid-condition' | 'unreachable-action' | 'placeholder' | 'unresolved-reference';
+  | 'invalid-condition' | 'unreachable-action' | 'placeholder' | 'unresolved-reference' | 'foreign-reference'
+  | 'unverified-value';
 
 export interface FlowProblem {
   code: ProblemCode;
@@ -41,6 +42,17 @@ export interface LoadOptions {
   name?: string;
   arn?: string;
   resolver?: ReferenceResolver;
+}
+
+/**
+ * Problems that do not stop `flow check` from passing (exit 0) unless --strict: what a templating
+ * tool left to substitute and references to the exporting instance's resources.
+ */
+export const LENIENT_CODES: ReadonlySet<ProblemCode> = new Set(['placeholder', 'foreign-reference']);
+
+/** Whether a check passes: no problems, or (unless strict) only lenient warnings. */
+export function checkPasses(check: FlowCheck, strict = false): boolean {
+  return check.problems.every((p) => !strict && p.severity === 'warning' && LENIENT_CODES.has(p.code));
 }
 
 export const FLOW_LANGUAGE_VERSION = '2019-10-30';
@@ -186,7 +198,7 @@ function checkAction(
   if (!isSupportedType(raw.Type)) {
     if (knownUnsupportedTypes.has(raw.Type)) {
       unsupported.add(raw.Type);
-      add({ code: 'unsupported-type', actionId, message: `${raw.Type} is an Amazon Connect action type chokutsu does not run yet`, path: `${path}.Type` });
+      add({ code: 'unsupported-type', actionId, message: `${raw.Type} is an Amazon Connect action type, known but not supported here: ${knownUnsupportedTypes.get(raw.Type) ?? ''}`, path: `${path}.Type` });
     } else {
       const hint = raw.Type === 'TransferToQueue' ? ' (Amazon Connect calls it TransferContactToQueue)' : '';
       add({ code: 'unknown-type', actionId, message: `"${raw.Type}" is not an Amazon Connect Flow Language action type${hint}`, path: `${path}.Type` });
@@ -238,7 +250,9 @@ function checkTransitions(raw: RawAction, spec: ActionSpec, path: string, add: A
   }
   const raised: readonly string[] = spec.errors;
   for (const err of errors) {
-    if (!raised.includes(err)) add({ code: 'invalid-condition', severity: 'warning', actionId, message: `${raw.Type} never raises ${err}`, path: `${path}.Transitions.Errors` });
+    // NoMatchingError is Connect's catch-all ("if no other Error matches"): a branch for it is never
+    // wrong, even on actions whose reference page lists "Errors: None" (TagContact, UpdateFlowAttributes).
+    if (err !== 'NoMatchingError' && !raised.includes(err)) add({ code: 'invalid-condition', severity: 'warning', actionId, message: `${raw.Type} never raises ${err}`, path: `${path}.Transitions.Errors` });
   }
   if (spec.needsNext && t.NextAction === undefined) {
     // An action with no transitions at all is a dead end: the flow ends there (hold flows do this).
@@ -292,7 +306,10 @@ function checkReferences(
   for (const { key, resource } of references) {
     const v = get(p, key);
     if (typeof v !== 'string' || isReference(v) || PLACEHOLDER.test(v)) continue;
-    if (!r[resource](v)) add({ code: 'unresolved-reference', severity: 'warning', actionId, message: `${key} names a ${RESOURCE_NAMES[resource]} this instance does not have: ${v}`, path: `${path}.Parameters.${key}` });
+    if (r[resource](v)) continue;
+    // An ARN of the instance the flow was exported from: Connect would take the error branch here too.
+    if (v.startsWith('arn:aws:connect:')) add({ code: 'foreign-reference', severity: 'warning', actionId, message: `${key} is an ARN of another instance (no such ${RESOURCE_NAMES[resource]} here): ${v}`, path: `${path}.Parameters.${key}` });
+    else add({ code: 'unresolved-reference', severity: 'warning', actionId, message: `${key} names a ${RESOURCE_NAMES[resource]} this instance does not have: ${v}`, path: `${path}.Parameters.${key}` });
   }
 }
 

@@ -34,9 +34,23 @@ export interface QueueConfig {
 
 export interface AgentConfig {
   id: string;
+  /** Predefined-attribute proficiencies (name:value at level 1–5), for routing criteria steps. */
+  proficiencies?: { name: string; value: string; level: number }[];
   /** 0 or absent: after-contact work lasts until the agent finishes it. */
   afterContactWorkSeconds?: number;
   customStatuses?: string[]; // default ['Break', 'Lunch']
+}
+
+/**
+ * A routing criteria step (Connect's UpdateRoutingCriteria): the contact is offered only to agents
+ * who match it (preferred agents by id, or every proficiency at least at its level) until it expires;
+ * after the last step has expired, to any agent of the queue.
+ */
+export interface RoutingStepInput {
+  agentIds?: string[];
+  proficiencies?: { name: string; value: string; level: number }[];
+  /** Undefined: the step does not expire. */
+  expirySeconds?: number;
 }
 
 export interface RouterConfig {
@@ -46,7 +60,7 @@ export interface RouterConfig {
 
 export type RouterInput =
   | { type: 'SetAgentStatus'; agentId: string; status: 'Available' | 'Offline' | string; at: number }
-  | { type: 'EnqueueContact'; contactId: string; queueId: string; at: number; priority?: number; timeAdjustSeconds?: number }
+  | { type: 'EnqueueContact'; contactId: string; queueId: string; at: number; priority?: number; timeAdjustSeconds?: number; steps?: RoutingStepInput[] }
   | { type: 'OfferToAgent'; contactId: string; agentId: string; at: number }
   | { type: 'AcceptOffer'; contactId: string; agentId: string; at: number }
   | { type: 'DeclineOffer'; contactId: string; agentId: string; at: number }
@@ -147,13 +161,17 @@ interface ContactState {
   ringGen: number;
   declinedBy: Set<string> | undefined;
   overflowTo: QueueState | undefined;
+  /** Routing criteria: the steps and the one in force (steps.length once all have expired). */
+  steps: RoutingStepInput[] | undefined;
+  step: number;
 }
 
 type Timer =
   | { kind: 'ring'; contact: ContactState; gen: number }
   | { kind: 'acw'; agent: AgentState; gen: number }
   | { kind: 'maxWait'; contact: ContactState }
-  | { kind: 'overflow'; contact: ContactState };
+  | { kind: 'overflow'; contact: ContactState }
+  | { kind: 'step'; contact: ContactState; step: number };
 
 const byRankThenAvailableLongest = (a: Membership, b: Membership): number =>
   a.rank - b.rank || a.agent.since - b.agent.since || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0);
@@ -401,7 +419,8 @@ export class Router {
       out.push({ type: 'ContactRejected', contactId, queueId, reason: 'QueueAtCapacity' });
       return;
     }
-    this.#admit(contactId, q, at, input.priority ?? DEFAULT_PRIORITY, at - (input.timeAdjustSeconds ?? 0) * 1000, out);
+    const steps = input.steps !== undefined && input.steps.length > 0 ? input.steps : undefined;
+    this.#admit(contactId, q, at, input.priority ?? DEFAULT_PRIORITY, at - (input.timeAdjustSeconds ?? 0) * 1000, out, steps);
   }
 
   #offerToAgent(contactId: string, agentId: string, at: number, out: RouterOutput[]): void {
@@ -417,14 +436,15 @@ export class Router {
     this.#admit(contactId, agent.direct.queue, at, DEFAULT_PRIORITY, at, out);
   }
 
-  #admit(id: string, queue: QueueState, at: number, priority: number, effectiveAt: number, out: RouterOutput[]): void {
+  #admit(id: string, queue: QueueState, at: number, priority: number, effectiveAt: number, out: RouterOutput[], steps?: RoutingStepInput[]): void {
     const c: ContactState = {
       id, queue, enqueuedAt: at, priority, effectiveAt, seq: this.#seq++,
-      state: 'Waiting', agent: undefined, ringGen: 0, declinedBy: undefined, overflowTo: undefined,
+      state: 'Waiting', agent: undefined, ringGen: 0, declinedBy: undefined, overflowTo: undefined, steps, step: 0,
     };
     this.#contacts.set(id, c);
     this.#enterWaiting(c);
     this.#scheduleQueueTimers(c);
+    this.#scheduleStep(c, at);
     this.#routeContact(c, at, out);
     if (c.state === 'Waiting') out.push({ type: 'ContactQueued', contactId: id, queueId: queue.id, position: queue.waiting.countBefore(c) + 1 });
   }
@@ -514,6 +534,8 @@ export class Router {
         return this.#pending(t.contact) && t.contact.queue.config.maxWaitSeconds !== undefined;
       case 'overflow':
         return this.#pending(t.contact) && t.contact.overflowTo === undefined && t.contact.queue.config.overflow !== undefined;
+      case 'step':
+        return this.#pending(t.contact) && t.contact.step === t.step;
     }
   }
 
@@ -527,6 +549,14 @@ export class Router {
       case 'acw':
         this.#afterAcw(t.agent, at, out);
         return;
+      case 'step': {
+        // The step expired: the next one (or, after the last, any agent of the queue) is in force.
+        const c = t.contact;
+        c.step++;
+        this.#scheduleStep(c, at);
+        if (c.state === 'Waiting') this.#routeContact(c, at, out);
+        return;
+      }
       case 'maxWait': {
         const c = t.contact;
         const due = c.enqueuedAt + (c.queue.config.maxWaitSeconds ?? 0) * 1000;
@@ -569,11 +599,25 @@ export class Router {
     }
   }
 
+  #scheduleStep(c: ContactState, at: number): void {
+    const expiry = c.steps?.[c.step]?.expirySeconds;
+    if (expiry !== undefined) this.#timers.push(at + expiry * 1000, { kind: 'step', contact: c, step: c.step });
+  }
+
   // ---- matching ----
+
+  /** Whether the contact's routing step in force lets `agent` take it (no criteria: any agent). */
+  #inStep(c: ContactState, agent: AgentState): boolean {
+    const step = c.steps?.[c.step];
+    if (step === undefined) return true;
+    if (step.agentIds !== undefined && !step.agentIds.includes(agent.id)) return false;
+    const held = agent.config.proficiencies ?? [];
+    return (step.proficiencies ?? []).every((p) => held.some((h) => h.name === p.name && h.value === p.value && h.level >= p.level));
+  }
 
   /** Offers a waiting contact to the best Available agent of its queue, then of its overflow queue. */
   #routeContact(c: ContactState, at: number, out: RouterOutput[]): void {
-    const eligible = (m: Membership): boolean => c.declinedBy === undefined || !c.declinedBy.has(m.agent.id);
+    const eligible = (m: Membership): boolean => (c.declinedBy === undefined || !c.declinedBy.has(m.agent.id)) && this.#inStep(c, m.agent);
     const m = c.queue.available.find(eligible) ?? c.overflowTo?.available.find(eligible);
     if (m !== undefined) this.#ring(c, m, at, out);
   }
@@ -581,7 +625,7 @@ export class Router {
   /** Gives an agent who just became Available the contact they are best ranked for, if any waits. */
   #findWorkFor(agent: AgentState, at: number, out: RouterOutput[]): void {
     if (agent.status !== 'Available') return;
-    const eligible = (c: ContactState): boolean => c.declinedBy === undefined || !c.declinedBy.has(agent.id);
+    const eligible = (c: ContactState): boolean => (c.declinedBy === undefined || !c.declinedBy.has(agent.id)) && this.#inStep(c, agent);
     const direct = agent.direct.queue.waiting.find(eligible);
     if (direct !== undefined) return this.#ring(direct, agent.direct, at, out);
     let best: { m: Membership; c: ContactState } | undefined;

@@ -351,6 +351,18 @@ export class ContactCenter {
       case 'TransferToQueue':
       case 'TransferToAgent':
         return run.mayRoute ? this.transfer(entry, state, effect) : undefined;
+      case 'UpdateContactRecord':
+        // The record is built from the main run's state; a queue flow's tags go there too.
+        if (run.kind === 'queue') {
+          live.flowState = {
+            ...live.flowState,
+            ...(effect.tags ? { tags: effect.tags } : {}),
+            ...(effect.contactData ? { contactData: effect.contactData } : {}),
+          };
+        }
+        return;
+      case 'MoveToQueue':
+        return this.moveToQueue(entry, effect);
       case 'Disconnect':
         return this.hangUp(run, entry, effect);
       default:
@@ -380,10 +392,27 @@ export class ContactCenter {
         type: 'EnqueueContact', contactId: live.contactId, queueId: effect.queue.id, at: clock.now(),
         ...(routing.priority !== undefined ? { priority: routing.priority } : {}),
         ...(routing.timeAdjustSeconds !== undefined ? { timeAdjustSeconds: routing.timeAdjustSeconds } : {}),
+        ...(effect.type === 'TransferToQueue' && effect.criteria ? { steps: effect.criteria.steps } : {}),
       });
     }
     const hook = state.eventHooks['CustomerQueue'];
     if (live.phase === 'queued' && hook) this.startQueueFlow(live, hook);
+  }
+
+  /**
+   * DequeueContactAndTransferToQueue: the waiting contact leaves its queue for another. Connect opens
+   * a new contact segment; here the contact keeps its id and its record shows the last queue.
+   */
+  private moveToQueue(entry: ContactEntry, effect: Extract<ContactEffect, { type: 'MoveToQueue' }>): void {
+    const { live, channel } = entry;
+    if (live.phase !== 'queued') return;
+    const at = this.deps.clock.now();
+    this.route({ type: 'AbandonContact', contactId: live.contactId, at });
+    live.queueId = effect.queue.id;
+    live.flowState = { ...live.flowState, queue: effect.queue };
+    channel.queued?.(effect.queue.id);
+    if (effect.queue.agentId !== undefined) this.route({ type: 'OfferToAgent', contactId: live.contactId, agentId: effect.queue.agentId, at });
+    else this.route({ type: 'EnqueueContact', contactId: live.contactId, queueId: effect.queue.id, at });
   }
 
   private hangUp(run: FlowRun, entry: ContactEntry, effect: Extract<ContactEffect, { type: 'Disconnect' }>): void {

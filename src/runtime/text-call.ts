@@ -158,6 +158,8 @@ class TextLine {
         return;
       }
       case 'UpdateRecording':
+      case 'UpdateContactRecord':
+      case 'MoveToQueue':
       case 'Disconnect':
         return;
       default:

@@ -281,6 +281,30 @@ describe('the customer queue flow beside the contact\'s own flow', () => {
     s.close();
   });
 
+  test('DequeueContactAndTransferToQueue moves the waiting contact to another queue; the queue flow\'s tags reach the record', async () => {
+    const { s, time } = await line(withQueueFlow([
+      { Identifier: 'tag', Type: 'TagContact', Parameters: { Tags: { moved: 'yes' } }, Transitions: { NextAction: 'move' } },
+      {
+        Identifier: 'move', Type: 'DequeueContactAndTransferToQueue',
+        Parameters: { QueueId: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/project-fuji' },
+        Transitions: { Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'end' }, { ErrorType: 'QueueAtCapacity', NextAction: 'end' }] },
+      },
+      { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+    ]));
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    await settle(time, 1000);
+    assert.equal(s.center.contact(caller.contactId)?.queueId, 'project-fuji');
+    assert.equal(s.router.queueSnapshot('project-sakura')?.waiting, 0);
+    assert.equal(s.router.queueSnapshot('project-fuji')?.waiting, 1);
+    s.center.setAgentStatus('tanaka', 'Available');
+    assert.equal(s.center.contact(caller.contactId)?.phase, 'ringing', 'the fuji project\'s rank-1 agent gets it');
+    s.center.customerHangUp(caller.contactId);
+    await settle(time, 1000);
+    assert.deepEqual(s.contacts.get(caller.contactId)?.tags, { moved: 'yes' });
+    s.close();
+  });
+
   test('keys and its timers go to the queue flow while it plays; only the main flow\'s steps are published', async () => {
     const { s, time } = await line(withQueueFlow([
       {

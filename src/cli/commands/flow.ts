@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { findDefinitionFile, formatFlowProblem } from '../../app/line.ts';
 import { supportedActionTypes } from '../../flow/action-specs.ts';
-import { checkFlowText, type FlowCheck } from '../../flow/validate.ts';
+import { checkFlowText, checkPasses, type FlowCheck } from '../../flow/validate.ts';
 import { instanceResolver } from '../../instance/catalog.ts';
 import { loadInstance } from '../../instance/load.ts';
 import type { CliContext } from '../context.ts';
@@ -16,12 +16,13 @@ export function registerFlow(program: Command, ctx: CliContext): void {
     .description('validate a flow: every problem with the action Identifier and a JSON path')
     .argument('<file>', 'Flow Language JSON')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
-      ctx.exitCode = checkFlowFile(file, ctx.dataDir(cmd), opts.json === true, ctx.io);
+    .option('--strict', 'fail on placeholders and other instances\' ARNs too')
+    .action(async (file: string, opts: { json?: boolean; strict?: boolean }, cmd: Command) => {
+      ctx.exitCode = checkFlowFile(file, ctx.dataDir(cmd), opts.json === true, opts.strict === true, ctx.io);
     });
 }
 
-function checkFlowFile(file: string, dataDir: string, json: boolean, io: Io): number {
+function checkFlowFile(file: string, dataDir: string, json: boolean, strict: boolean, io: Io): number {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -35,7 +36,7 @@ function checkFlowFile(file: string, dataDir: string, json: boolean, io: Io): nu
   const check = checkFlowText(text, { id: basename(file), ...(loaded?.ok ? { resolver: instanceResolver(loaded.instance.definition) } : {}) });
   if (json) printJson(file, check, io);
   else printText(file, check, io);
-  return check.problems.length === 0 ? 0 : 1;
+  return checkPasses(check, strict) ? 0 : 1;
 }
 
 function printJson(file: string, check: FlowCheck, io: Io): void {
@@ -51,5 +52,5 @@ function printText(file: string, check: FlowCheck, io: Io): void {
   io.out(`${file}: ${n === 0 ? 'ok' : `${n} problem${n === 1 ? '' : 's'}`}${types ? ` · actions: ${types}` : ''}`);
   for (const p of check.problems) io.out(`  ${formatFlowProblem(p)}`);
   const unsupported = check.unsupportedTypes;
-  if (unsupported.length > 0) io.out(`  not supported yet: ${unsupported.join(', ')} (supported: ${supportedActionTypes.length} types, see README)`);
+  if (unsupported.length > 0) io.out(`  known, not supported here: ${unsupported.join(', ')} (supported: ${supportedActionTypes.length} types, see docs/flow-language.md)`);
 }

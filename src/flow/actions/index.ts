@@ -25,9 +25,18 @@ import { updateContactRecordingBehavior } from './update-contact-recording-behav
 import { updateContactRoutingBehavior } from './update-contact-routing-behavior.ts';
 import { updateContactTargetQueue } from './update-contact-target-queue.ts';
 import { updateContactTextToSpeechVoice } from './update-contact-text-to-speech-voice.ts';
-import { updateRoutingCriteria } from './update-routing-criteria.ts';
 import { updateFlowLoggingBehavior } from './update-flow-logging-behavior.ts';
 import { waitAction } from './wait.ts';
+import { updateFlowAttributes } from './update-flow-attributes.ts';
+import { tagContact } from './tag-contact.ts';
+import { unTagContact } from './un-tag-contact.ts';
+import { updateContactData } from './update-contact-data.ts';
+import { getMetricData } from './get-metric-data.ts';
+import { dequeueContactAndTransferToQueue } from './dequeue-contact-and-transfer-to-queue.ts';
+import { invokeFlowModule } from './invoke-flow-module.ts';
+import { endFlowModuleExecution } from './end-flow-module-execution.ts';
+import { updateRoutingCriteria } from './update-routing-criteria.ts';
+import { updateContactRoutingCriteria } from './update-contact-routing-criteria.ts';
 
 export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T> } = {
   MessageParticipant: messageParticipant,
@@ -53,5 +62,14 @@ export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T>
   CheckMetricData: checkMetricData,
   TransferContactToAgent: transferContactToAgent,
   UpdateContactRoutingBehavior: updateContactRoutingBehavior,
+  UpdateFlowAttributes: updateFlowAttributes,
+  TagContact: tagContact,
+  UnTagContact: unTagContact,
+  UpdateContactData: updateContactData,
+  GetMetricData: getMetricData,
+  DequeueContactAndTransferToQueue: dequeueContactAndTransferToQueue,
+  InvokeFlowModule: invokeFlowModule,
+  EndFlowModuleExecution: endFlowModuleExecution,
   UpdateRoutingCriteria: updateRoutingCriteria,
+  UpdateContactRoutingCriteria: updateContactRoutingCriteria,
 };

@@ -30,7 +30,9 @@ export const transferContactToQueue: ActionDefinition<'TransferContactToQueue'> 
       return error('NoMatchingError');
     }
     lastDetail(out, { queue: queue.name });
-    out.effects.push({ type: 'TransferToQueue', actionId: action.Identifier, queue, routing: out.state.routing });
+    // Routing criteria do not apply in an agent queue (adminguide set-routing-criteria).
+    const criteria = queue.agentId === undefined ? out.state.routingCriteria : undefined;
+    out.effects.push({ type: 'TransferToQueue', actionId: action.Identifier, queue, routing: out.state.routing, ...(criteria ? { criteria } : {}) });
     return { kind: 'queued', queue };
   },
   waits: queueWait,

@@ -15,7 +15,9 @@ declare module '../types.ts' {
 }
 
 export const updateContactTextToSpeechVoice: ActionDefinition<'UpdateContactTextToSpeechVoice'> = {
-  spec: spec({ required: ['TextToSpeechVoice'] }),
+  // Errors: NoMatchingError (APIReference contact-actions-updatecontacttexttospeechvoice), so an Errors
+  // entry for it is expected, not "never raised".
+  spec: spec({ required: ['TextToSpeechVoice'], errors: ['NoMatchingError'] }),
   execute({ out, action }) {
     const p = action.Parameters;
     const voice: Voice = {
