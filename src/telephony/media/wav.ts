@@ -134,3 +134,43 @@ export class WavWriter {
     return { path: this.path, durationSeconds: this.frames / this.sampleRate };
   }
 }
+
+export type WavRepair =
+  | { ok: true; repaired: boolean; dataBytes: number; durationSeconds: number }
+  | { ok: false; reason: string };
+
+/**
+ * Makes a WAV cut off mid-write (the process killed, the power lost) playable: the RIFF and data
+ * sizes are set from the file's length and a partial last frame is cut. The header WavWriter writes
+ * first carries the format; a file shorter than that header, or with another layout, gets a fresh
+ * header in `fallback`'s format when one is given. Idempotent: a complete file is left as it is.
+ */
+export async function repairWav(path: string, fallback?: { channels: number; sampleRate: number }): Promise<WavRepair> {
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r+');
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+  try {
+    const size = (await file.stat()).size;
+    const head = Buffer.alloc(44);
+    const { bytesRead } = await file.read(head, 0, 44, 0);
+    const ours = bytesRead === 44 && head.toString('ascii', 0, 4) === 'RIFF' && head.toString('ascii', 8, 16) === 'WAVEfmt '
+      && head.readUInt32LE(16) === 16 && head.readUInt16LE(20) === WAVE_FORMAT_PCM && head.readUInt16LE(34) === 16
+      && head.toString('ascii', 36, 40) === 'data';
+    const format = ours ? { channels: head.readUInt16LE(22), sampleRate: head.readUInt32LE(24) } : fallback;
+    if (!format || format.channels < 1 || format.sampleRate < 1) return { ok: false, reason: `${path}: not a PCM16 WAV this line wrote (${bytesRead} bytes of header)` };
+    const frame = format.channels * 2;
+    const dataBytes = ours ? Math.floor((size - 44) / frame) * frame : 0;
+    const repaired = !ours || head.readUInt32LE(40) !== dataBytes || head.readUInt32LE(4) !== 36 + dataBytes || size !== 44 + dataBytes;
+    if (repaired) {
+      await file.truncate(44 + dataBytes);
+      await file.write(header(format.channels, format.sampleRate, dataBytes), 0, 44, 0);
+      await file.sync();
+    }
+    return { ok: true, repaired, dataBytes, durationSeconds: dataBytes / frame / format.sampleRate };
+  } finally {
+    await file.close();
+  }
+}
