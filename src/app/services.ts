@@ -49,6 +49,8 @@ export interface LineServices {
   /** A billing month, YYYY-MM. */
   costReport(month: string): MonthlyCost;
   prometheusText(): Promise<string>;
+  /** The media side could not write a contact's recording: the record says so and /metrics counts it. */
+  recordingFailed(contactId: string, reason: string): void;
   /** Rewrites the queue's ranks in the definition file and routes by them; throws DefinitionEditError. */
   updateQueueRanks(queueId: string, agents: readonly QueueMember[]): Queue;
   close(): void;
@@ -118,6 +120,10 @@ export async function createLineServices(
     newContactId: () => randomUUID(),
     ...recordReports(line, contacts, history),
     prometheusText: () => metrics.metrics(),
+    recordingFailed: (contactId, reason) => {
+      center.recordingFailed(contactId, reason);
+      metrics.countRecordingFailure();
+    },
     updateQueueRanks: (queueId, agents) => {
       line.definition = setQueueMembers(line.definitionFile, line.definition, queueId, agents);
       center.reconfigureRouter(routerConfig(line.definition));

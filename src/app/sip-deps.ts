@@ -22,6 +22,7 @@ export function sipLineDeps(services: LineServices): SipLineDeps {
         c.recordingStarted(id, location);
         services.heartbeat.soon();
       },
+      recordingFailed: (id, reason) => services.recordingFailed(id, reason),
       holdStarted: (id, side) => c.holdStarted(id, side),
       holdEnded: (id, side) => c.holdEnded(id, side),
     },

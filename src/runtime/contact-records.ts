@@ -22,6 +22,10 @@ function agentOf(live: LiveContact, def: InstanceDefinition): ContactRecord['age
  * the flow asked to record that reached an agent but has none says why instead of promising a file.
  */
 function recordingNoteOf(live: LiveContact): { recordingNote?: string } {
+  const failure = live.recordingFailure;
+  if (failure) {
+    return { recordingNote: `recording failed at ${iso(failure.at)} (${failure.reason})${live.recordingLocation ? '; the file holds the audio until then' : ''}` };
+  }
   if (live.recordingLocation || live.recordedParticipants.length === 0 || live.connectedAt === undefined) return {};
   return { recordingNote: `not recorded (${live.recordedParticipants.join(', ')} requested): ${live.noAudio ?? 'no audio was bridged (the agent answered without a phone)'}` };
 }

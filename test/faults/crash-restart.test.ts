@@ -1,7 +1,7 @@
 // kill -9 with calls on the line, then start again: nothing that was recorded is lost or changed,
 // every call in flight gets its record (LINE_CRASH, ended at the last heartbeat) and a playable
 // recording, agents are Offline with the reason in their history, and the next call works.
-// CRASH_CALLS sets how many calls are up at the kill (default 20 here; bench/crash.ts runs 50).
+// CRASH_CALLS sets how many calls are up at the kill (default 50: about 40 s here on 2 cores).
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { parseWav } from '../../src/telephony/media/wav.ts';
 import type { ContactRecord } from '../../src/contacts/record.ts';
 import { loadLineDir, phonesInjection, phonesRegisterScenario, sippProcess, startLineProcess, waitFor, type LineProcess, type SippProcess } from './line-process.ts';
 
-const CALLS = Number(process.env['CRASH_CALLS'] ?? 20);
+const CALLS = Number(process.env['CRASH_CALLS'] ?? 50);
 /** Calls that end (caller hangs up) before the kill: their records must come through unchanged. */
 const ENDED = 2;
 

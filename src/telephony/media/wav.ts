@@ -114,10 +114,12 @@ export class WavWriter {
     samples.forEach((s, i) => data.writeInt16LE(s, 2 * i));
     const position = 44 + this.dataBytes;
     this.dataBytes += data.length;
-    this.pending = this.pending.then(async () => {
+    const written = this.pending.then(async () => {
       await this.file.write(data, 0, data.length, position);
     });
-    return this.pending;
+    // A failed write fails its caller; the queue goes on (close() still patches the header and closes).
+    this.pending = written.catch(() => {});
+    return written;
   }
 
   get frames(): number {
@@ -128,8 +130,14 @@ export class WavWriter {
     if (!this.closed) {
       this.closed = true;
       await this.pending;
-      await this.file.write(header(this.channels, this.sampleRate, this.dataBytes), 0, 44, 0);
-      await this.file.close();
+      try {
+        // After a failed write (disk full) the file holds less than was queued: its header says what it holds.
+        const frame = 2 * this.channels;
+        this.dataBytes = Math.min(this.dataBytes, Math.floor(Math.max(0, (await this.file.stat()).size - 44) / frame) * frame);
+        await this.file.write(header(this.channels, this.sampleRate, this.dataBytes), 0, 44, 0);
+      } finally {
+        await this.file.close();
+      }
     }
     return { path: this.path, durationSeconds: this.frames / this.sampleRate };
   }
