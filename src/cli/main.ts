@@ -1,12 +1,14 @@
 // The chokutsu command. Each subcommand lives in commands/, opens what it needs and reports
 // problems with their context; main assembles them and returns the exit code.
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './commands/backup.ts';
 import { registerCall } from './commands/call.ts';
 import { registerCustomers } from './commands/customers.ts';
 import { registerFlow } from './commands/flow.ts';
 import { registerInit } from './commands/init.ts';
 import { registerPhone } from './commands/phone.ts';
 import { registerReport } from './commands/report.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerStart } from './commands/start.ts';
 import { registerUser } from './commands/user.ts';
 import { CliContext, dataDirOption, type RegisterCommand } from './context.ts';
@@ -15,6 +17,7 @@ import { processIo, type Io } from './io.ts';
 /** In the order `chokutsu --help` lists them. */
 const COMMANDS: RegisterCommand[] = [
   registerInit, registerStart, registerUser, registerPhone, registerReport, registerCall, registerFlow, registerCustomers,
+  registerBackup, registerRestore,
 ];
 
 /** Runs the command line; returns the exit code. */

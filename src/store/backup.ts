@@ -60,7 +60,10 @@ export async function backupDatabase(dataDir: string, file: string): Promise<Dat
   const source = new Database(databasePath(dataDir), { fileMustExist: true });
   try {
     source.pragma('busy_timeout = 5000');
-    await source.backup(file);
+    // SQLite restarts an online backup when another connection (the running line) writes between
+    // two steps; copying the rest in one step after the first bounds that to one restart. One step
+    // holds a read transaction, which under WAL never blocks the line's writes.
+    await source.backup(file, { progress: ({ totalPages }) => Math.max(100, totalPages) });
   } finally {
     source.close();
   }
