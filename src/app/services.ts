@@ -17,7 +17,9 @@ import { setQueueMembers } from '../instance/edit.ts';
 import type { InstanceDefinition, Queue, QueueMember } from '../instance/types.ts';
 import { Router, type RouterConfig } from '../routing/router.ts';
 import { ContactCenter, type CenterEvent, type LiveContact } from '../runtime/contact-center.ts';
-import { contactRecordOf } from '../runtime/contact-records.ts';
+import { ContactHeartbeat, contactRecordOf } from '../runtime/contact-records.ts';
+import { SqliteInFlightStore } from '../store/in-flight.ts';
+import { recoverFromCrash, type CrashRecovery } from './recovery.ts';
 import { directLine } from '../../flows/direct-line.ts';
 import { lineMonthlyCost } from './cost.ts';
 import { openLine, type Line } from './line.ts';
@@ -33,6 +35,10 @@ export interface LineServices {
   bus: EventBus;
   users: SqliteUserStore;
   contacts: SqliteContactStore;
+  /** Writes the contacts in flight every few seconds, so a crash loses none of their records. */
+  heartbeat: ContactHeartbeat;
+  /** What this start recovered from a previous run that crashed. */
+  recovery?: CrashRecovery;
   clock: Clock;
   scheduler: Scheduler;
   log(message: string): void;
@@ -43,6 +49,8 @@ export interface LineServices {
   /** A billing month, YYYY-MM. */
   costReport(month: string): MonthlyCost;
   prometheusText(): Promise<string>;
+  /** The media side could not write a contact's recording: the record says so and /metrics counts it. */
+  recordingFailed(contactId: string, reason: string): void;
   /** Rewrites the queue's ranks in the definition file and routes by them; throws DefinitionEditError. */
   updateQueueRanks(queueId: string, agents: readonly QueueMember[]): Queue;
   close(): void;
@@ -68,7 +76,11 @@ export function routerConfig(def: InstanceDefinition): RouterConfig {
 
 export async function createLineServices(
   dataDir: string,
-  options: { clock?: Clock; scheduler?: Scheduler; log?: (m: string) => void } = {},
+  options: {
+    clock?: Clock; scheduler?: Scheduler; log?: (m: string) => void;
+    /** How often contacts in flight are written (default 2 s): at most this much of a call's end is lost in a crash. */
+    heartbeatMs?: number;
+  } = {},
 ): Promise<LineServices> {
   const clock = options.clock ?? systemClock;
   const scheduler = options.scheduler ?? new TimerScheduler();
@@ -78,28 +90,49 @@ export async function createLineServices(
   const bus = new EventBus();
   const contacts = new SqliteContactStore(line.db);
   const history = new SqliteAgentStatusHistory(line.db);
+  const inFlight = new SqliteInFlightStore(line.db);
+  const recovery = await recoverFromCrash(line, { contacts, inFlight, history });
+  if (recovery) {
+    log(`the line did not stop cleanly (last heartbeat ${new Date(recovery.crashedAt).toISOString()}): ${recovery.recorded.length} contacts in flight recorded as LINE_CRASH, `
+      + `${recovery.recordingsRepaired} recordings repaired, ${recovery.agentsOffline.length} agents set Offline`);
+  }
   history.closeAll(clock.now()); // a restart ends every open interval: all agents start Offline
   const realtime = (): RealtimeSnapshot => realtimeSnapshot(line.definition, router, center, clock.now());
   const metrics = createMetricsRegistry(realtime);
   const catalog = { ...line.catalog, queueMetric: queueMetricOf(router, clock) };
+  const recordOf = (live: LiveContact): ContactRecord => contactRecordOf(live, line.definition, catalog, directLine);
   const center: ContactCenter = new ContactCenter({
     catalog, entryFlow: (dialed) => line.entryFlow(dialed), functions: line.functions, router, clock, scheduler,
-    summarizer: directLine, publish: publishWithHistory(history, bus),
-    onEnded: keepRecords(contacts, metrics, (live) => contactRecordOf(live, line.definition, catalog, directLine)),
+    summarizer: directLine, publish: (event) => {
+      publishWithHistory(history, bus)(event);
+      // A contact that arrives or reaches an agent is written soon, not only at the next beat.
+      if (event.type === 'contact.started' || event.type === 'contact.connected') heartbeat.soon();
+    },
+    onEnded: keepRecords(line, contacts, inFlight, metrics, recordOf),
   });
+  const heartbeat = new ContactHeartbeat({
+    contacts: () => center.liveContacts(), recordOf, port: inFlight, clock, scheduler, intervalMs: options.heartbeatMs ?? 2000, log,
+  });
+  heartbeat.start();
   return {
-    line, router, center, bus, contacts, clock, scheduler, log, realtime,
+    line, router, center, bus, contacts, heartbeat, clock, scheduler, log, realtime, ...(recovery ? { recovery } : {}),
     users: new SqliteUserStore(line.db, sessionPolicy(line.definition.security)),
     newContactId: () => randomUUID(),
     ...recordReports(line, contacts, history),
     prometheusText: () => metrics.metrics(),
+    recordingFailed: (contactId, reason) => {
+      center.recordingFailed(contactId, reason);
+      metrics.countRecordingFailure();
+    },
     updateQueueRanks: (queueId, agents) => {
       line.definition = setQueueMembers(line.definitionFile, line.definition, queueId, agents);
       center.reconfigureRouter(routerConfig(line.definition));
       return line.definition.queues.find((q) => q.id === queueId) as Queue;
     },
     close: () => {
+      heartbeat.stop();
       center.stop();
+      inFlight.clear(); // a clean stop: every contact has been ended and recorded (endAll)
       history.closeAll(clock.now());
       line.close();
     },
@@ -167,11 +200,18 @@ function publishWithHistory(history: SqliteAgentStatusHistory, bus: EventBus): (
 }
 
 /** Saves a contact's record each time it ends (again after ACW) and counts it for Prometheus once. */
-function keepRecords(contacts: SqliteContactStore, metrics: MetricsRegistry, recordOf: (live: LiveContact) => ContactRecord): (live: LiveContact) => void {
+function keepRecords(
+  line: Line, contacts: SqliteContactStore, inFlight: SqliteInFlightStore, metrics: MetricsRegistry, recordOf: (live: LiveContact) => ContactRecord,
+): (live: LiveContact) => void {
   const counted = new Set<string>();
+  // One transaction: a crash leaves the contact either in flight or recorded, never neither.
+  const save = line.db.transaction((record: ContactRecord) => {
+    contacts.save(record);
+    inFlight.remove(record.contactId);
+  });
   return (live) => {
     const record = recordOf(live);
-    contacts.save(record);
+    save(record);
     if (!counted.has(record.contactId)) {
       counted.add(record.contactId);
       metrics.countContact(record);

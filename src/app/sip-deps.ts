@@ -8,8 +8,26 @@ import type { LineServices } from './services.ts';
 export function sipLineDeps(services: LineServices, browserPhones?: PhoneCredentialBook): SipLineDeps {
   const phones = new SqlitePhoneStore(services.line.db);
   const def = () => services.line.definition;
+  const c = services.center;
   return {
-    center: services.center,
+    // The contact center as it is, except that a recording starting is written with the next heartbeat
+    // soon: a crash then still links the partial recording to the contact's record.
+    center: {
+      startContact: (channel, call) => c.startContact(channel, call),
+      dtmf: (id, digit) => c.dtmf(id, digit),
+      promptFinished: (id, actionId) => c.promptFinished(id, actionId),
+      customerHangUp: (id) => c.customerHangUp(id),
+      accept: (agentId, id) => c.accept(agentId, id),
+      decline: (agentId, id) => c.decline(agentId, id),
+      agentHangUp: (agentId, id) => c.agentHangUp(agentId, id),
+      recordingStarted: (id, location) => {
+        c.recordingStarted(id, location);
+        services.heartbeat.soon();
+      },
+      recordingFailed: (id, reason) => services.recordingFailed(id, reason),
+      holdStarted: (id, side) => c.holdStarted(id, side),
+      holdEnded: (id, side) => c.holdEnded(id, side),
+    },
     lineNumber: (dialed) => services.line.lineNumber(dialed),
     subscribe: (send) => services.bus.subscribe(() => true, send),
     agentExtension: (agentId) => def().agents.find((a) => a.id === agentId)?.extension,

@@ -1,6 +1,7 @@
 // The chokutsu command. Each subcommand lives in commands/, opens what it needs and reports
 // problems with their context; main assembles them and returns the exit code.
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './commands/backup.ts';
 import { registerCall } from './commands/call.ts';
 import { registerCustomers } from './commands/customers.ts';
 import { registerDeploy } from './commands/deploy.ts';
@@ -8,6 +9,7 @@ import { registerFlow } from './commands/flow.ts';
 import { registerInit } from './commands/init.ts';
 import { registerPhone } from './commands/phone.ts';
 import { registerReport } from './commands/report.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerStart } from './commands/start.ts';
 import { registerTest } from './commands/test.ts';
 import { registerUser } from './commands/user.ts';
@@ -18,6 +20,7 @@ import { processIo, type Io } from './io.ts';
 const COMMANDS: RegisterCommand[] = [
   registerInit, registerStart, registerUser, registerPhone, registerReport, registerCall, registerTest, registerFlow, registerCustomers,
   registerDeploy,
+  registerBackup, registerRestore,
 ];
 
 /** Runs the command line; returns the exit code. */

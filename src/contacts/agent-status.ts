@@ -11,4 +11,6 @@ export interface AgentStatusInterval {
   from: string;
   /** ISO 8601; absent while the agent is still in this status. */
   to?: string;
+  /** Why the line itself put the agent in this status (LINE_CRASH: set Offline when the line restarted after a crash). */
+  reason?: string;
 }

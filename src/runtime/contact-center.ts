@@ -51,6 +51,8 @@ export interface LiveContact {
   queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
   recordedParticipants: string[];
   recordingLocation?: string;
+  /** Why the recording could not be made or stopped early (disk full, permission denied). */
+  recordingFailure?: { at: number; reason: string };
   /** Holds while connected to the agent (either leg held), as Connect's NumberOfHolds and CustomerHoldDuration. */
   holds: HoldTally;
   /** The caller's channel has no audio (CallerChannel.noAudio): nothing can be recorded. */
@@ -234,6 +236,12 @@ export class ContactCenter {
   recordingStarted(contactId: string, location: string): void {
     const live = this.contacts.get(contactId)?.live;
     if (live) live.recordingLocation = location;
+  }
+
+  /** The media side could not write the recording; the call goes on and its record says so. */
+  recordingFailed(contactId: string, reason: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (live && !live.recordingFailure) live.recordingFailure = { at: this.deps.clock.now(), reason };
   }
 
   /**

@@ -22,6 +22,10 @@ function agentOf(live: LiveContact, def: InstanceDefinition): ContactRecord['age
  * the flow asked to record that reached an agent but has none says why instead of promising a file.
  */
 function recordingNoteOf(live: LiveContact): { recordingNote?: string } {
+  const failure = live.recordingFailure;
+  if (failure) {
+    return { recordingNote: `recording failed at ${iso(failure.at)} (${failure.reason})${live.recordingLocation ? '; the file holds the audio until then' : ''}` };
+  }
   if (live.recordingLocation || live.recordedParticipants.length === 0 || live.connectedAt === undefined) return {};
   return { recordingNote: `not recorded (${live.recordedParticipants.join(', ')} requested): ${live.noAudio ?? 'no audio was bridged (the agent answered without a phone)'}` };
 }
@@ -73,4 +77,71 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     })),
     ...(live.afterContactWork?.notes ? { notes: live.afterContactWork.notes } : {}),
   }, def.rates ?? DEFAULT_RATES);
+}
+
+/** Where the heartbeat writes: the app wires it to the store (store/in-flight.ts). */
+export interface InFlightPort {
+  /** The line is alive at `at` with these contacts on it, each as its record would be were the line to stop now. */
+  beat(at: number, records: readonly ContactRecord[]): void;
+}
+
+const HEARTBEAT = 'line:heartbeat';
+/** A burst of changes (calls arriving, agents answering) is written once, this soon after the first. */
+const SOON_MS = 250;
+
+/**
+ * Every few seconds, and soon after a contact starts or is connected, writes each contact still on
+ * the line as the record it would leave if the line stopped now (`LINE_CRASH`, ended at this beat).
+ * After a crash the next start saves those records (app/recovery.ts): a contact in flight loses at
+ * most one interval of its history, never its record.
+ */
+export class ContactHeartbeat {
+  private nextAt: number | undefined;
+
+  constructor(private readonly o: {
+    contacts: () => readonly LiveContact[];
+    recordOf: (live: LiveContact) => ContactRecord;
+    port: InFlightPort;
+    clock: { now(): number };
+    scheduler: { set(id: string, ms: number, fn: () => void): void; clear(id: string): void };
+    intervalMs: number;
+    log: (message: string) => void;
+  }) {}
+
+  /** Beats now and every interval from now on. */
+  start(): void {
+    this.beat();
+  }
+
+  /** Something worth keeping changed: beat within SOON_MS (bursts coalesce). */
+  soon(): void {
+    const now = this.o.clock.now();
+    if (this.nextAt !== undefined && this.nextAt - now <= SOON_MS) return;
+    this.schedule(SOON_MS);
+  }
+
+  stop(): void {
+    this.o.scheduler.clear(HEARTBEAT);
+    this.nextAt = undefined;
+  }
+
+  beat(): void {
+    const at = this.o.clock.now();
+    try {
+      const records = this.o.contacts().filter((c) => c.phase !== 'ended').map((live) => ({
+        ...this.o.recordOf({ ...live, disconnectedAt: at, disconnectedBy: 'SYSTEM' }),
+        disconnectReason: 'LINE_CRASH' as const,
+      }));
+      this.o.port.beat(at, records);
+    } catch (err) {
+      // A full disk or a locked database must not stop the calls; the next beat tries again.
+      this.o.log(`heartbeat: ${(err as Error).message}`);
+    }
+    this.schedule(this.o.intervalMs);
+  }
+
+  private schedule(ms: number): void {
+    this.nextAt = this.o.clock.now() + ms;
+    this.o.scheduler.set(HEARTBEAT, ms, () => this.beat());
+  }
 }

@@ -9,6 +9,8 @@ export interface MetricsRegistry {
   registry: Registry;
   /** Counts a finished contact in chokutsu_contacts_total; call it once per contact. */
   countContact(record: Pick<ContactRecord, 'queue' | 'disconnectReason'>): void;
+  /** Counts a recording that could not be written (chokutsu_recording_failures_total). */
+  countRecordingFailure(): void;
   /** The text exposition format, for the /metrics response body. */
   metrics(): Promise<string>;
   contentType: string;
@@ -36,8 +38,14 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
     labelNames: ['queue', 'disconnect_reason'] as const,
     registers: [registry],
   });
+  const recordingFailures = new Counter({
+    name: 'chokutsu_recording_failures_total',
+    help: 'Recordings that could not be written (disk full, permission denied); their calls went on unrecorded.',
+    registers: [registry],
+  });
   return {
     registry,
+    countRecordingFailure: () => recordingFailures.inc(),
     countContact: (record) => contacts.inc({ queue: record.queue?.name ?? NO_QUEUE, disconnect_reason: record.disconnectReason }),
     metrics: () => registry.metrics(),
     contentType: registry.contentType,

@@ -8,6 +8,7 @@ interface Row {
   custom_status: string | null;
   from_ts: number;
   to_ts: number | null;
+  reason: string | null;
 }
 
 function toInterval(r: Row): AgentStatusInterval {
@@ -17,6 +18,7 @@ function toInterval(r: Row): AgentStatusInterval {
     ...(r.custom_status !== null ? { customStatus: r.custom_status } : {}),
     from: new Date(r.from_ts).toISOString(),
     ...(r.to_ts !== null ? { to: new Date(r.to_ts).toISOString() } : {}),
+    ...(r.reason !== null ? { reason: r.reason } : {}),
   };
 }
 
@@ -52,12 +54,28 @@ export class SqliteAgentStatusHistory {
     return this.closeEveryOpen.run(typeof at === 'number' ? at : at.getTime()).changes;
   }
 
+  /**
+   * The line crashed at `at` (its last heartbeat): every open stretch ends there, and each agent who
+   * was in a status other than Offline is Offline from then on, with `reason` saying why. Returns those agents.
+   */
+  endRun(at: number, reason: string): string[] {
+    return this.db.transaction(() => {
+      const open = this.db.prepare('SELECT agent_id, status FROM agent_status_history WHERE to_ts IS NULL').all() as { agent_id: string; status: string }[];
+      // A stretch cannot end before it began: one opened after the last heartbeat ends where it began.
+      this.db.prepare('UPDATE agent_status_history SET to_ts = MAX(from_ts, ?) WHERE to_ts IS NULL').run(at);
+      const agents = [...new Set(open.filter((o) => o.status !== 'Offline').map((o) => o.agent_id))];
+      const insert = this.db.prepare('INSERT INTO agent_status_history (agent_id, status, from_ts, reason) VALUES (?, \'Offline\', ?, ?)');
+      for (const agentId of agents) insert.run(agentId, at, reason);
+      return agents;
+    })();
+  }
+
   /** Stretches overlapping [from, to), oldest first; open stretches included. */
   list(range: { from: Date | number; to: Date | number; agentId?: string }): AgentStatusInterval[] {
     const from = typeof range.from === 'number' ? range.from : range.from.getTime();
     const to = typeof range.to === 'number' ? range.to : range.to.getTime();
     const rows = this.db.prepare(`
-      SELECT agent_id, status, custom_status, from_ts, to_ts FROM agent_status_history
+      SELECT agent_id, status, custom_status, from_ts, to_ts, reason FROM agent_status_history
       WHERE from_ts < ? AND (to_ts IS NULL OR to_ts > ?) ${range.agentId !== undefined ? 'AND agent_id = ?' : ''}
       ORDER BY from_ts, id`).all(...[to, from, ...(range.agentId !== undefined ? [range.agentId] : [])]) as Row[];
     return rows.map(toInterval);

@@ -114,6 +114,28 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'contacts in flight and the line heartbeat',
+    up: (db) => {
+      // Written every few seconds while the line runs (runtime/contact-records.ts: ContactHeartbeat), so a
+      // crash (kill -9, power loss) leaves each contact still on the line as it was at the last beat;
+      // the next start turns them into LINE_CRASH records (app/recovery.ts). A clean stop clears both.
+      db.exec(`
+        CREATE TABLE contacts_in_flight (
+          contact_id   TEXT PRIMARY KEY,
+          heartbeat_ts INTEGER NOT NULL,
+          record       TEXT NOT NULL      -- the ContactRecord it would have, ended at heartbeat_ts
+        );
+        CREATE TABLE line_heartbeat (
+          id           INTEGER PRIMARY KEY CHECK (id = 1),
+          started_ts   INTEGER NOT NULL,  -- when this run of the line started
+          heartbeat_ts INTEGER NOT NULL   -- its last sign of life
+        );
+        ALTER TABLE agent_status_history ADD COLUMN reason TEXT;  -- why the status was set by the line itself
+      `);
+    },
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the versions applied. */

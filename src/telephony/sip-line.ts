@@ -25,7 +25,7 @@ export type DialedNumber = { ok: true; number: string } | { ok: false; message: 
 /** What the SIP side needs from the line; the composition root (src/app/) provides it. */
 export interface SipLineDeps {
   center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'agentHangUp'
-    | 'recordingStarted' | 'holdStarted' | 'holdEnded'>;
+    | 'recordingStarted' | 'recordingFailed' | 'holdStarted' | 'holdEnded'>;
   /** Which of the line's phone numbers a dialled string (URI user part, with any phone-context) is. */
   lineNumber(dialed: string): DialedNumber;
   /** Contact and agent events (offers ring the agent's phone). */
@@ -536,8 +536,19 @@ export class SipLine {
   private async startRecording(leg: AgentLeg): Promise<void> {
     const day = new Date(this.deps.clock.now()).toISOString().slice(0, 10);
     const path = join(this.o.dataDir, 'recordings', day, `${leg.contactId}.wav`);
-    mkdirSync(dirname(path), { recursive: true });
-    const recorder = await StereoRecorder.create(path);
+    // A recording that cannot be written (disk full, no permission) never drops the call: the record says why.
+    const failed = (err: NodeJS.ErrnoException, when: string): void => {
+      this.o.log(`recording ${leg.contactId}: ${when} failed (${err.code ?? 'error'}: ${err.message}); the call goes on unrecorded`);
+      this.deps.center.recordingFailed(leg.contactId, `${err.code ?? 'error'}: ${err.message}`);
+    };
+    let recorder: StereoRecorder;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      recorder = await StereoRecorder.create(path, { onError: (err) => failed(err, 'writing') });
+    } catch (err) {
+      return failed(err as NodeJS.ErrnoException, 'opening the file');
+    }
+    if (leg.closed) return void recorder.close();
     leg.recorder = recorder;
     leg.bridge?.startRecording(recorder);
     this.deps.center.recordingStarted(leg.contactId, join('recordings', day, `${leg.contactId}.wav`));

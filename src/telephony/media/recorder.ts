@@ -12,6 +12,18 @@ export interface StereoRecorderOptions {
   jitterMs?: number;
   /** How often buffered audio is written to the file. */
   flushIntervalMs?: number;
+  /**
+   * Writing failed (disk full, permission denied, I/O error): the recorder stops, the call goes on.
+   * Called once; the file keeps what was written before.
+   */
+  onError?: (err: NodeJS.ErrnoException) => void;
+}
+
+/** How a recording ended: its file and length, and the error that stopped it early, if any. */
+export interface RecordingResult {
+  path: string;
+  durationSeconds: number;
+  failed?: NodeJS.ErrnoException;
 }
 
 const RATE = 8000;
@@ -30,7 +42,8 @@ export class StereoRecorder {
     agent: { position: 0, chunks: [], buffered: 0 },
   };
   private readonly timer: NodeJS.Timeout;
-  private closing: Promise<{ path: string; durationSeconds: number }> | undefined;
+  private closing: Promise<RecordingResult> | undefined;
+  private failed: NodeJS.ErrnoException | undefined;
 
   private constructor(
     private readonly writer: WavWriter,
@@ -51,7 +64,7 @@ export class StereoRecorder {
 
   /** Audio heard from one party, just received (it ends now on the timeline). */
   write(party: RecordedParty, pcm: Int16Array): void {
-    if (this.closing) return;
+    if (this.closing || this.failed) return;
     const track = this.tracks[party];
     const start = this.elapsedSamples() - pcm.length;
     if (start - track.position > this.slackSamples()) this.pad(track, start - track.position);
@@ -61,13 +74,30 @@ export class StereoRecorder {
   }
 
   /** Pads both channels to the end of the call and finalises the WAV header. */
-  close(): Promise<{ path: string; durationSeconds: number }> {
+  close(): Promise<RecordingResult> {
     this.closing ??= (async () => {
       clearInterval(this.timer);
       await this.flush(true);
-      return this.writer.close();
+      try {
+        return { ...await this.writer.close(), ...(this.failed ? { failed: this.failed } : {}) };
+      } catch (err) {
+        this.fail(err as NodeJS.ErrnoException);
+        return { path: this.writer.path, durationSeconds: this.writer.frames / RATE, failed: err as NodeJS.ErrnoException };
+      }
     })();
     return this.closing;
+  }
+
+  /** The first write error stops the recording; the audio after it is dropped, the call is not. */
+  private fail(err: NodeJS.ErrnoException): void {
+    if (this.failed) return;
+    this.failed = err;
+    clearInterval(this.timer);
+    for (const track of Object.values(this.tracks)) {
+      track.chunks = [];
+      track.buffered = 0;
+    }
+    this.options.onError?.(err);
   }
 
   private now(): number {
@@ -91,6 +121,7 @@ export class StereoRecorder {
   // A silent party sends nothing (or is on hold): fill its channel up to the timeline
   // so the other channel can be written out.
   private flush(final: boolean): Promise<void> {
+    if (this.failed) return Promise.resolve();
     const { customer, agent } = this.tracks;
     const target = final
       ? Math.max(customer.position, agent.position, this.elapsedSamples())
@@ -105,7 +136,7 @@ export class StereoRecorder {
       interleaved[2 * i] = left[i] ?? 0;
       interleaved[2 * i + 1] = right[i] ?? 0;
     }
-    return this.writer.write(interleaved);
+    return this.writer.write(interleaved).catch((err: NodeJS.ErrnoException) => this.fail(err));
   }
 }
 

@@ -114,10 +114,12 @@ export class WavWriter {
     samples.forEach((s, i) => data.writeInt16LE(s, 2 * i));
     const position = 44 + this.dataBytes;
     this.dataBytes += data.length;
-    this.pending = this.pending.then(async () => {
+    const written = this.pending.then(async () => {
       await this.file.write(data, 0, data.length, position);
     });
-    return this.pending;
+    // A failed write fails its caller; the queue goes on (close() still patches the header and closes).
+    this.pending = written.catch(() => {});
+    return written;
   }
 
   get frames(): number {
@@ -128,9 +130,55 @@ export class WavWriter {
     if (!this.closed) {
       this.closed = true;
       await this.pending;
-      await this.file.write(header(this.channels, this.sampleRate, this.dataBytes), 0, 44, 0);
-      await this.file.close();
+      try {
+        // After a failed write (disk full) the file holds less than was queued: its header says what it holds.
+        const frame = 2 * this.channels;
+        this.dataBytes = Math.min(this.dataBytes, Math.floor(Math.max(0, (await this.file.stat()).size - 44) / frame) * frame);
+        await this.file.write(header(this.channels, this.sampleRate, this.dataBytes), 0, 44, 0);
+      } finally {
+        await this.file.close();
+      }
     }
     return { path: this.path, durationSeconds: this.frames / this.sampleRate };
+  }
+}
+
+export type WavRepair =
+  | { ok: true; repaired: boolean; dataBytes: number; durationSeconds: number }
+  | { ok: false; reason: string };
+
+/**
+ * Makes a WAV cut off mid-write (the process killed, the power lost) playable: the RIFF and data
+ * sizes are set from the file's length and a partial last frame is cut. The header WavWriter writes
+ * first carries the format; a file shorter than that header, or with another layout, gets a fresh
+ * header in `fallback`'s format when one is given. Idempotent: a complete file is left as it is.
+ */
+export async function repairWav(path: string, fallback?: { channels: number; sampleRate: number }): Promise<WavRepair> {
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r+');
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+  try {
+    const size = (await file.stat()).size;
+    const head = Buffer.alloc(44);
+    const { bytesRead } = await file.read(head, 0, 44, 0);
+    const ours = bytesRead === 44 && head.toString('ascii', 0, 4) === 'RIFF' && head.toString('ascii', 8, 16) === 'WAVEfmt '
+      && head.readUInt32LE(16) === 16 && head.readUInt16LE(20) === WAVE_FORMAT_PCM && head.readUInt16LE(34) === 16
+      && head.toString('ascii', 36, 40) === 'data';
+    const format = ours ? { channels: head.readUInt16LE(22), sampleRate: head.readUInt32LE(24) } : fallback;
+    if (!format || format.channels < 1 || format.sampleRate < 1) return { ok: false, reason: `${path}: not a PCM16 WAV this line wrote (${bytesRead} bytes of header)` };
+    const frame = format.channels * 2;
+    const dataBytes = ours ? Math.floor((size - 44) / frame) * frame : 0;
+    const repaired = !ours || head.readUInt32LE(40) !== dataBytes || head.readUInt32LE(4) !== 36 + dataBytes || size !== 44 + dataBytes;
+    if (repaired) {
+      await file.truncate(44 + dataBytes);
+      await file.write(header(format.channels, format.sampleRate, dataBytes), 0, 44, 0);
+      await file.sync();
+    }
+    return { ok: true, repaired, dataBytes, durationSeconds: dataBytes / frame / format.sampleRate };
+  } finally {
+    await file.close();
   }
 }
