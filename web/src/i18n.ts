@@ -301,6 +301,8 @@ const M = {
   'reason.QUEUE_TIMEOUT': ['キュー待ち時間超過', 'Queue timeout'],
   'reason.FLOW_ERROR': ['フローエラー', 'Flow error'],
   'reason.FLOW_DISCONNECT': ['フローが切断', 'Flow disconnected'],
+  'reason.LINE_SHUTDOWN': ['回線の停止', 'Line shut down'],
+  'reason.LINE_CRASH': ['回線の異常終了', 'Line stopped unexpectedly'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof M;
