@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ContactEffect } from '../flow/interpreter.ts';
 import type { TelephonyConfig } from '../instance/types.ts';
 import type { CallerChannel, CenterEvent, ContactCenter } from '../runtime/contact-center.ts';
-import type { Clock } from '../runtime/scheduler.ts';
+import { TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { MediaBridge } from './media/bridge.ts';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
@@ -15,7 +15,7 @@ import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
 import { RtpSession } from './rtp/rtp-session.ts';
 import { SdpSession, type AnswerOutcome } from './sdp/session.ts';
 import { parseUri } from './sip/message.ts';
-import { SipUserAgent, type IncomingCall, type OutgoingCall, type Reoffer } from './sip/user-agent.ts';
+import { SipUserAgent, type Endpoint, type IncomingCall, type OutgoingCall, type Reoffer } from './sip/user-agent.ts';
 import type { CallLeg, LegStats } from './media/leg.ts';
 import { isWebRtcSdp, WebRtcLeg } from './webrtc/webrtc-leg.ts';
 
@@ -48,7 +48,14 @@ export interface SipLineOptions {
   log: (line: string) => void;
   /** Overrides for tests: listen on port 0 and a small RTP range. */
   sipPort?: number;
+  /** How long a browser agent whose connection dropped (a page reload) may take to come back; 30 s by default. */
+  reattachGraceMs?: number;
+  /** Timers (the re-attach grace); a real one by default. */
+  scheduler?: Scheduler;
 }
+
+/** A browser agent whose page reloaded has this long to register again before the call ends. */
+export const DEFAULT_REATTACH_GRACE_MS = 30_000;
 
 const CODECS = ['PCMU', 'PCMA'] as const;
 
@@ -138,6 +145,10 @@ interface AgentLeg extends NegotiatedLeg {
   recorder?: StereoRecorder;
   answered: boolean;
   closed: boolean;
+  /** The browser's connection dropped mid-call (a reload): unbridged, the recorder kept, waiting for it to come back. */
+  detached?: boolean;
+  /** The fresh INVITE to the browser's new binding, while it rings. */
+  reattaching?: AgentLeg;
 }
 
 export class SipLine {
@@ -153,11 +164,13 @@ export class SipLine {
   private closing = false;
   /** Agent legs being closed (their recordings finishing); close() waits for them. */
   private readonly legsClosing = new Set<Promise<void>>();
+  private readonly scheduler: Scheduler;
 
   private constructor(readonly deps: SipLineDeps, readonly sip: SipUserAgent, private readonly o: SipLineOptions) {
     const rtp = o.config.rtp ?? {};
     this.ports = new PortAllocator({ min: rtp.portMin ?? 10000, max: rtp.portMax ?? 20000 });
     this.host = o.config.sip?.host ?? '127.0.0.1';
+    this.scheduler = o.scheduler ?? new TimerScheduler();
     this.rtpHost = rtp.host ?? this.host;
     const wpm = o.config.tts?.wordsPerMinute;
     this.usesPolly = o.config.tts?.engine === 'polly';
@@ -183,6 +196,8 @@ export class SipLine {
     });
     const line = new SipLine(o.deps, sip, o);
     sip.on('incomingCall', (call) => void line.onIncomingCall(call));
+    sip.on('connectionClosed', (peer) => line.onConnectionClosed(peer));
+    sip.on('registered', ({ aor }) => line.onRegistered(aor));
     line.unsubscribe = o.deps.subscribe((e) => line.onCenterEvent(e));
     return line;
   }
@@ -205,6 +220,7 @@ export class SipLine {
     for (const c of this.callers.values()) c.hangUp();
     for (const leg of this.agentLegs.values()) await this.closeAgentLeg(leg);
     await Promise.all(this.legsClosing);
+    this.scheduler.clearAll();
     await this.sip.close();
   }
 
@@ -533,6 +549,116 @@ export class SipLine {
     void this.closeAgentLeg(leg);
   }
 
+  // --- A browser agent's page reloads mid-call (issue 8) ---
+
+  /**
+   * A connection closed: a browser agent in a call over it is detached, not hung up. The bridge
+   * stops (the caller hears silence), the recorder stays open, and the agent has the grace period
+   * to register again; if nobody comes back, the call ends as the agent hanging up.
+   */
+  private onConnectionClosed(peer: Endpoint): void {
+    for (const leg of this.agentLegs.values()) {
+      if (!leg.webrtc || !leg.answered || leg.closed || leg.detached || !leg.call || !sameEndpoint(leg.call.destination, peer)) continue;
+      leg.detached = true;
+      leg.bridge?.close();
+      const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
+      leg.bridge = undefined;
+      if (recorder) leg.recorder = recorder;
+      leg.call.removeAllListeners();
+      const grace = this.o.reattachGraceMs ?? DEFAULT_REATTACH_GRACE_MS;
+      this.o.log(`contact ${leg.contactId}: agent ${leg.agentId}'s browser dropped its connection; waiting ${grace} ms for it to come back`);
+      this.scheduler.set(reattachTimer(leg.contactId), grace, () => {
+        if (this.agentLegs.get(leg.contactId) !== leg || !leg.detached) return;
+        this.o.log(`contact ${leg.contactId}: agent ${leg.agentId} did not come back; ending the call`);
+        this.agentHungUp(leg);
+      });
+    }
+  }
+
+  /** An extension registered: a detached agent's browser is back, so its call is offered to it again. */
+  private onRegistered(aor: string): void {
+    for (const leg of this.agentLegs.values()) {
+      if (!leg.detached || leg.closed || leg.reattaching || this.deps.agentExtension(leg.agentId) !== aor) continue;
+      void this.reattach(leg, aor);
+    }
+  }
+
+  /** A fresh WebRTC offer to the new binding, marked X-Chokutsu-Reattach so the desktop answers it at once. */
+  private async reattach(leg: AgentLeg, extension: string): Promise<void> {
+    const caller = this.callers.get(leg.contactId);
+    const binding = this.sip.registrations().filter((b) => b.aor === extension).at(-1);
+    if (!caller || !binding || (binding.source.protocol !== 'ws' && binding.source.protocol !== 'wss')) return;
+    let offered: { leg: WebRtcLeg; sdp: string };
+    try {
+      offered = await WebRtcLeg.offer({ host: this.rtpHost, log: this.o.log });
+    } catch (err) {
+      this.o.log(`contact ${leg.contactId}: no media leg to re-attach agent ${leg.agentId}: ${(err as Error).message}`);
+      return this.reattachFailed(leg);
+    }
+    if (leg.closed || !leg.detached || leg.reattaching) {
+      await offered.leg.close();
+      return;
+    }
+    const next: AgentLeg = {
+      agentId: leg.agentId, contactId: leg.contactId, side: 'agent', rtp: offered.leg, negotiation: undefined, webrtc: offered.leg,
+      held: false, answered: false, closed: false,
+    };
+    leg.reattaching = next;
+    const placed = this.sip.call(extension, {
+      sdp: offered.sdp, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber },
+      headers: [{ name: 'X-Chokutsu-Contact', value: leg.contactId }, { name: 'X-Chokutsu-Reattach', value: leg.contactId }],
+    });
+    if (!placed.ok) {
+      leg.reattaching = undefined;
+      await this.closeAgentLeg(next);
+      return this.reattachFailed(leg);
+    }
+    next.call = placed.call;
+    this.o.log(`contact ${leg.contactId}: re-attaching agent ${leg.agentId} (call ${placed.call.callId})`);
+    placed.call.on('answered', (remoteSdp) => void this.reattached(leg, next, caller, remoteSdp));
+    placed.call.on('failed', ({ status }) => {
+      if (leg.reattaching !== next) return;
+      leg.reattaching = undefined;
+      this.o.log(`contact ${leg.contactId}: re-attach to agent ${leg.agentId} failed (${status})`);
+      void this.closeAgentLeg(next);
+      this.reattachFailed(leg);
+    });
+    placed.call.on('reoffer', (reoffer) => this.renegotiate(next, reoffer));
+    placed.call.on('hungUp', () => this.agentHungUp(next));
+  }
+
+  /** The browser took the call back: a new bridge with the same recorder; the old leg goes without a word to the center. */
+  private async reattached(old: AgentLeg, next: AgentLeg, caller: SipCaller, remoteSdp: string): Promise<void> {
+    const accepted = await this.acceptAgentAnswer(next, remoteSdp);
+    if (old.reattaching !== next) return; // the contact ended meanwhile; closing `old` closed `next`
+    old.reattaching = undefined;
+    if (!accepted || old.closed || !this.callers.has(old.contactId)) {
+      void this.closeAgentLeg(next, true);
+      if (!old.closed) this.reattachFailed(old);
+      return;
+    }
+    this.scheduler.clear(reattachTimer(old.contactId));
+    next.answered = true;
+    const recorder = old.recorder;
+    old.recorder = undefined;
+    this.agentLegs.set(next.contactId, next);
+    next.bridge = new MediaBridge({ customer: caller.rtp, agent: next.rtp });
+    if (recorder) {
+      next.recorder = recorder;
+      next.bridge.startRecording(recorder);
+    } else if (caller.recordedParticipants.length > 0) {
+      void this.startRecording(next);
+    }
+    void this.closeAgentLeg(old);
+    this.o.log(`contact ${next.contactId}: agent ${next.agentId} re-attached`);
+  }
+
+  /** A re-attach that cannot be made or is declined ends the call as the agent hanging up. */
+  private reattachFailed(leg: AgentLeg): void {
+    if (this.agentLegs.get(leg.contactId) !== leg || leg.closed) return;
+    this.agentHungUp(leg);
+  }
+
   private async startRecording(leg: AgentLeg): Promise<void> {
     const day = new Date(this.deps.clock.now()).toISOString().slice(0, 10);
     const path = join(this.o.dataDir, 'recordings', day, `${leg.contactId}.wav`);
@@ -564,6 +690,14 @@ export class SipLine {
     if (this.agentLegs.get(leg.contactId) === leg) this.agentLegs.delete(leg.contactId);
     const wasClosed = leg.closed;
     leg.closed = true;
+    if (leg.detached) {
+      this.scheduler.clear(reattachTimer(leg.contactId));
+      // The dropped connection cannot carry a BYE; a re-attach still ringing is cancelled.
+      hangUp = false;
+      const pending = leg.reattaching;
+      leg.reattaching = undefined;
+      if (pending) void this.closeAgentLeg(pending, true);
+    }
     if (hangUp && !wasClosed) leg.call?.hangUp();
     leg.bridge?.close();
     const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
@@ -574,4 +708,12 @@ export class SipLine {
     }
     await leg.rtp.close();
   }
+}
+
+function reattachTimer(contactId: string): string {
+  return `reattach:${contactId}`;
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.protocol === b.protocol && a.address === b.address && a.port === b.port;
 }

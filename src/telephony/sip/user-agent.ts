@@ -22,6 +22,8 @@
 //   reoffer.sdp ('' = the peer asks for our offer), reoffer.method ('INVITE' | 'UPDATE')
 //     reoffer.accept(sdp)    200 with our answer (or offer; the answer then comes as 'acked')
 //     reoffer.reject(status, warning?)   e.g. 488 with Warning; the session stays as it was (§14.1)
+//   sip.on('registered', ({ aor, source }) => ...)   after a REGISTER's 200 that leaves bindings
+//   sip.on('connectionClosed', (peer) => ...)        a TCP/WebSocket connection closed (its bindings dropped)
 //   sip.registrations()                        live bindings
 //   sip.dropRegistrations(aor)                 forgets a phone whose credentials were revoked
 //   sip.acceptWebSocket(socket, peer)          SIP over WebSocket (RFC 7118) from the HTTP server's /sip
@@ -237,7 +239,15 @@ export type CallResult =
   | { readonly ok: true; readonly call: OutgoingCall }
   | { readonly ok: false; readonly reason: 'not-registered'; readonly aor: string };
 
-export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }> implements Core {
+export interface SipUserAgentEvents {
+  incomingCall: [IncomingCall];
+  /** A phone registered (or refreshed) a binding: its AoR and where the REGISTER came from. */
+  registered: [{ aor: string; source: Endpoint }];
+  /** A connection (TCP, a browser's WebSocket) closed; its bindings are already gone. */
+  connectionClosed: [Endpoint];
+}
+
+export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Core {
   private readonly transactions: TransactionLayer;
   private readonly registrar = new Registrar();
   private readonly policy: InboundPolicy;
@@ -264,7 +274,10 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
     }, this.scheduler, this.timers);
     transport.onReceive((message, source) => this.transactions.receive(message, source));
     // A browser's bindings live as long as its WebSocket: nothing can reach it once it closes.
-    transport.onConnectionClosed((peer) => this.registrar.removeSource(peer));
+    transport.onConnectionClosed((peer) => {
+      this.registrar.removeSource(peer);
+      this.emit('connectionClosed', peer);
+    });
   }
 
   /** SIP over WebSocket (RFC 7118): a socket the HTTP server accepted at /sip. */
@@ -600,6 +613,8 @@ export class SipUserAgent extends EventEmitter<{ incomingCall: [IncomingCall] }>
       value: `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt.getTime() - now.getTime()) / 1000))}`,
     }));
     respond(200, [...contacts, { name: 'Date', value: now.toUTCString() }], tag);
+    const fromHere = outcome.bindings.some((b) => b.source.protocol === source.protocol && b.source.address === source.address && b.source.port === source.port);
+    if (fromHere) this.emit('registered', { aor: admission.aor, source });
   }
 
   // --- Our INVITEs ---
