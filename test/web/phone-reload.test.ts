@@ -136,13 +136,12 @@ describe('a reload of the agent\'s page during a browser-phone call', { timeout:
     await hears(s, await inbound(s), 0.05, 'the caller to hear sato');
 
     // The caller's phone must stay in the call from here on: no BYE reaches it.
-    await s.evaluate(() => {
-      const w = window as unknown as { __leftCall?: boolean };
-      w.__leftCall = false;
+    await s.evaluate(`(() => {
+      window.__leftCall = false;
       new MutationObserver(() => {
-        if (document.querySelector('.dialer')?.getAttribute('data-phone-state') !== 'in-call') w.__leftCall = true;
+        if (document.querySelector('.dialer')?.getAttribute('data-phone-state') !== 'in-call') window.__leftCall = true;
       }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-phone-state'], childList: true });
-    });
+    })()`);
 
     const reloadedAt = Date.now();
     await a.reload();
