@@ -1,8 +1,9 @@
-// The re-attach grace timer of the SIP line, without a browser: a caller arrives over UDP (a
+// Re-attaching a browser agent in the SIP line, without a browser: a caller arrives over UDP (a
 // trunk), the agent's "browser" registers over a WebSocket (a fake socket handed to the user agent,
 // werift answering the line's WebRTC offer), answers, and then its socket closes — a page reload.
-// The line keeps the call for the grace period; nobody comes back, so it ends as the agent
-// hanging up. A short grace keeps the test quick.
+// The line keeps the call for the grace period; if nobody comes back it ends as the agent hanging
+// up; a new registration gets a re-attach INVITE (declined: agent hang-up; answered: the call goes
+// on as the same contact). A short grace keeps the test quick.
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
@@ -53,19 +54,29 @@ async function until<T>(what: string, f: () => T | undefined, timeoutMs = 10_000
   }
 }
 
+/** The browser's final response to the line's INVITE: 200 with its SDP, or a refusal. */
+function answer(invite: IncomingMessage, status: number, sdp = ''): string {
+  return sip(`SIP/2.0 ${status} ${status === 200 ? 'OK' : 'Decline'}`, [
+    ...getHeaders(invite, 'via').map((v) => `Via: ${v}`), `From: ${getHeader(invite, 'from') ?? ''}`, `To: ${getHeader(invite, 'to') ?? ''};tag=b${status}`,
+    `Call-ID: ${invite.callId}`, `CSeq: ${getHeader(invite, 'cseq') ?? ''}`, 'Contact: <sip:201@abc.invalid;transport=ws>',
+    ...(sdp ? ['Content-Type: application/sdp'] : []),
+  ], sdp);
+}
+
 function parsed(text: string): IncomingMessage {
   const p = parseMessage(text);
   assert.ok(p.ok, text);
   return p.message;
 }
 
-describe('SIP line: a browser agent that never comes back after its connection dropped', { timeout: 30_000 }, () => {
+describe('SIP line: a browser agent whose connection dropped mid-call (a page reload)', { timeout: 30_000 }, () => {
   let line: SipLine;
   let udp: Socket;
   const udpIn: string[] = [];
   const calls: { method: string; args: unknown[] }[] = [];
   let publish: (e: CenterEvent) => void = () => {};
   const logs: string[] = [];
+  let contacts = 0;
 
   before(async () => {
     const record = (method: string) => (...args: unknown[]) => void calls.push({ method, args });
@@ -84,7 +95,7 @@ describe('SIP line: a browser agent that never comes back after its connection d
         },
         agentExtension: (agentId) => (agentId === 'sato' ? '201' : undefined),
         phoneHa1: (username, realm) => (username === '201' ? digestHa1('201', realm, 'secret201') : undefined),
-        newContactId: () => 'contact-1',
+        newContactId: () => `contact-${++contacts}`,
         clock: { now: () => Date.now() },
         language: 'ja',
       },
@@ -108,46 +119,55 @@ describe('SIP line: a browser agent that never comes back after its connection d
     await line?.close();
   });
 
-  test('the call is kept for the grace period, then ends as the agent hanging up', async () => {
-    // sato's browser registers over its WebSocket (digest, RFC 7118).
+  /** A browser registering as 201 over its own WebSocket (digest, RFC 7118). */
+  async function registered(port: number): Promise<FakeSocket> {
     const browser = new FakeSocket();
-    assert.ok(line.sip.acceptWebSocket(browser, { address: '127.0.0.1', port: 50001, secure: false }));
+    assert.ok(line.sip.acceptWebSocket(browser, { address: '127.0.0.1', port, secure: false }));
     const register = (cseq: number, auth: string[]): void => browser.deliver(sip('REGISTER sip:127.0.0.1 SIP/2.0', [
       `Via: SIP/2.0/WS abc.invalid;branch=z9hG4bK-reg${cseq}`, 'Max-Forwards: 70', 'From: <sip:201@127.0.0.1>;tag=r1', 'To: <sip:201@127.0.0.1>',
-      'Call-ID: reg-1', `CSeq: ${cseq} REGISTER`, 'Contact: <sip:201@abc.invalid;transport=ws>', 'Expires: 600', ...auth,
+      `Call-ID: reg-${port}`, `CSeq: ${cseq} REGISTER`, 'Contact: <sip:201@abc.invalid;transport=ws>', 'Expires: 600', ...auth,
     ]));
     register(1, []);
     const challenge = await until('the 401', () => browser.sent.find((m) => m.startsWith('SIP/2.0 401')));
     const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
     const response = digestResponse({ ha1: digestHa1('201', REALM, 'secret201'), method: 'REGISTER', uri: 'sip:127.0.0.1', nonce, qop: 'auth', nc: '00000001', cnonce: 'c1' });
     register(2, [`Authorization: Digest username="201", realm="${REALM}", nonce="${nonce}", uri="sip:127.0.0.1", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c1"`]);
-    await until('the registration', () => (line.sip.registrations().some((b) => b.aor === '201') ? true : undefined));
+    await until('the registration', () => (line.sip.registrations().some((b) => b.aor === '201' && b.source.port === port) ? true : undefined));
+    return browser;
+  }
 
+  /** Call n: a trunk caller, offered to sato, answered in the browser; the browser and its werift peer. */
+  async function connectedCall(n: number): Promise<{ browser: FakeSocket; agent: { leg: WebRtcLeg }; contactId: string }> {
+    const contactId = `contact-${n}`;
+    // sato's browser registers over its WebSocket (digest, RFC 7118).
+    const browser = await registered(50001 + n * 10);
     // A caller from the trunk (plain RTP), answered by the line.
-    const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 44498 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
+    const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
     const local = udp.address();
     const callerHeaders = (branch: string, cseq: string, toTag = ''): string[] => [
       `Via: SIP/2.0/UDP 127.0.0.1:${local.port};branch=${branch}`, 'Max-Forwards: 70', 'From: <sip:0901234567@127.0.0.1>;tag=c1',
-      `To: <sip:0312345678@127.0.0.1>${toTag}`, 'Call-ID: caller-1', `CSeq: ${cseq}`, `Contact: <sip:caller@127.0.0.1:${local.port}>`,
+      `To: <sip:0312345678@127.0.0.1>${toTag}`, `Call-ID: caller-${n}`, `CSeq: ${cseq}`, `Contact: <sip:caller@127.0.0.1:${local.port}>`,
     ];
-    udp.send(sip('INVITE sip:0312345678@127.0.0.1 SIP/2.0', [...callerHeaders('z9hG4bK-inv1', '1 INVITE'), 'Content-Type: application/sdp'], sdp), line.port, '127.0.0.1');
-    const ok = parsed(await until('the caller\'s 200', () => udpIn.find((m) => m.startsWith('SIP/2.0 200'))));
+    udp.send(sip('INVITE sip:0312345678@127.0.0.1 SIP/2.0', [...callerHeaders(`z9hG4bK-inv${n}`, '1 INVITE'), 'Content-Type: application/sdp'], sdp), line.port, '127.0.0.1');
+    const ok = parsed(await until('the caller\'s 200', () => udpIn.find((m) => m.startsWith('SIP/2.0 200') && m.includes(`caller-${n}`))));
     const toTag = ok.to.tag ?? '';
-    udp.send(sip('ACK sip:0312345678@127.0.0.1 SIP/2.0', callerHeaders('z9hG4bK-ack1', '1 ACK', `;tag=${toTag}`)), line.port, '127.0.0.1');
-    await until('the contact', () => calls.find((c) => c.method === 'startContact'));
+    udp.send(sip('ACK sip:0312345678@127.0.0.1 SIP/2.0', callerHeaders(`z9hG4bK-ack${n}`, '1 ACK', `;tag=${toTag}`)), line.port, '127.0.0.1');
+    await until('the contact', () => calls.filter((c) => c.method === 'startContact').length === n ? true : undefined);
 
     // The router offers the contact to sato: the line INVITEs the browser, which answers.
-    publish({ type: 'contact.offered', contactId: 'contact-1', agentId: 'sato', queueId: 'q', ringUntil: Date.now() + 30_000, at: Date.now() } as unknown as CenterEvent);
+    publish({ type: 'contact.offered', contactId, agentId: 'sato', queueId: 'q', ringUntil: Date.now() + 30_000, at: Date.now() } as unknown as CenterEvent);
     const invite = parsed(await until('the INVITE to the browser', () => browser.sent.find((m) => m.startsWith('INVITE '))));
-    assert.equal(getHeader(invite, 'x-chokutsu-contact'), 'contact-1');
+    assert.equal(getHeader(invite, 'x-chokutsu-contact'), contactId);
     const agent = await WebRtcLeg.answer(invite.body, { host: '127.0.0.1' });
-    try {
-      browser.deliver(sip('SIP/2.0 200 OK', [
-        ...getHeaders(invite, 'via').map((v) => `Via: ${v}`), `From: ${getHeader(invite, 'from') ?? ''}`, `To: ${getHeader(invite, 'to') ?? ''};tag=b1`,
-        `Call-ID: ${invite.callId}`, `CSeq: ${getHeader(invite, 'cseq') ?? ''}`, 'Contact: <sip:201@abc.invalid;transport=ws>', 'Content-Type: application/sdp',
-      ], agent.sdp));
-      await until('the agent to be connected', () => calls.find((c) => c.method === 'accept'));
+    browser.deliver(answer(invite, 200, agent.sdp));
+    await until('the agent to be connected', () => calls.find((c) => c.method === 'accept' && c.args[1] === contactId));
 
+    return { browser, agent, contactId };
+  }
+
+  test('the call is kept for the grace period, then ends as the agent hanging up', async () => {
+    const { browser, agent } = await connectedCall(1);
+    try {
       // The page reloads: its socket closes. The call stays for the grace period…
       const closedAt = Date.now();
       browser.close();
@@ -166,6 +186,48 @@ describe('SIP line: a browser agent that never comes back after its connection d
       assert.equal(calls.some((c) => c.method === 'customerHangUp'), false);
     } finally {
       await agent.leg.close();
+    }
+  });
+
+  test('the reloaded browser registers again: a re-attach INVITE; declined, the call ends as the agent hanging up', async () => {
+    const { browser, agent } = await connectedCall(2);
+    try {
+      browser.close();
+      const reloaded = await registered(50099);
+      const invite = parsed(await until('the re-attach INVITE', () => reloaded.sent.find((m) => m.startsWith('INVITE '))));
+      assert.equal(getHeader(invite, 'x-chokutsu-reattach'), 'contact-2');
+      assert.equal(getHeader(invite, 'x-chokutsu-contact'), 'contact-2');
+      assert.equal(calls.some((c) => c.method === 'agentHangUp' && c.args[1] === 'contact-2'), false);
+      reloaded.deliver(answer(invite, 603));
+      const hangUp = await until('the agent hang-up', () => calls.find((c) => c.method === 'agentHangUp' && c.args[1] === 'contact-2'), 2000);
+      assert.deepEqual(hangUp.args, ['sato', 'contact-2']);
+      reloaded.close();
+    } finally {
+      await agent.leg.close();
+    }
+  });
+
+  test('the reloaded browser answers the re-attach INVITE: the call goes on past the grace, no new contact', async () => {
+    const { browser, agent } = await connectedCall(3);
+    const started = calls.filter((c) => c.method === 'startContact').length;
+    let again: { leg: WebRtcLeg; sdp: string } | undefined;
+    try {
+      browser.close();
+      const reloaded = await registered(50199);
+      const invite = parsed(await until('the re-attach INVITE', () => reloaded.sent.find((m) => m.startsWith('INVITE '))));
+      assert.equal(getHeader(invite, 'x-chokutsu-reattach'), 'contact-3');
+      again = await WebRtcLeg.answer(invite.body, { host: '127.0.0.1' });
+      reloaded.deliver(answer(invite, 200, again.sdp));
+      await until('the re-attach', () => (logs.some((l) => l.includes('contact-3: agent sato re-attached')) ? true : undefined));
+      await new Promise((r) => setTimeout(r, GRACE_MS + 200));
+      assert.equal(calls.some((c) => c.args[1] === 'contact-3' && (c.method === 'agentHangUp' || c.method === 'accept' && c !== calls.find((x) => x.method === 'accept' && x.args[1] === 'contact-3'))), false,
+        'no hang-up and no second accept for the contact');
+      assert.equal(calls.filter((c) => c.method === 'startContact').length, started, 'no new contact');
+      assert.equal(line.mediaStats().agent.length, 1, 'one agent leg: the new one');
+      reloaded.close();
+    } finally {
+      await agent.leg.close();
+      await again?.leg.close();
     }
   });
 });
