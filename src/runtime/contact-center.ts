@@ -82,6 +82,7 @@ export type CenterEvent =
   | { type: 'contact.connected'; contactId: string; agentId: string; at: number }
   | { type: 'contact.disconnected'; contactId: string; agentId?: string; by: string; at: number }
   | { type: 'contact.acwFinished'; contactId: string; agentId: string; at: number }
+  | { type: 'contact.hold'; contactId: string; agentId: string; on: boolean; at: number }
   | { type: 'agent.status'; agentId: string; from: string; to: string; customStatus?: string; at: number };
 
 /** A request the caller of the API can act on: wrong state, unknown id … */
@@ -222,6 +223,21 @@ export class ContactCenter {
     this.route({ type: 'EndContact', contactId, at }, true);
     entry.channel.hangUp('agent hung up');
     this.finish(entry.live, 'AGENT', at);
+  }
+
+  /**
+   * The agent puts the caller on hold (or back): the media side plays hold audio to the caller and
+   * stops the two hearing each other; the hold counts in the record (NumberOfHolds, hold duration).
+   */
+  agentHold(agentId: string, contactId: string, on: boolean): void {
+    const entry = this.contacts.get(contactId);
+    if (!entry || entry.live.agentId !== agentId || entry.live.phase !== 'connected') {
+      throw new ContactCenterError('Refused', `contact ${contactId} is not connected to agent ${agentId}`);
+    }
+    if (on === entry.live.holds.sides.includes('agent')) return;
+    if (on) this.holdStarted(contactId, 'agent');
+    else this.holdEnded(contactId, 'agent');
+    this.deps.publish({ type: 'contact.hold', contactId, agentId, on, at: this.deps.clock.now() });
   }
 
   finishAfterContactWork(agentId: string, notes?: string): void {

@@ -20,7 +20,7 @@ import type { User, UserStore } from '../users/users.ts';
 export type ContactCenterPort = Pick<
   ContactCenter,
   | 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp'
-  | 'setAgentStatus' | 'accept' | 'decline' | 'agentHangUp' | 'finishAfterContactWork'
+  | 'setAgentStatus' | 'accept' | 'decline' | 'agentHangUp' | 'agentHold' | 'finishAfterContactWork'
   | 'contact' | 'liveContacts' | 'offersFor' | 'summary'
 >;
 

@@ -11,6 +11,7 @@ import { MediaBridge } from './media/bridge.ts';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
 import { StereoRecorder } from './media/recorder.ts';
+import { holdAudio } from './media/hold-audio.ts';
 import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
 import { RtpSession } from './rtp/rtp-session.ts';
 import { SdpSession, type AnswerOutcome } from './sdp/session.ts';
@@ -435,9 +436,21 @@ export class SipLine {
         if (leg) void this.closeAgentLeg(leg, true);
         break;
       }
+      case 'contact.hold':
+        this.agentHold(e.contactId, e.on);
+        break;
       default:
         break;
     }
+  }
+
+  /** The agent holds: the two stop hearing each other and the caller hears the hold phrase, looped. */
+  private agentHold(contactId: string, on: boolean): void {
+    const caller = this.callers.get(contactId);
+    this.agentLegs.get(contactId)?.bridge?.hold(on);
+    if (!caller) return;
+    if (on) void caller.rtp.play(holdAudio(), { loop: true });
+    else caller.rtp.stop();
   }
 
   /** Rings the agent's registered phone for a SIP caller; agents without one answer in the app. */

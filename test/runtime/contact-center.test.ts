@@ -130,6 +130,30 @@ describe('a contact waiting for the agent who knows the project', () => {
     s.close();
   });
 
+  test('an agent holds the caller from the desktop: an event for the media side, one hold in the record; only while connected to that agent', async () => {
+    const { s, time } = await line();
+    const holds: unknown[] = [];
+    s.bus.subscribe((e) => e.type === 'contact.hold', (e) => holds.push(e));
+    s.center.setAgentStatus('tanaka', 'Available');
+    const caller = dial(s, time, '1002#');
+    await waitForQueue(s, time, caller.contactId);
+    assert.throws(() => s.center.agentHold('tanaka', caller.contactId, true), /not connected/);
+    s.center.accept('tanaka', caller.contactId);
+    assert.throws(() => s.center.agentHold('sato', caller.contactId, true), /not connected to agent sato/);
+    s.center.agentHold('tanaka', caller.contactId, true);
+    s.center.agentHold('tanaka', caller.contactId, true); // pressed twice: still one hold
+    await settle(time, 12_000);
+    s.center.agentHold('tanaka', caller.contactId, false);
+    await settle(time, 8_000);
+    assert.deepEqual(holds.map((e) => (e as { on: boolean }).on), [true, false]);
+    s.center.agentHangUp('tanaka', caller.contactId);
+    s.center.finishAfterContactWork('tanaka');
+    const record = s.contacts.get(caller.contactId);
+    assert.equal(record?.numberOfHolds, 1);
+    assert.equal(record?.holdDuration, 12);
+    s.close();
+  });
+
   test('the ringing agent is told who is calling: the customer number, name and project the flow found', async () => {
     const { s, time } = await line();
     const offers: unknown[] = [];

@@ -46,6 +46,7 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', route: '/api/agent/contacts/:contactId/accept', path: '/api/agent/contacts/nope/accept', expect: AGENT_DESK },
   { method: 'POST', route: '/api/agent/contacts/:contactId/decline', path: '/api/agent/contacts/nope/decline', expect: AGENT_DESK },
   { method: 'POST', route: '/api/agent/contacts/:contactId/hangup', path: '/api/agent/contacts/nope/hangup', expect: AGENT_DESK },
+  { method: 'POST', route: '/api/agent/contacts/:contactId/hold', path: '/api/agent/contacts/nope/hold', body: { on: true }, expect: AGENT_DESK },
   { method: 'POST', route: '/api/agent/acw/finish', body: {}, expect: AGENT_DESK },
 
   { method: 'GET', route: '/api/agents', expect: STAFF },

@@ -10,6 +10,7 @@ import { agentView, contactView } from '../views.ts';
 type Deps = Pick<ServerDeps, 'center' | 'agents'>;
 
 const Status = Type.Object({ status: Text }, { additionalProperties: false });
+const Hold = Type.Object({ on: Type.Boolean() }, { additionalProperties: false });
 const AfterContactWork = Type.Object({ notes: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false });
 
 /** Prefix /api/agent. Any signed-in user who works as an agent. */
@@ -41,6 +42,12 @@ export const agentPlugin: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
       return { agent: agentView(agents.agent(agentId)) };
     });
   }
+  // Hold: the caller hears the line's hold audio and the two stop hearing each other; counted in the record.
+  app.post('/contacts/:contactId/hold', { schema: { params: ContactParams, body: Hold } }, async (req) => {
+    const agentId = agentOf(req);
+    center.agentHold(agentId, req.params.contactId, req.body.on);
+    return { agent: agentView(agents.agent(agentId)) };
+  });
   app.post('/acw/finish', { schema: { body: AfterContactWork } }, async (req) => {
     const agentId = agentOf(req);
     center.finishAfterContactWork(agentId, req.body.notes);

@@ -24,6 +24,8 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
   private recorder: StereoRecorder | undefined;
   private readonly detach: (() => void)[] = [];
   private readonly forwardDtmf: boolean;
+  /** On hold the two parties do not hear each other (the caller hears hold audio, played on their leg). */
+  private held = false;
 
   constructor(private readonly legs: MediaBridgeOptions) {
     super();
@@ -44,6 +46,10 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
     return recorder;
   }
 
+  hold(on: boolean): void {
+    this.held = on;
+  }
+
   /** Unbridges; both legs stay open (the customer may go back to a queue). */
   close(): void {
     for (const off of this.detach.splice(0)) off();
@@ -52,7 +58,7 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
   private connect(leg: Leg, from: MediaLeg, to: MediaLeg): void {
     const stop = from.listen({
       audio: (pcm) => {
-        to.feed(pcm);
+        if (!this.held) to.feed(pcm);
         this.recorder?.write(leg, pcm);
       },
       dtmf: (digit) => {

@@ -187,6 +187,20 @@ describe('media bridge over any MediaLeg (in memory, no sockets)', () => {
     await recorder.close();
   });
 
+  test('on hold the two parties do not hear each other, the recording goes on, and after it they do again', async () => {
+    const { customer, agent, bridge, recorder, talk } = await memoryTopology();
+    const hello = tone(160, 8000, 440);
+    talk(5, { customer: hello, agent: hello });
+    bridge.hold(true);
+    talk(5, { customer: hello, agent: hello });
+    assert.deepEqual([agent.heard.length, customer.heard.length], [5, 5], 'nothing forwarded while held');
+    bridge.hold(false);
+    talk(5, { customer: hello, agent: hello });
+    assert.deepEqual([agent.heard.length, customer.heard.length], [10, 10]);
+    const { durationSeconds } = await recorder.close();
+    assert.equal(durationSeconds, 0.3, 'the recording kept running through the hold');
+  });
+
   test('pausing the recording stops writing it; closing the bridge stops listening to both legs', async () => {
     const { customer, agent, bridge, recorder, talk } = await memoryTopology();
     talk(10, { customer: tone(160, 8000, 440) });

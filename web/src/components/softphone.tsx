@@ -2,7 +2,7 @@
 // (remembered), the registration state, and on a call mute, hold, keypad and microphone. With the
 // desk phone the controls are disabled: the API buttons (answer, decline, hang up) still work.
 import { useEffect, useState } from 'preact/hooks';
-import { session } from '../api.ts';
+import { api, session } from '../api.ts';
 import { useT } from '../i18n.ts';
 import { choosePhoneMode } from '../phone/agent-phone.ts';
 import { phone as phoneStore, phoneMode, webRtcAvailable, type PhoneStatus } from '../phone/phone.ts';
@@ -28,8 +28,28 @@ function useMicrophones(enabled: boolean): MediaDeviceInfo[] {
   return mics;
 }
 
-export function Softphone() {
+/**
+ * Hold for the contact the agent is on: the line plays its hold audio to the caller and the two stop
+ * hearing each other (POST …/hold), with the browser phone or a desk phone alike.
+ */
+function useContactHold(contactId: string | undefined): { held: boolean; toggle: () => void } {
+  const [held, setHeld] = useState(false);
+  useEffect(() => setHeld(false), [contactId]);
+  const toggle = () => {
+    if (contactId === undefined) return;
+    void api('POST', `/api/agent/contacts/${encodeURIComponent(contactId)}/hold`, { on: !held }).then(() => setHeld(!held), () => undefined);
+  };
+  return { held, toggle };
+}
+
+export function Softphone({ contactId }: { contactId?: string } = {}) {
   const { t, tv } = useT();
+  const hold = useContactHold(contactId);
+  const holdButton = (
+    <button type="button" disabled={contactId === undefined} aria-pressed={hold.held} onClick={hold.toggle}>
+      {hold.held ? t('unhold') : t('hold')}
+    </button>
+  );
   const phone = useStore(phoneStore);
   const mode = useStore(phoneMode);
   const status = usePhoneStatus();
@@ -55,15 +75,14 @@ export function Softphone() {
       )}
       {status?.errorKind === 'microphone' && <p class="error" role="alert">{t('micRefused')}</p>}
       {status?.error && status.errorKind !== 'microphone' && <p class="error" role="alert">{status.error}</p>}
+      {!phone && <div class="row">{holdButton}</div>}
       {phone && (
         <>
           <div class="row">
             <button type="button" disabled={off} aria-pressed={status?.muted ?? false} onClick={() => phone.mute(!status?.muted)}>
               {status?.muted ? t('unmute') : t('mute')}
             </button>
-            <button type="button" disabled={off} aria-pressed={status?.held ?? false} onClick={() => void phone.hold(!status?.held)}>
-              {status?.held ? t('unhold') : t('hold')}
-            </button>
+            {holdButton}
             <label>
               {t('microphone')}{' '}
               <select name="microphone" disabled={!registered} onChange={(e) => void phone.selectMicrophone?.((e.currentTarget as HTMLSelectElement).value)}>

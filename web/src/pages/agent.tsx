@@ -163,7 +163,7 @@ export function AgentDesktop() {
       )}
       {!ringing && !active && agent?.status === 'Available' && <p class="note idle">{t('waitingForContacts')}</p>}
       {!ringing && !active && agent && agent.status !== 'Available' && agent.status !== 'AfterContactWork' && <p class="note idle">{t('notRoutable')}</p>}
-      <Softphone />
+      <Softphone {...(active ? { contactId: active.contactId } : {})} />
       <TodaysContacts records={today.data?.records} error={today.error} />
     </div>
   );
