@@ -110,6 +110,23 @@ describe('admin pages that edit the line, in Chromium', () => {
     await row.getByRole('button', { name: 'この番号のフローにする' }).click();
     await row.getByRole('button', { name: 'この番号のフローにする' }).and(p.locator('[disabled]')).waitFor();
     assert.deepEqual((await api(line.url, line.admin, 'GET', '/api/admin/flows')).body['phoneNumbers'], [{ number: '+81501234567', flow: 'customer-queue' }]);
+    // A flow file checked in the page, then added to the line.
+    const dir = mkdtempSync(join(tmpdir(), 'chokutsu-flow-'));
+    const flowFile = join(dir, 'short-hello.json');
+    writeFileSync(flowFile, JSON.stringify({
+      Version: '2019-10-30', StartAction: 'hello',
+      Actions: [
+        { Identifier: 'hello', Type: 'MessageParticipant', Parameters: { Text: 'hello' }, Transitions: { NextAction: 'bye', Errors: [{ NextAction: 'bye', ErrorType: 'NoMatchingError' }] } },
+        { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+      ],
+    }));
+    await p.locator('input[name=flow]').setInputFiles(flowFile);
+    await p.getByRole('status').filter({ hasText: '問題なし' }).waitFor();
+    assert.equal(await p.locator('input[name=flowId]').inputValue(), 'short-hello');
+    await p.getByRole('button', { name: 'このフローを追加' }).click();
+    await p.getByRole('status').filter({ hasText: 'フローを追加しました' }).waitFor();
+    await p.locator('td', { hasText: 'flows/short-hello.json' }).waitFor();
+    await screenshot(p, 'ja-admin-flows-added');
     await row.locator('select').selectOption('direct-line');
     await row.getByRole('button').click();
     await row.getByRole('button').and(p.locator('[disabled]')).waitFor();

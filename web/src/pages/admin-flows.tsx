@@ -119,7 +119,7 @@ export function AdminFlows() {
           </div>
         )}
         {admin && check?.ok && text !== undefined && !added && (
-          <p class="add-flow">
+          <p class="add-flow filters">
             <label>{t('promptId')} <input name="flowId" value={newFlow.id} onInput={(e) => setNewFlow({ ...newFlow, id: e.currentTarget.value })} /></label>{' '}
             <label>{t('name')} <input name="flowName" value={newFlow.name} onInput={(e) => setNewFlow({ ...newFlow, name: e.currentTarget.value })} /></label>{' '}
             <button type="button" onClick={() => void addFlow()}>{t('addFlow')}</button>

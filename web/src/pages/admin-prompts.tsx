@@ -99,7 +99,7 @@ function NewPrompt({ onAdded }: { onAdded: () => void }) {
   });
   return (
     <Section title={t('newPrompt')} class="new-prompt">
-      <div class="form-row">
+      <div class="filters">
         <label>{t('promptId')} <input name="id" value={id} pattern="[A-Za-z0-9_-]+" onInput={(e) => setId(e.currentTarget.value)} /></label>{' '}
         <label>{t('name')} <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>{' '}
         <label>{t('language')} <select name="language" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
