@@ -7,10 +7,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { findDefinitionFile } from '../../src/app/line.ts';
 import { api, startTestLine, type TestLine } from '../e2e/support.ts';
 import { ensureWebBuilt, launchBrowser, logInAs, screenshot, type UserPage } from './support.ts';
+
+type AudioDoc = { document: { querySelector(selector: string): { error: { code: number } | null; readyState: number } | null } };
+
+/** In the page: the prompt's <audio> reached HAVE_FUTURE_DATA (3), when canplay fires; an audio error throws. */
+async function canPlay(p: Page, promptId: string): Promise<void> {
+  await p.waitForFunction((id) => {
+    const el = (globalThis as unknown as AudioDoc).document.querySelector(`audio[data-prompt=${id}]`);
+    if (el?.error) throw new Error(`audio error ${el.error.code}`);
+    return el !== null && el.readyState >= 3;
+  }, promptId);
+}
 
 describe('admin pages that edit the line, in Chromium', () => {
   let line: TestLine;
@@ -68,12 +79,8 @@ describe('admin pages that edit the line, in Chromium', () => {
     const audio = p.locator('audio[data-prompt=welcome]');
     await audio.waitFor();
     // canplay fires as readyState reaches HAVE_FUTURE_DATA (3); an error would leave it below.
-    await p.waitForFunction(() => {
-      const el = document.querySelector<HTMLAudioElement>('audio[data-prompt=welcome]');
-      if (el?.error) throw new Error(`audio error ${el.error.code}`);
-      return el !== null && el.readyState >= 3;
-    });
-    const ready = await audio.evaluate((el: HTMLAudioElement) => ({ duration: el.duration, src: el.currentSrc }));
+    await canPlay(p, 'welcome');
+    const ready = await audio.evaluate((el) => ({ duration: (el as unknown as { duration: number }).duration, src: (el as unknown as { currentSrc: string }).currentSrc }));
     assert.match(ready.src, /^blob:/);
     assert.ok(ready.duration > 0.5, `duration ${ready.duration}`);
     // A text typed and added from the page.
@@ -90,7 +97,7 @@ describe('admin pages that edit the line, in Chromium', () => {
     await p.locator('.new-prompt input[name=wav]').setInputFiles(wav);
     await p.locator('.new-prompt').getByRole('button', { name: 'WAV をアップロードして追加' }).click();
     await p.locator('tr[data-prompt=thanks]').getByRole('button').click();
-    await p.waitForFunction(() => (document.querySelector<HTMLAudioElement>('audio[data-prompt=thanks]')?.readyState ?? 0) >= 3);
+    await canPlay(p, 'thanks');
     // A file that is not a WAV: the reason is shown.
     const junk = join(dirname(wav), 'junk.wav');
     writeFileSync(junk, 'ID3 not really audio');
