@@ -37,6 +37,8 @@ export interface Line {
   lineNumber(dialed: string): LineNumberResult;
   /** The flow a call to `dialed` runs (its number's flow); without a number, the first number's. Throws UnknownNumberError. */
   entryFlow(dialed?: string): Flow;
+  /** Runs from now on by an edited definition (written by src/instance/edit.ts): its flows are checked and the catalog rebuilt. Throws LineConfigError. */
+  redefine(definition: InstanceDefinition): void;
   close(): void;
 }
 
@@ -75,18 +77,8 @@ export async function openLine(dataDir: string, options: OpenLineOptions): Promi
   const { definition: def, dir } = loaded.instance;
 
   // Flows first, each validated against the instance.
-  const resolver = instanceResolver(def);
-  const flows: Flow[] = [];
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  for (const ref of def.flows) {
-    const path = resolve(dir, ref.file);
-    const check = checkFlowText(readFileSync(path, 'utf8'), { id: ref.id, name: ref.name, arn: resourceArn(def, 'contact-flow', ref.id), resolver });
-    for (const p of check.problems) (p.severity === 'error' ? problems : warnings).push(`${ref.file}: ${formatFlowProblem(p)}`);
-    if (check.flow) flows.push(check.flow);
-  }
-  if (problems.length > 0) throw new LineConfigError(file, problems);
-  const catalog = instanceCatalog(def, flows);
+  let { flows, warnings } = loadFlows(def, dir, file);
+  let catalog = instanceCatalog(def, flows);
 
   const db = openDatabase(dataDir);
   try {
@@ -115,13 +107,13 @@ export async function openLine(dataDir: string, options: OpenLineOptions): Promi
       if (err instanceof FunctionMappingError) throw new LineConfigError(file, [`functions: ${err.arn}: ${err.message}`]);
       throw err;
     }
-    const byNumber = new Map(def.phoneNumbers.map((p) => [p.number, p.flow]));
+    let byNumber = new Map(def.phoneNumbers.map((p) => [p.number, p.flow]));
     const lineNumber = (dialed: string): LineNumberResult => lineNumberFor(dialed, [...byNumber.keys()]);
-    return {
+    const line: Line = {
       dataDir, definitionFile: file, definition: def, catalog, db, directory, closures, calendar, functions, warnings,
       lineNumber,
       entryFlow(dialed) {
-        let ref = def.phoneNumbers[0]?.flow;
+        let ref = line.definition.phoneNumbers[0]?.flow;
         if (dialed !== undefined) {
           const found = lineNumber(dialed);
           if (!found.ok) throw new UnknownNumberError(dialed, found.message);
@@ -131,12 +123,37 @@ export async function openLine(dataDir: string, options: OpenLineOptions): Promi
         if (!flow) throw new LineConfigError(file, ['the instance has no flows']);
         return flow;
       },
+      redefine(next) {
+        ({ flows, warnings } = loadFlows(next, dir, file));
+        catalog = instanceCatalog(next, flows);
+        byNumber = new Map(next.phoneNumbers.map((p) => [p.number, p.flow]));
+        line.definition = next;
+        line.catalog = catalog;
+        line.warnings = warnings;
+      },
       close: () => db.close(),
     };
+    return line;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/** The definition's flows, each validated against the instance; throws LineConfigError listing every error. */
+function loadFlows(def: InstanceDefinition, dir: string, file: string): { flows: Flow[]; warnings: string[] } {
+  const resolver = instanceResolver(def);
+  const flows: Flow[] = [];
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const ref of def.flows) {
+    const path = resolve(dir, ref.file);
+    const check = checkFlowText(readFileSync(path, 'utf8'), { id: ref.id, name: ref.name, arn: resourceArn(def, 'contact-flow', ref.id), resolver });
+    for (const p of check.problems) (p.severity === 'error' ? problems : warnings).push(`${ref.file}: ${formatFlowProblem(p)}`);
+    if (check.flow) flows.push(check.flow);
+  }
+  if (problems.length > 0) throw new LineConfigError(file, problems);
+  return { flows, warnings };
 }
 
 export function formatFlowProblem(p: FlowProblem): string {

@@ -23,6 +23,8 @@ import { recoverFromCrash, type CrashRecovery } from './recovery.ts';
 import { directLine } from '../../flows/direct-line.ts';
 import { lineMonthlyCost } from './cost.ts';
 import { openLine, type Line } from './line.ts';
+import { adminEdits, type AdminEdits } from './admin-edits.ts';
+import type { InstanceCatalog } from '../instance/catalog.ts';
 import { systemClock, TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { EventBus } from '../runtime/events.ts';
 import { SqliteUserStore } from '../store/users.ts';
@@ -53,6 +55,8 @@ export interface LineServices {
   recordingFailed(contactId: string, reason: string): void;
   /** Rewrites the queue's ranks in the definition file and routes by them; throws DefinitionEditError. */
   updateQueueRanks(queueId: string, agents: readonly QueueMember[]): Queue;
+  /** Hours, numbers' flows, new flows and prompts: written to the definition file and applied at once. */
+  edits: AdminEdits;
   close(): void;
 }
 
@@ -99,7 +103,7 @@ export async function createLineServices(
   history.closeAll(clock.now()); // a restart ends every open interval: all agents start Offline
   const realtime = (): RealtimeSnapshot => realtimeSnapshot(line.definition, router, center, clock.now());
   const metrics = createMetricsRegistry(realtime);
-  const catalog = { ...line.catalog, queueMetric: queueMetricOf(router, clock) };
+  const catalog = liveCatalog(line, queueMetricOf(router, clock));
   const recordOf = (live: LiveContact): ContactRecord => contactRecordOf(live, line.definition, catalog, directLine);
   const center: ContactCenter = new ContactCenter({
     catalog, entryFlow: (dialed) => line.entryFlow(dialed), functions: line.functions, router, clock, scheduler,
@@ -129,6 +133,7 @@ export async function createLineServices(
       center.reconfigureRouter(routerConfig(line.definition));
       return line.definition.queues.find((q) => q.id === queueId) as Queue;
     },
+    edits: adminEdits(line),
     close: () => {
       heartbeat.stop();
       center.stop();
@@ -147,7 +152,7 @@ export function serverDeps(s: LineServices): ServerDeps {
     users: s.users, center: s.center, agents: s.router, events: s.bus, records: s.contacts,
     customers: s.line.directory, closures: s.line.closures,
     reports: { realtime: s.realtime, historical: s.historical, cost: s.costReport, prometheusText: s.prometheusText },
-    updateQueueRanks: s.updateQueueRanks, newContactId: s.newContactId,
+    updateQueueRanks: s.updateQueueRanks, newContactId: s.newContactId, edits: s.edits,
     flowText: (flowId) => flowText(s.line, flowId), webDir: WEB_DIST,
   };
 }
@@ -170,6 +175,23 @@ function recordReports(line: Line, contacts: SqliteContactStore, history: Sqlite
       agentStatusIntervals: history.list({ from, to }),
     }),
     costReport: (month) => lineMonthlyCost(line, month),
+  };
+}
+
+/** The line's catalog as it is now: an admin's edit redefines the line, and running contacts see the new hours and flows at once. */
+function liveCatalog(line: Line, queueMetric: NonNullable<InstanceCatalog['queueMetric']>): InstanceCatalog {
+  return {
+    get instanceArn() { return line.catalog.instanceArn; },
+    get languageCode() { return line.catalog.languageCode; },
+    get timeZone() { return line.catalog.timeZone; },
+    get queues() { return line.catalog.queues; },
+    get flows() { return line.catalog.flows; },
+    flow: (ref) => line.catalog.flow(ref),
+    queue: (ref) => line.catalog.queue(ref),
+    agentQueue: (ref) => line.catalog.agentQueue(ref),
+    hoursOfOperation: (ref) => line.catalog.hoursOfOperation(ref),
+    prompt: (ref) => line.catalog.prompt(ref),
+    queueMetric,
   };
 }
 

@@ -9,6 +9,7 @@ import { errorHandler } from './errors.ts';
 import { adminPlugin } from './plugins/admin.ts';
 import { agentPlugin } from './plugins/agent.ts';
 import { callsPlugin } from './plugins/calls.ts';
+import { definitionPlugin } from './plugins/definition.ts';
 import { configPlugin } from './plugins/config.ts';
 import { contactsPlugin } from './plugins/contacts.ts';
 import { eventsPlugin } from './plugins/events.ts';
@@ -36,6 +37,8 @@ export async function buildApp(deps: ServerDeps, options: BuildAppOptions = {}):
   await app.register(websocket);
   // Raw bytes: the import detects the encoding (Excel in Japan writes Shift_JIS).
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Prompts uploaded as WAV files: raw bytes, checked by the prompt upload.
+  app.addContentTypeParser(['audio/wav', 'audio/x-wav', 'audio/wave', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler(deps.log));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
   app.addHook('onRequest', identify(deps.users, deps.clock));
@@ -50,6 +53,7 @@ export async function buildApp(deps: ServerDeps, options: BuildAppOptions = {}):
   await app.register(callsPlugin, { deps, prefix: '/api/calls' });
   await app.register(eventsPlugin, { deps, prefix: '/api/events' });
   await app.register(configPlugin, { deps, prefix: '/api' });
+  await app.register(definitionPlugin, { deps, prefix: '/api/admin' });
   await app.register(phonePlugin, { deps, prefix: '/api/phone' });
   if (deps.webDir !== undefined) await app.register(webPlugin, { webDir: deps.webDir });
   await app.register(sipWebSocketPlugin, { deps });

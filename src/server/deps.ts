@@ -9,7 +9,7 @@ import type { ContactRecord } from '../contacts/record.ts';
 import type { ContactSearchFilter, ContactSearchPage, ContactSearchResult } from '../contacts/search.ts';
 import type { Customer } from '../directory/customers.ts';
 import type { CustomerPage, CustomerQuery } from '../directory/search.ts';
-import type { InstanceDefinition, Queue, QueueMember } from '../instance/types.ts';
+import type { HoursOfOperationConfig, InstanceDefinition, Queue, QueueMember } from '../instance/types.ts';
 import type { Router } from '../routing/router.ts';
 import type { ContactCenter } from '../runtime/contact-center.ts';
 import type { EventBus } from '../runtime/events.ts';
@@ -91,6 +91,17 @@ export interface PhoneCredentialsPort {
   revokeSession(sessionToken: string): void;
 }
 
+/** Edits written to the definition file and applied to the running line at once (src/app/admin-edits.ts). */
+export interface DefinitionEdits {
+  setHours(hoursId: string, config: readonly HoursOfOperationConfig[]): InstanceDefinition;
+  setNumberFlow(number: string, flow: string): InstanceDefinition;
+  addFlow(flow: { id: string; name: string; text: string }): InstanceDefinition;
+  addPrompt(prompt: { id: string; name: string; language?: string; text?: string; wav?: Buffer }): Promise<InstanceDefinition>;
+  /** 8 kHz mono PCM16 WAV; undefined when there is no such prompt. */
+  promptAudio(promptId: string): Promise<Buffer | undefined>;
+  speak(text: string, language?: string): Promise<Buffer>;
+}
+
 export interface ServerDeps {
   clock: Clock;
   /** Test calls play their prompts on it. */
@@ -110,6 +121,8 @@ export interface ServerDeps {
   reports: Reports;
   /** Rewrites a queue's ranked members; throws DefinitionEditError (no such queue, invalid edit). */
   updateQueueRanks(queueId: string, agents: readonly QueueMember[]): Queue;
+  /** The admin's other edits of the definition (hours, numbers' flows, flows, prompts); each throws DefinitionEditError. */
+  edits: DefinitionEdits;
   newContactId(): string;
   /** A flow file of the definition as written, by flow id; undefined when there is no such flow. */
   flowText(flowId: string): string | undefined;

@@ -82,6 +82,13 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/api/admin/prompts', expect: STAFF },
   { method: 'GET', route: '/api/admin/flows', expect: STAFF },
   { method: 'GET', route: '/api/admin/flows/:flowId', path: '/api/admin/flows/direct-line', expect: STAFF },
+  { method: 'GET', route: '/api/admin/prompts/:promptId/audio', path: '/api/admin/prompts/nope/audio', expect: STAFF },
+  { method: 'PUT', route: '/api/admin/hours/:hoursId', path: '/api/admin/hours/nope', body: { config: [] }, expect: ADMIN },
+  { method: 'PUT', route: '/api/admin/phone-numbers/:number/flow', path: '/api/admin/phone-numbers/+81000000000/flow', body: { flow: 'direct-line' }, expect: ADMIN },
+  { method: 'POST', route: '/api/admin/flows', body: { id: 'x', name: 'x', flow: { Version: '2019-10-30', StartAction: 'x', Actions: [] } }, expect: ADMIN },
+  { method: 'POST', route: '/api/admin/prompts', body: { id: 'bad id', name: 'x', text: 'x' }, expect: ADMIN },
+  { method: 'POST', route: '/api/admin/prompts/wav', path: '/api/admin/prompts/wav?id=x&name=x', body: { not: 'a wav' }, expect: ADMIN },
+  { method: 'POST', route: '/api/admin/prompts/speak', body: { text: 'x' }, expect: ADMIN },
   { method: 'POST', route: '/api/admin/flows/check', body: { Version: '2019-10-30', StartAction: 'x', Actions: [] }, expect: STAFF },
   { method: 'GET', route: '/api/instance', expect: ANYONE },
 

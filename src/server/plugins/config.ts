@@ -51,7 +51,7 @@ const setUpForStaff: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { d
     return { year, holidays: holidaysOf(year) };
   });
   app.get('/prompts', async () => ({ prompts: deps.definition().prompts }));
-  app.get('/flows', async () => ({ flows: deps.definition().flows }));
+  app.get('/flows', async () => ({ flows: deps.definition().flows, phoneNumbers: deps.definition().phoneNumbers }));
   app.get('/flows/:flowId', { schema: { params: FlowParams } }, async (req, reply) => {
     const text = deps.flowText(req.params.flowId);
     if (text === undefined) throw new HttpError(404, `no flow ${req.params.flowId}`);
