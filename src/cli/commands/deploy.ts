@@ -18,6 +18,7 @@ interface DeployOptions {
   instanceArn?: string;
   alias?: string;
   phoneNumber?: string;
+  tests?: string;
 }
 
 const CDK_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'node_modules', '.bin', 'cdk');
@@ -31,6 +32,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     .option('--instance-arn <arn>', 'deploy into this existing Amazon Connect instance instead of creating one')
     .option('--alias <alias>', "the new instance's alias (default: the definition's instanceId)")
     .option('--phone-number <prefix>', 'claim a Japanese DID: 050 or 03')
+    .option('--tests <dir>', 'Testing-language test cases to deploy as AWS::Connect::TestCase (default: tests/connect next to the definition, if any)')
     .action(async (opts: DeployOptions, cmd: Command) => {
       ctx.exitCode = await deploy(ctx.dataDir(cmd), opts, ctx.io, process.env);
     });
@@ -77,6 +79,7 @@ async function deploy(dataDir: string, opts: DeployOptions, io: Io, env: NodeJS.
       ...(opts.instanceArn ? { existingInstanceArn: opts.instanceArn } : {}),
       ...(opts.alias ? { instanceAlias: opts.alias } : {}),
       ...(prefix ? { phoneNumber: { prefix } } : {}),
+      ...(opts.tests ? { testCasesDir: resolve(opts.tests) } : {}),
       ...(env['AWS_REGION'] ? { env: { region: env['AWS_REGION'] } } : {}),
     }).templateFile;
   } catch (err) {
