@@ -73,20 +73,24 @@ async function deploy(dataDir: string, opts: DeployOptions, io: Io, env: NodeJS.
   const { loadForDeploy, synthesize, DefinitionError } = await import('../../../infra/synth.ts');
   const outDir = resolve(opts.out ?? join(dataDir, 'cdk.out'));
   let templateFile: string;
+  let testCases = 0;
   try {
-    templateFile = synthesize(loadForDeploy(file), {
+    const synthesized = synthesize(loadForDeploy(file), {
       outDir,
       ...(opts.instanceArn ? { existingInstanceArn: opts.instanceArn } : {}),
       ...(opts.alias ? { instanceAlias: opts.alias } : {}),
       ...(prefix ? { phoneNumber: { prefix } } : {}),
       ...(opts.tests ? { testCasesDir: resolve(opts.tests) } : {}),
       ...(env['AWS_REGION'] ? { env: { region: env['AWS_REGION'] } } : {}),
-    }).templateFile;
+    });
+    templateFile = synthesized.templateFile;
+    testCases = synthesized.stack.testCases.size;
   } catch (err) {
     io.err(err instanceof DefinitionError ? err.message : `synthesis failed: ${(err as Error).message}`);
     return 1;
   }
   io.out(`CloudFormation template: ${templateFile}`);
+  if (testCases > 0) io.out(`test cases: ${testCases} as AWS::Connect::TestCase (status SAVED; docs/deploy.md)`);
   if (opts.synth) return 0;
   const args = [opts.diff ? 'diff' : 'deploy', '--app', outDir, ...(opts.diff ? [] : ['--require-approval', 'broadening'])];
   io.out(`credentials: ${source}; running cdk ${args.join(' ')}`);
