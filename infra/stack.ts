@@ -22,6 +22,7 @@ import type { LoadedInstance } from '../src/instance/load.ts';
 import type { InstanceDefinition } from '../src/instance/types.ts';
 import type { BundledFunction } from './bundle.ts';
 import { deployFlowDocument, type DeployedRefs } from './flows.ts';
+import { deployTestCase, testCaseFiles } from './test-cases.ts';
 
 export interface ChokutsuStackProps extends StackProps {
   instance: LoadedInstance;
@@ -33,6 +34,10 @@ export interface ChokutsuStackProps extends StackProps {
   instanceAlias?: string;
   /** Claim a Japanese DID for the line's first flow: 050 or 03 numbers. */
   phoneNumber?: { prefix: '+8150' | '+813' };
+  /** The direct line's test cases (Testing language JSON files) to deploy as AWS::Connect::TestCase. */
+  testCasesDir?: string;
+  /** SAVED (default: stored, not validated by Connect) or PUBLISHED (Connect validates the content at deploy). */
+  testCaseStatus?: 'SAVED' | 'PUBLISHED';
 }
 
 /** The resources a flow refers to, by the definition's ids. */
@@ -52,6 +57,7 @@ export class ChokutsuStack extends Stack {
   readonly recordings: s3.Bucket;
   readonly functions: Map<string, lambda.Function>;
   readonly flows: Map<string, connect.CfnContactFlow>;
+  readonly testCases = new Map<string, connect.CfnTestCase>();
 
   constructor(scope: Construct, id: string, props: ChokutsuStackProps) {
     super(scope, id, props);
@@ -98,7 +104,8 @@ export class ChokutsuStack extends Stack {
     const prompts = this.createPrompts(props.instance, instanceArn);
     this.flows = new Map();
     const deployed: Deployed = { instanceArn, hours, queues, users, prompts, functions: this.functions, flows: this.flows };
-    this.createFlows(props.instance, deployed);
+    const refs = this.createFlows(props.instance, deployed);
+    if (props.testCasesDir !== undefined) this.createTestCases(props.instance, instanceArn, refs, props.testCasesDir, props.testCaseStatus ?? 'SAVED');
 
     if (props.phoneNumber) this.claimNumber(def, props.phoneNumber.prefix, instanceArn);
     new CfnOutput(this, 'InstanceArn', { value: instanceArn });
@@ -249,7 +256,7 @@ export class ChokutsuStack extends Stack {
     return prompts;
   }
 
-  private createFlows(instance: LoadedInstance, deployed: Deployed): void {
+  private createFlows(instance: LoadedInstance, deployed: Deployed): DeployedRefs {
     const def = instance.definition;
     const refs: DeployedRefs = {
       queueArn: (id) => (deployed.queues.get(id) as connect.CfnQueue).attrQueueArn,
@@ -280,6 +287,33 @@ export class ChokutsuStack extends Stack {
         type: ref.type ?? 'CONTACT_FLOW',
         content: this.toJsonString(content),
         state: 'ACTIVE',
+      }));
+    }
+    return refs;
+  }
+
+  /**
+   * One AWS::Connect::TestCase per file (infra/test-cases.ts): Content as the JSON string Connect
+   * takes, the entry point the deployed flow (its id, from the flow's ARN) instead of the local number.
+   */
+  private createTestCases(instance: LoadedInstance, instanceArn: string, refs: DeployedRefs, dir: string, status: 'SAVED' | 'PUBLISHED'): void {
+    for (const file of testCaseFiles(resolve(instance.dir, dir))) {
+      const tc = deployTestCase(file, readFileSync(file, 'utf8'), instance.definition, refs);
+      const flow = this.flows.get(tc.flowId) as connect.CfnContactFlow;
+      this.testCases.set(tc.key, new connect.CfnTestCase(this, `TestCase-${tc.key}`, {
+        instanceArn,
+        name: tc.name,
+        ...(tc.description !== undefined ? { description: tc.description } : {}),
+        content: this.toJsonString(tc.content),
+        entryPoint: {
+          type: 'VOICE_CALL',
+          voiceCallEntryPointParameters: {
+            // arn:aws:connect:<region>:<account>:instance/<instance id>/contact-flow/<flow id>
+            flowId: Fn.select(1, Fn.split('contact-flow/', flow.attrContactFlowArn)),
+            ...(tc.sourcePhoneNumber !== undefined ? { sourcePhoneNumber: tc.sourcePhoneNumber } : {}),
+          },
+        },
+        status,
       }));
     }
   }

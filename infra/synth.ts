@@ -1,9 +1,9 @@
 // Synthesis without AWS credentials or network: the definition is loaded and checked, the functions
 // bundled locally, the stack built in-process. `chokutsu deploy` and the tests call this; the CDK CLI
 // then deploys the cloud assembly it writes (`cdk deploy --app <out dir>`).
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadInstance, type InstanceProblem, type LoadedInstance } from '../src/instance/load.ts';
@@ -20,6 +20,12 @@ export interface SynthOptions {
   existingInstanceArn?: string;
   instanceAlias?: string;
   phoneNumber?: ChokutsuStackProps['phoneNumber'];
+  /**
+   * The Testing-language test cases to deploy as AWS::Connect::TestCase (relative to the definition's
+   * directory); default `tests/connect` next to the definition when it exists; `false` for none.
+   */
+  testCasesDir?: string | false;
+  testCaseStatus?: ChokutsuStackProps['testCaseStatus'];
   /** Run cdk-nag's AwsSolutions pack (errors fail synthesis). Default true. */
   nag?: boolean;
 }
@@ -51,6 +57,8 @@ export function synthesize(instance: LoadedInstance, options: SynthOptions = {})
   mkdirSync(outDir, { recursive: true });
   const bundleDir = mkdtempSync(join(tmpdir(), 'chokutsu-functions-'));
   // No context lookups, no version reporting: nothing here may need AWS or the network.
+  const testCasesDir = options.testCasesDir === false ? undefined
+    : options.testCasesDir ?? (existsSync(resolve(instance.dir, 'tests', 'connect')) ? join('tests', 'connect') : undefined);
   const app = new App({ outdir: outDir, analyticsReporting: false, context: { 'aws:cdk:enable-path-metadata': false } });
   const stack = new ChokutsuStack(app, options.stackName ?? 'Chokutsu', {
     instance,
@@ -59,6 +67,8 @@ export function synthesize(instance: LoadedInstance, options: SynthOptions = {})
     ...(options.existingInstanceArn ? { existingInstanceArn: options.existingInstanceArn } : {}),
     ...(options.instanceAlias ? { instanceAlias: options.instanceAlias } : {}),
     ...(options.phoneNumber ? { phoneNumber: options.phoneNumber } : {}),
+    ...(testCasesDir !== undefined ? { testCasesDir } : {}),
+    ...(options.testCaseStatus ? { testCaseStatus: options.testCaseStatus } : {}),
     description: `chokutsu: ${instance.definition.name} on Amazon Connect`,
   });
   suppressJustified(stack);

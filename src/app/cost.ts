@@ -7,5 +7,5 @@ import type { Line } from './line.ts';
 export function lineMonthlyCost(line: Line, month: string): MonthlyCost {
   const { start, end } = monthBounds(month);
   const records = new SqliteContactStore(line.db).searchAll({ from: start, to: end });
-  return monthlyCost(records, line.definition.rates ?? DEFAULT_RATES, month);
+  return monthlyCost(records, line.definition.rates ?? DEFAULT_RATES, month, line.definition.phoneNumbers.length);
 }

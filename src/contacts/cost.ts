@@ -16,6 +16,8 @@ export interface Rates {
   inboundPerMinute: number;
   /** Amazon Connect voice service per minute. */
   voiceServicePerMinute: number;
+  /** A claimed DID's daily fee, per number (Amazon Connect Japan); default DEFAULT_RATES.didPerDay. */
+  didPerDay?: number;
   /** The self-hosted line's fixed monthly cost, for comparison. */
   selfHostedMonthly?: number;
 }
@@ -29,11 +31,45 @@ export const DEFAULT_RATES: Rates = {
   currency: 'USD',
   inboundPerMinute: 0.0056,
   voiceServicePerMinute: 0.018,
+  didPerDay: 0.1,
 };
+
+/** Where each default rate comes from; a rate set in the definition is cited as such. */
+export const RATE_SOURCES: Record<'inboundPerMinute' | 'voiceServicePerMinute' | 'didPerDay', string> = {
+  voiceServicePerMinute: 'Amazon Connect pricing, https://aws.amazon.com/connect/pricing/ (0.018 USD/min, also https://blog.serverworks.co.jp/tech/2020/03/10/connect_per_second_billing/)',
+  inboundPerMinute: "this project's design figure for the Japan DID in Tokyo (older published figure: 0.003 USD/min, https://blog.serverworks.co.jp/tech/2020/03/10/connect_per_second_billing/)",
+  didPerDay: 'Japan DID number fee 0.10 USD/day as published for Tokyo on 2018-12-15, https://qiita.com/boxboxbax/items/06f24c923c939fa4f77f (check https://aws.amazon.com/connect/pricing/ for the current figure)',
+};
+
+/** The rates a report used: every rate filled in, each with where it comes from. */
+export interface RatesUsed {
+  currency: 'USD';
+  inboundPerMinute: number;
+  voiceServicePerMinute: number;
+  didPerDay: number;
+  selfHostedMonthly?: number;
+  sources: Record<keyof typeof RATE_SOURCES, string>;
+}
+
+export function ratesUsed(rates: Rates): RatesUsed {
+  const cite = (key: keyof typeof RATE_SOURCES, value: number | undefined) =>
+    value === undefined || value === DEFAULT_RATES[key] ? RATE_SOURCES[key] : `the instance definition (rates.${key})`;
+  return {
+    currency: rates.currency,
+    inboundPerMinute: rates.inboundPerMinute,
+    voiceServicePerMinute: rates.voiceServicePerMinute,
+    didPerDay: rates.didPerDay ?? (DEFAULT_RATES.didPerDay as number),
+    ...(rates.selfHostedMonthly !== undefined ? { selfHostedMonthly: rates.selfHostedMonthly } : {}),
+    sources: {
+      inboundPerMinute: cite('inboundPerMinute', rates.inboundPerMinute),
+      voiceServicePerMinute: cite('voiceServicePerMinute', rates.voiceServicePerMinute),
+      didPerDay: cite('didPerDay', rates.didPerDay),
+    },
+  };
+}
 
 export const TELEPHONY_MINIMUM_SECONDS = 60;
 export const SERVICE_MINIMUM_SECONDS = 10;
-
 
 /** Amounts are kept to a millionth of a dollar so sums do not collect floating-point noise. */
 function usd(amount: number): number {
@@ -72,7 +108,14 @@ export interface MonthlyCost {
   currency: 'USD';
   contacts: number;
   billedMinutes: number;
+  /** The per-contact charges (telephony and voice service minutes) of the month's contacts. */
   connectCost: number;
+  /** The DIDs' daily fee: days of the month × numbers of the line × rates.didPerDay. */
+  numbers: { count: number; days: number; cost: number };
+  /** connectCost + numbers.cost: what Amazon Connect would bill for the month. */
+  totalCost: number;
+  /** The rates used, with their sources. */
+  rates: RatesUsed;
   selfHostedMonthly?: number;
   byQueue: Record<string, QueueCost>;
 }
@@ -91,12 +134,21 @@ export function monthBounds(month: string): { start: number; end: number } {
   return { start: Date.UTC(Number(m[1]), Number(m[2]) - 1, 1), end: Date.UTC(Number(m[1]), Number(m[2]), 1) };
 }
 
+/** The DID fee of a month: every day of it, for every number (a number is billed each day it is claimed). */
+export function numbersCost(rates: Rates, month: string, count: number): MonthlyCost['numbers'] {
+  const { start, end } = monthBounds(month);
+  const days = Math.round((end - start) / 86_400_000);
+  return { count, days, cost: usd(days * count * (rates.didPerDay ?? (DEFAULT_RATES.didPerDay as number))) };
+}
+
 /**
  * The Connect cost of the contacts initiated in `month` (YYYY-MM, UTC: AWS bills by UTC month),
- * recomputed with `rates` so a change of rates applies to past contacts too.
+ * recomputed with `rates` so a change of rates applies to past contacts too, plus the daily fee of
+ * the line's `phoneNumbers` numbers for every day of the month.
  */
-export function monthlyCost(records: Iterable<ContactRecord>, rates: Rates, month: string): MonthlyCost {
+export function monthlyCost(records: Iterable<ContactRecord>, rates: Rates, month: string, phoneNumbers = 0): MonthlyCost {
   const { start, end } = monthBounds(month);
+  const numbers = numbersCost(rates, month, phoneNumbers);
   const byQueue: Record<string, QueueCost> = {};
   let contacts = 0;
   let billedMinutes = 0;
@@ -118,6 +170,9 @@ export function monthlyCost(records: Iterable<ContactRecord>, rates: Rates, mont
     contacts,
     billedMinutes: usd(billedMinutes),
     connectCost: usd(connectCost),
+    numbers,
+    totalCost: usd(connectCost + numbers.cost),
+    rates: ratesUsed(rates),
     ...(rates.selfHostedMonthly !== undefined ? { selfHostedMonthly: rates.selfHostedMonthly } : {}),
     byQueue,
   };

@@ -209,8 +209,16 @@ describe('chokutsu user, phone and report cost', () => {
   test('report cost of a month without contacts, and a month that is not YYYY-MM (exit 2)', async () => {
     const r = await run('--data-dir', dir, 'report', 'cost', '--month', '2026-11');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^cost report 2026-11: 0 contacts, 0 billed minutes\n {2}on Amazon Connect: 0\.0000 USD\n {2}self-hosted \(this machine\): 20\.0000 USD a month/);
-    assert.equal(JSON.parse((await run('--data-dir', dir, 'report', 'cost', '--month', '2026-11', '--json')).out).contacts, 0);
+    // No contacts, but the line's one number is billed every day: 30 days × 0.10 USD.
+    assert.match(r.out, /^cost report 2026-11: 0 contacts, 0 billed minutes\n {2}on Amazon Connect: 3\.0000 USD\n {4}contact minutes: 0\.0000 USD\n {4}numbers: 1 × 30 days × 0\.1 USD\/day = 3\.0000 USD\n {2}self-hosted \(this machine\): 20\.0000 USD a month/);
+    assert.match(r.out, /rates used:\n {2}voice service 0\.018 USD\/min — Amazon Connect pricing, https:\/\/aws\.amazon\.com\/connect\/pricing\//);
+    assert.match(r.out, /DID number 0\.1 USD\/day — .*https:\/\/qiita\.com\/boxboxbax\/items\/06f24c923c939fa4f77f/);
+    const json = JSON.parse((await run('--data-dir', dir, 'report', 'cost', '--month', '2026-11', '--json')).out);
+    assert.equal(json.contacts, 0);
+    assert.deepEqual(json.numbers, { count: 1, days: 30, cost: 3 });
+    assert.equal(json.totalCost, 3);
+    assert.equal(json.rates.didPerDay, 0.1);
+    assert.match(json.rates.sources.didPerDay, /qiita\.com/);
     const bad = await run('--data-dir', dir, 'report', 'cost', '--month', '2026-13');
     assert.deepEqual([bad.code, bad.err], [2, 'month must be YYYY-MM, got "2026-13"']);
   });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contactCost, DEFAULT_RATES, InvalidMonthError, monthlyCost, NO_QUEUE } from '../../src/contacts/cost.ts';
+import { contactCost, DEFAULT_RATES, InvalidMonthError, monthlyCost, NO_QUEUE, numbersCost, RATE_SOURCES } from '../../src/contacts/cost.ts';
 import type { Rates } from '../../src/instance/types.ts';
 import { abandonedCall, flowOnlyCall, handledCall, iso, SALES, T0 } from './records.ts';
 
@@ -67,5 +67,54 @@ describe('cost per month', () => {
     for (const bad of ['2025-3', '2025-13', 'March', '2025-03-01']) {
       assert.throws(() => monthlyCost(records, rates, bad), (e: unknown) => e instanceof InvalidMonthError && e.month === bad);
     }
+  });
+});
+
+describe('the DID daily fee', () => {
+  const march = Date.parse('2025-03-10T00:00:00Z');
+  const records = [handledCall('d1', march, { waitS: 5, talkS: 115 })]; // 140 s (with the flow's 20 s): 140 × 0.0236 / 60 = 0.055067
+
+  test('every day of the month, for every number of the line, next to the per-minute charges', () => {
+    const m = monthlyCost(records, DEFAULT_RATES, '2025-03', 2);
+    assert.deepEqual(m.numbers, { count: 2, days: 31, cost: 6.2 }); // 31 days × 2 numbers × 0.10 USD
+    assert.equal(m.connectCost, 0.055067);
+    assert.equal(m.totalCost, 6.255067);
+  });
+
+  test('the days of the month: 28, 29 in a leap February, 30', () => {
+    assert.deepEqual(numbersCost(DEFAULT_RATES, '2025-02', 1), { count: 1, days: 28, cost: 2.8 });
+    assert.deepEqual(numbersCost(DEFAULT_RATES, '2024-02', 1), { count: 1, days: 29, cost: 2.9 });
+    assert.deepEqual(numbersCost(DEFAULT_RATES, '2026-11', 3), { count: 3, days: 30, cost: 9 });
+  });
+
+  test('a line without numbers pays no fee; the rate comes from the definition when set there', () => {
+    const none = monthlyCost(records, DEFAULT_RATES, '2025-03');
+    assert.deepEqual(none.numbers, { count: 0, days: 31, cost: 0 });
+    assert.equal(none.totalCost, none.connectCost);
+    const own = monthlyCost(records, { ...DEFAULT_RATES, didPerDay: 0.5 }, '2025-03', 1);
+    assert.equal(own.numbers.cost, 15.5);
+    assert.equal(own.rates.didPerDay, 0.5);
+    assert.equal(own.rates.sources.didPerDay, 'the instance definition (rates.didPerDay)');
+  });
+
+  test('the report says which rates it used and where they come from; a definition without didPerDay gets the default', () => {
+    const m = monthlyCost(records, { currency: 'USD', inboundPerMinute: 0.0056, voiceServicePerMinute: 0.018 }, '2025-03', 1);
+    assert.deepEqual(m.rates, {
+      currency: 'USD', inboundPerMinute: 0.0056, voiceServicePerMinute: 0.018, didPerDay: 0.1, sources: RATE_SOURCES,
+    });
+    assert.match(RATE_SOURCES.voiceServicePerMinute, /https:\/\/aws\.amazon\.com\/connect\/pricing\//);
+    assert.match(RATE_SOURCES.didPerDay, /https:\/\//);
+    const changed = monthlyCost(records, { currency: 'USD', inboundPerMinute: 0.003, voiceServicePerMinute: 0.018 }, '2025-03');
+    assert.equal(changed.rates.sources.inboundPerMinute, 'the instance definition (rates.inboundPerMinute)');
+  });
+
+  test("docs/deploy.md's worked example: 1,000 calls of 3 minutes in November, one number", () => {
+    const nov = Date.parse('2026-11-02T00:00:00Z');
+    const calls = Array.from({ length: 1000 }, (_, i) => handledCall(`w${i}`, nov + i * 60_000, { waitS: 0, talkS: 160 })); // 180 s with the flow's 20 s
+    const m = monthlyCost(calls, DEFAULT_RATES, '2026-11', 1);
+    assert.equal(m.billedMinutes, 3000);
+    assert.equal(m.connectCost, 70.8); // 3,000 min × (0.018 + 0.0056)
+    assert.deepEqual(m.numbers, { count: 1, days: 30, cost: 3 });
+    assert.equal(m.totalCost, 73.8);
   });
 });

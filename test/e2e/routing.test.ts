@@ -143,6 +143,13 @@ describe('routing on a running line', () => {
 
     const cost = (await api(line.url, line.admin, 'GET', '/api/reports/cost?month=2026-11')).body;
     assert.equal(cost['contacts'], 6);
+    // The rates used, each with its source, and the number's daily fee next to the minutes.
+    const rates = cost['rates'] as { didPerDay: number; voiceServicePerMinute: number; sources: Record<string, string> };
+    assert.equal(rates.didPerDay, 0.1);
+    assert.equal(rates.voiceServicePerMinute, 0.018);
+    assert.match(rates.sources['voiceServicePerMinute'] ?? '', /aws\.amazon\.com\/connect\/pricing/);
+    assert.deepEqual(cost['numbers'], { count: 1, days: 30, cost: 3 });
+    assert.equal(cost['totalCost'], Math.round(((cost['connectCost'] as number) + 3) * 1e6) / 1e6);
   });
 
   test('an agent sees only their own contacts and events', async () => {

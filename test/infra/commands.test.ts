@@ -1,8 +1,9 @@
 // `chokutsu export --to dynamodb` against dynalite, and `chokutsu deploy` without AWS credentials.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { awsCredentialSource } from '../../src/cli/commands/deploy.ts';
@@ -114,10 +115,14 @@ describe('chokutsu deploy', () => {
 
   test('--synth writes the CloudFormation template without credentials', async () => {
     const out = join(dir, 'assembly');
-    const r = await run('--data-dir', dir, 'deploy', '--synth', '--out', out);
+    const tests = fileURLToPath(new URL('../../tests/connect', import.meta.url));
+    const r = await run('--data-dir', dir, 'deploy', '--synth', '--out', out, '--tests', tests);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /CloudFormation template: .*Chokutsu\.template\.json/);
+    const files = readdirSync(tests).filter((f) => f.endsWith('.json')).length;
+    assert.match(r.out, new RegExp(`test cases: ${files} as AWS::Connect::TestCase`));
     const template = JSON.parse(readFileSync(join(out, 'Chokutsu.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
     assert.ok(Object.values(template.Resources).some((r) => r.Type === 'AWS::Connect::ContactFlow'));
+    assert.equal(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Connect::TestCase').length, files);
   });
 });

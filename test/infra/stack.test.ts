@@ -2,9 +2,10 @@
 // definition asks for, least-privilege IAM, every flow's content resolved and passing our flow check,
 // and cdk-nag's AwsSolutions pack. No AWS credentials or network are needed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -13,6 +14,8 @@ import type { ReferenceResolver } from '../../src/flow/catalog.ts';
 import { demoDefinition, SHIPPED_FLOWS_DIR, writeDemoInstance } from '../../src/instance/demo.ts';
 import { JUSTIFIED_FINDINGS } from '../../infra/nag.ts';
 import { loadForDeploy, synthesize, type Synthesized } from '../../infra/synth.ts';
+
+const TEST_CASES_DIR = fileURLToPath(new URL('../../tests/connect', import.meta.url));
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
@@ -80,7 +83,9 @@ describe('the CDK app (infra/) for the demo company', () => {
       ],
       recordings: { retentionDays: 90 },
     }));
-    synth = synthesize(loadForDeploy(join(dir, 'chokutsu.json')), { outDir: join(dir, 'cdk.out'), nag: false, phoneNumber: { prefix: '+8150' } });
+    synth = synthesize(loadForDeploy(join(dir, 'chokutsu.json')), {
+      outDir: join(dir, 'cdk.out'), nag: false, phoneNumber: { prefix: '+8150' }, testCasesDir: TEST_CASES_DIR,
+    });
     template = Template.fromJSON(JSON.parse(readFileSync(synth.templateFile, 'utf8')) as Record<string, unknown>);
     resources = template.toJSON()['Resources'] as Resources;
   });
@@ -110,6 +115,43 @@ describe('the CDK app (infra/) for the demo company', () => {
     // The recorded prompt is uploaded; the spoken one needs no audio.
     template.resourceCountIs('AWS::Connect::Prompt', 1);
     template.hasResourceProperties('AWS::Connect::Prompt', { Name: 'ようこそ', S3Uri: Match.anyValue() });
+  });
+
+  test('deploys every test case of tests/connect as AWS::Connect::TestCase, its references to the deployed resources', () => {
+    const files = readdirSync(TEST_CASES_DIR).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 7);
+    template.resourceCountIs('AWS::Connect::TestCase', files.length);
+    const flowIds = new Map(ofType('AWS::Connect::ContactFlow').map(([id, r]) => [r.Properties['Name'], id]));
+    const entryFlowId = flowIds.get(def.flows.find((f) => f.id === def.phoneNumbers[0]?.flow)?.name);
+    assert.ok(entryFlowId);
+    const lambdaArns = new Set(ofType('AWS::Lambda::Function').map(([id]) => `arn:aws:lambda:ap-northeast-1:${ACCOUNT}:function:${id}`));
+    const names = new Set<unknown>();
+    for (const [, tc] of ofType('AWS::Connect::TestCase')) {
+      const p = tc.Properties;
+      names.add(p['Name']);
+      assert.equal(p['Status'], 'SAVED');
+      assert.equal(evaluate(p['InstanceArn'], resources), INSTANCE);
+      const entry = p['EntryPoint'] as { Type: string; VoiceCallEntryPointParameters: Record<string, unknown> };
+      assert.equal(entry.Type, 'VOICE_CALL');
+      // The deployed direct-line flow, by its id; the local number is not the deployed one, so it is not sent.
+      assert.equal(evaluate(entry.VoiceCallEntryPointParameters['FlowId'], resources), entryFlowId);
+      assert.equal(entry.VoiceCallEntryPointParameters['DestinationPhoneNumber'], undefined);
+      assert.equal(entry.VoiceCallEntryPointParameters['SourcePhoneNumber'], '+819012345678');
+      // Content is the JSON string Connect takes, once CloudFormation has put the ARNs in.
+      const text = evaluate(p['Content'], resources);
+      assert.equal(typeof text, 'string');
+      const content = JSON.parse(text as string) as { Version: string; Metadata?: Record<string, unknown>; Observations: unknown[] };
+      assert.equal(content.Version, '2025-06-21');
+      assert.equal(content.Metadata?.['chokutsu'], undefined, 'local-only metadata is removed');
+      assert.ok(content.Observations.length > 0);
+      assert.doesNotMatch(text as string, /000000000000/, 'no local ARN is left');
+      for (const m of (text as string).matchAll(/"LambdaFunctionARN":"([^"]+)"/g)) assert.ok(lambdaArns.has(m[1] as string), m[1]);
+    }
+    const sources = files.map((f) => (JSON.parse(readFileSync(join(TEST_CASES_DIR, f), 'utf8')) as { Name: string }).Name);
+    assert.deepEqual([...names].sort(), sources.sort());
+    const lookupFailure = ofType('AWS::Connect::TestCase').find(([id]) => id.startsWith('TestCaselookupfailure'));
+    assert.ok(lookupFailure, 'logical ids follow the file names');
+    assert.match(evaluate(lookupFailure[1].Properties['Content'], resources) as string, /"LambdaFunctionARN":"arn:aws:lambda:/);
   });
 
   test('never puts a password in the template: each user gets a generated one from Secrets Manager', () => {

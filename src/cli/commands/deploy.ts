@@ -18,6 +18,7 @@ interface DeployOptions {
   instanceArn?: string;
   alias?: string;
   phoneNumber?: string;
+  tests?: string;
 }
 
 const CDK_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'node_modules', '.bin', 'cdk');
@@ -31,6 +32,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     .option('--instance-arn <arn>', 'deploy into this existing Amazon Connect instance instead of creating one')
     .option('--alias <alias>', "the new instance's alias (default: the definition's instanceId)")
     .option('--phone-number <prefix>', 'claim a Japanese DID: 050 or 03')
+    .option('--tests <dir>', 'Testing-language test cases to deploy as AWS::Connect::TestCase (default: tests/connect next to the definition, if any)')
     .action(async (opts: DeployOptions, cmd: Command) => {
       ctx.exitCode = await deploy(ctx.dataDir(cmd), opts, ctx.io, process.env);
     });
@@ -71,19 +73,24 @@ async function deploy(dataDir: string, opts: DeployOptions, io: Io, env: NodeJS.
   const { loadForDeploy, synthesize, DefinitionError } = await import('../../../infra/synth.ts');
   const outDir = resolve(opts.out ?? join(dataDir, 'cdk.out'));
   let templateFile: string;
+  let testCases = 0;
   try {
-    templateFile = synthesize(loadForDeploy(file), {
+    const synthesized = synthesize(loadForDeploy(file), {
       outDir,
       ...(opts.instanceArn ? { existingInstanceArn: opts.instanceArn } : {}),
       ...(opts.alias ? { instanceAlias: opts.alias } : {}),
       ...(prefix ? { phoneNumber: { prefix } } : {}),
+      ...(opts.tests ? { testCasesDir: resolve(opts.tests) } : {}),
       ...(env['AWS_REGION'] ? { env: { region: env['AWS_REGION'] } } : {}),
-    }).templateFile;
+    });
+    templateFile = synthesized.templateFile;
+    testCases = synthesized.stack.testCases.size;
   } catch (err) {
     io.err(err instanceof DefinitionError ? err.message : `synthesis failed: ${(err as Error).message}`);
     return 1;
   }
   io.out(`CloudFormation template: ${templateFile}`);
+  if (testCases > 0) io.out(`test cases: ${testCases} as AWS::Connect::TestCase (status SAVED; docs/deploy.md)`);
   if (opts.synth) return 0;
   const args = [opts.diff ? 'diff' : 'deploy', '--app', outDir, ...(opts.diff ? [] : ['--require-approval', 'broadening'])];
   io.out(`credentials: ${source}; running cdk ${args.join(' ')}`);

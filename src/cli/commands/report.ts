@@ -37,9 +37,15 @@ function formatCost(c: MonthlyCost): string {
   const usd = (n: number) => `${n.toFixed(4)} ${c.currency}`;
   const lines = [
     `cost report ${c.month}: ${c.contacts} contacts, ${c.billedMinutes} billed minutes`,
-    `  on Amazon Connect: ${usd(c.connectCost)}`,
+    `  on Amazon Connect: ${usd(c.totalCost)}`,
+    `    contact minutes: ${usd(c.connectCost)}`,
+    `    numbers: ${c.numbers.count} × ${c.numbers.days} days × ${c.rates.didPerDay} ${c.currency}/day = ${usd(c.numbers.cost)}`,
   ];
   if (c.selfHostedMonthly !== undefined) lines.push(`  self-hosted (this machine): ${usd(c.selfHostedMonthly)} a month`);
   for (const q of Object.values(c.byQueue)) lines.push(`  ${q.queueName}: ${q.contacts} contacts, ${q.billedMinutes} min, ${usd(q.connectCost)}`);
+  lines.push('rates used:');
+  lines.push(`  voice service ${c.rates.voiceServicePerMinute} ${c.currency}/min — ${c.rates.sources.voiceServicePerMinute}`);
+  lines.push(`  inbound DID ${c.rates.inboundPerMinute} ${c.currency}/min — ${c.rates.sources.inboundPerMinute}`);
+  lines.push(`  DID number ${c.rates.didPerDay} ${c.currency}/day — ${c.rates.sources.didPerDay}`);
   return lines.join('\n');
 }
