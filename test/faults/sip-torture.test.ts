@@ -2,7 +2,8 @@
 // cases and named as it names them), each sent over UDP to a running line (`chokutsu start`, a child
 // process): a valid request is parsed and answered (never 400), an invalid one gets 400 or is dropped,
 // a stray response is dropped; the process keeps running and a normal sipp call afterwards works.
-// Where the line does not yet do what the RFC asks, the case is a `todo` that says what it does.
+// Where the line does not yet do what the RFC asks, the case is a `todo` that says what it does
+// (none today).
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,10 +17,10 @@ import { loadLineDir, phonesInjection, phonesRegisterScenario, sippProcess, star
 const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'rfc4475');
 
 /** What the RFC asks for each message (RFC 4475 §3.1.1 valid, §3.1.2 invalid). */
-type Expect = 'answered' | '400-or-dropped' | 'dropped';
+type Expect = 'answered' | '400-or-dropped' | 'dropped' | 400 | 505;
 const EXPECT: Record<string, { expect: Expect; todo?: string }> = {
-  'valid-wsinv.sip': { expect: 'answered', todo: 'answered 400: a quoted-pair (\\\\ and \\") in the From display name is not parsed' },
-  'valid-intmeth.sip': { expect: 'answered', todo: 'dropped: the extension method with unusual token characters is not parsed (405/501 expected)' },
+  'valid-wsinv.sip': { expect: 'answered' }, // quoted-pairs (\\ and \") in the From display name
+  'valid-intmeth.sip': { expect: 'answered' }, // an extension method with digits and unusual token characters: 405
   'valid-esc01.sip': { expect: 'answered' },
   'valid-lwsdisp.sip': { expect: 'answered' },
   'valid-semiuri.sip': { expect: 'answered' },
@@ -31,15 +32,15 @@ const EXPECT: Record<string, { expect: Expect; todo?: string }> = {
   'invalid-badinv01.sip': { expect: '400-or-dropped' },
   'invalid-clerr.sip': { expect: '400-or-dropped' },
   'invalid-ncl.sip': { expect: '400-or-dropped' },
-  'invalid-scalar02.sip': { expect: '400-or-dropped', todo: 'answered 401: the digest challenge comes before Max-Forwards 300 and the overflowing expires are checked' },
+  'invalid-scalar02.sip': { expect: 400 }, // Max-Forwards 300 is found before the digest challenge
   'invalid-quotbal.sip': { expect: '400-or-dropped' },
   'invalid-ltgtruri.sip': { expect: '400-or-dropped' },
-  'invalid-lwsruri.sip': { expect: '400-or-dropped' }, // dropped (400 would name the problem)
-  'invalid-lwsstart.sip': { expect: '400-or-dropped' }, // dropped
+  'invalid-lwsruri.sip': { expect: 400 },
+  'invalid-lwsstart.sip': { expect: 400 },
   'invalid-escruri.sip': { expect: 'answered' }, // §3.1.2.11 allows ignoring escaped headers in the Request-URI (we answer 404)
   'invalid-insuf.sip': { expect: '400-or-dropped' },
   'invalid-mismatch01.sip': { expect: '400-or-dropped' },
-  'invalid-badvers.sip': { expect: '400-or-dropped' }, // 505 would be kinder; dropped today
+  'invalid-badvers.sip': { expect: 505 },
   'invalid-bcast.sip': { expect: 'dropped' },
 };
 
@@ -82,6 +83,8 @@ describe('RFC 4475 torture messages against a running line', { timeout: 120_000 
       if (expect === 'answered') {
         assert.ok(final !== undefined, `no final response (${statuses().join(',') || 'nothing'})`);
         assert.notEqual(final, 400, 'a valid message is parsed');
+      } else if (typeof expect === 'number') {
+        assert.equal(final, expect, `answered ${final ?? 'nothing'}`);
       } else if (expect === 'dropped') {
         assert.deepEqual(statuses(), []);
       } else {

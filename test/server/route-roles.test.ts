@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { handledCall, SUZUKI } from '../contacts/records.ts';
 import { api, login, startTestLine, type TestLine } from '../e2e/support.ts';
 import { epochTimes } from './api-contract.test.ts';
+import { serverRoutes } from './routes.ts';
 
 type Role = 'admin' | 'supervisor' | 'agent' | 'anonymous';
 /** 'page': the web app's index.html (200), or 503 when it is not built. */
@@ -102,22 +103,6 @@ const ROUTES: RouteCase[] = [
   // The web app's pages (index.html, or a 503 saying how to build it): the page is public, its data is not.
   { method: 'GET', route: '*', path: '/agent', expect: { admin: 'page', supervisor: 'page', agent: 'page', anonymous: 'page' } },
 ];
-
-/** The routes fastify has, read from printRoutes' tree ("├── /api/agent (GET, HEAD)", children continue the parent's path). */
-function serverRoutes(tree: string): string[] {
-  const stack: string[] = [];
-  const routes: string[] = [];
-  for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (.*) \(([A-Z, ]+)\)$/.exec(line.replace(/│   /g, '    '));
-    if (!m) continue;
-    const depth = (m[1] ?? '').length / 4;
-    const path = (stack[depth - 1] ?? '') + (m[2] ?? '');
-    stack[depth] = path;
-    stack.length = depth + 1;
-    for (const method of (m[3] ?? '').split(', ')) if (method !== 'HEAD') routes.push(`${method} ${path}`);
-  }
-  return routes.sort();
-}
 
 describe('every route × every role', () => {
   let line: TestLine;

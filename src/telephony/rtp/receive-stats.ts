@@ -12,9 +12,14 @@ const RTP_SEQ_MOD = 0x10000;
 /**
  * counted: an ordinary packet (also a duplicate or a late one);
  * new-source: a new SSRC, whose first packet started the statistics over;
- * held: a jump in the sequence, not counted until the next packet confirms it as a restart.
+ * held: a jump in the sequence, not counted until the next packet confirms it as a restart;
+ * foreign: another SSRC while the one we hear is still sending (interleaved within
+ * SSRC_SWITCH_GAP_MS), neither counted nor to be played.
  */
-export type SequenceVerdict = 'counted' | 'new-source' | 'held';
+export type SequenceVerdict = 'counted' | 'new-source' | 'held' | 'foreign';
+
+/** A new SSRC takes over only after the current one has been silent this long (ms). */
+export const SSRC_SWITCH_GAP_MS = 100;
 
 export interface ReceiveTotals {
   packetsReceived: number;
@@ -35,6 +40,8 @@ interface SourceState {
   received: number;
   jitter: number;
   lastTransit?: number;
+  /** When the last packet of this SSRC arrived (monotonic ns), if told. */
+  lastHeardNs?: bigint;
   expectedPrior: number;
   receivedPrior: number;
 }
@@ -57,14 +64,19 @@ export class ReceiveStatistics {
    * §A.1 update_seq. A new SSRC restarts the statistics at once, without the appendix's
    * probation: latching has already validated the source. A jump is taken as the sender
    * restarting its sequence (sipp's play_pcap_audio does on every replay) when the next packet
-   * follows it; until then the jumped packet is held, not counted.
+   * follows it; until then the jumped packet is held, not counted. Given the arrival time, a new
+   * SSRC restarts the statistics only after a gap in the current one (§8.2: a sender that
+   * changed its SSRC stops the old one); interleaved with it, it is `foreign`.
    */
-  sequence(ssrc: number, seq: number): SequenceVerdict {
+  sequence(ssrc: number, seq: number, arrivalNs?: bigint): SequenceVerdict {
     const s = this.source;
     if (!s || s.ssrc !== ssrc) {
-      this.source = startedAt(ssrc, seq, 0);
+      const gapNs = BigInt(SSRC_SWITCH_GAP_MS) * 1_000_000n;
+      if (s && arrivalNs !== undefined && s.lastHeardNs !== undefined && arrivalNs - s.lastHeardNs < gapNs) return 'foreign';
+      this.source = { ...startedAt(ssrc, seq, 0), ...(arrivalNs === undefined ? {} : { lastHeardNs: arrivalNs }) };
       return 'new-source';
     }
+    if (arrivalNs !== undefined) s.lastHeardNs = arrivalNs;
     const delta = (seq - s.maxSeq) & 0xffff;
     if (delta < MAX_DROPOUT) {
       if (seq < s.maxSeq) s.cycles += RTP_SEQ_MOD;
@@ -75,7 +87,7 @@ export class ReceiveStatistics {
         return 'held';
       }
       // Timestamps restarted with the sequence, so the last transit time is dropped too.
-      this.source = startedAt(ssrc, seq, s.jitter);
+      this.source = { ...startedAt(ssrc, seq, s.jitter), ...(s.lastHeardNs === undefined ? {} : { lastHeardNs: s.lastHeardNs }) };
       return 'counted';
     }
     // Duplicates and late packets count as received too, so expected minus received can go

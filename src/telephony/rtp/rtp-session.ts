@@ -88,6 +88,12 @@ function bindSocket(socket: dgram.Socket, port: number, address: string): Promis
   });
 }
 
+/** One address written two ways (an IPv4-mapped IPv6 address, letter case) is the same address. */
+function sameAddress(a: string, b: string): boolean {
+  const plain = (x: string) => x.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
+  return plain(a) === plain(b);
+}
+
 function closeSocket(socket: dgram.Socket): Promise<void> {
   return new Promise((resolve) => socket.close(() => resolve()));
 }
@@ -335,7 +341,9 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     const packet = parseRtp(msg);
     if (!packet || this.closed || !this.latch(from)) return;
     // Not counted, a packet is still played: a restarting sender's first packet is audio too.
-    const verdict = this.received.sequence(packet.ssrc, packet.sequenceNumber);
+    const verdict = this.received.sequence(packet.ssrc, packet.sequenceNumber, this.monotonic());
+    // Another SSRC interleaved with the one we hear is not the peer's stream (RFC 3550 §8.2).
+    if (verdict === 'foreign') return;
     if (verdict === 'new-source') this.dtmfIn.sourceChanged();
     if (packet.payloadType === this.telephoneEventPt) {
       for (const digit of this.dtmfIn.receive(packet)) this.emit('dtmf', digit);
@@ -347,15 +355,24 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.emit('audio', decodeG711(law, packet.payload), packet.timestamp);
   }
 
-  // Symmetric RTP: the first source heard is the peer, once per negotiation; packets from
-  // elsewhere are not the peer's stream.
+  // Symmetric RTP, without a hijack: the peer is the SDP's address. Its packets latch the session
+  // to where they come from (the SDP's port, or another port of that address when a NAT changed
+  // it); a packet from exactly the SDP's address and port always wins back the latch. Packets from
+  // any other address are never the peer's stream. Before any SDP (an offer not yet answered) the
+  // first source heard is taken; the answer's setRemote() latches again. With c=0.0.0.0 (hold)
+  // nothing is taken.
   private latch(from: RtpEndpoint): boolean {
-    if (!this.latchedRtp) {
-      this.latchedRtp = from;
-      this.emit('latched', from);
-      return true;
+    const sdp = this.sdpRemote;
+    if (sdp !== undefined) {
+      if (sdp.address === '0.0.0.0' || !sameAddress(from.address, sdp.address)) return false;
+      const exact = from.port === sdp.port;
+      if (this.latchedRtp && (!exact || this.latchedRtp.port === sdp.port)) return from.port === this.latchedRtp.port;
+    } else if (this.latchedRtp) {
+      return sameAddress(from.address, this.latchedRtp.address) && from.port === this.latchedRtp.port;
     }
-    return from.address === this.latchedRtp.address && from.port === this.latchedRtp.port;
+    this.latchedRtp = from;
+    this.emit('latched', from);
+    return true;
   }
 
   // The negotiated payload type, or either static G.711 type a peer may switch to.

@@ -78,9 +78,21 @@ export interface SipParseError {
   /** The header at fault, when one is. */
   readonly header?: string;
   readonly reason: string;
+  /** The answer for a request that can be answered: 400 unless said (505 for another SIP version). */
+  readonly status?: 400 | 505;
   readonly callId?: string;
   /** What could be read, so a malformed request can still be answered with 400 (RFC 3261 §8.2). */
   readonly partial?: { readonly startLine: string; readonly headers: readonly Header[] };
+}
+
+/**
+ * A start line shaped like a request (method, something, `SIP/x.y`) even if it breaks the strict
+ * grammar (extra spaces, whitespace in the URI, another version): such a request can still be
+ * answered with an error; anything else is dropped.
+ */
+export function looseRequestLine(startLine: string): { method: string; version: string } | undefined {
+  const m = /^([A-Za-z0-9!%*_+`'~.-]+)[ \t]+\S.*?[ \t]+SIP\/(\d+\.\d+)[ \t]*$/.exec(startLine);
+  return m?.[1] === undefined || m[2] === undefined ? undefined : { method: m[1], version: m[2] };
 }
 
 export type ParseResult = { ok: true; message: IncomingMessage } | { ok: false; error: SipParseError };
@@ -169,8 +181,11 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
   const parts: string[] = [];
   let current = '';
   let quoted = false;
+  let escaped = false;
   for (const ch of text) {
-    if (ch === '"') quoted = !quoted;
+    if (escaped) escaped = false;
+    else if (quoted && ch === '\\') escaped = true;
+    else if (ch === '"') quoted = !quoted;
     if (ch === separator && !quoted) {
       parts.push(current);
       current = '';
@@ -277,7 +292,8 @@ export function parseNameAddr(value: string): NameAddr | undefined {
 function indexOutsideQuotes(text: string, ch: string): number {
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '"') quoted = !quoted;
+    if (quoted && text[i] === '\\') i++; // quoted-pair (RFC 3261 §25.1)
+    else if (text[i] === '"') quoted = !quoted;
     else if (!quoted && text[i] === ch) return i;
   }
   return -1;
@@ -290,7 +306,7 @@ export function formatNameAddr(addr: { displayName?: string | undefined; uri: st
 }
 
 export function parseCSeq(value: string): CSeq | undefined {
-  const m = /^(\d{1,10})\s+([A-Za-z!%*_+`'~.-]+)$/.exec(value.trim());
+  const m = /^(\d{1,10})\s+([A-Za-z0-9!%*_+`'~.-]+)$/.exec(value.trim());
   if (!m || m[1] === undefined || m[2] === undefined) return undefined;
   const seq = Number(m[1]);
   return seq < 2 ** 31 ? { seq, method: m[2] } : undefined;
@@ -325,9 +341,17 @@ export function parseMessage(data: Buffer | string): ParseResult {
   const bad = (problem: HeaderProblem): ParseResult =>
     fail({ ...problem, partial, ...(callId === undefined ? {} : { callId }) });
 
-  const request = /^([A-Za-z!%*_+`'~.-]+) (\S+) SIP\/2\.0$/.exec(startLine);
+  const request = /^([A-Za-z0-9!%*_+`'~.-]+) (\S+) SIP\/2\.0$/.exec(startLine);
   const response = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/.exec(startLine);
-  if (!request && !response) return fail({ reason: `malformed start line: ${JSON.stringify(startLine.slice(0, 60))}`, partial });
+  if (!request && !response) {
+    const what = `malformed start line: ${JSON.stringify(startLine.slice(0, 60))}`;
+    const version = looseRequestLine(startLine)?.version;
+    if (version === undefined) return fail({ reason: what, partial });
+    // RFC 4475 §3.1.2.15 (badvers): another SIP version is answered 505; extra whitespace in the
+    // request line (§3.1.2.7 lwsruri, §3.1.2.8 lwsstart) is a request we can answer 400.
+    if (version !== '2.0') return fail({ reason: `SIP/${version} is not supported`, status: 505, partial, ...(callId === undefined ? {} : { callId }) });
+    return fail({ reason: what, partial, ...(callId === undefined ? {} : { callId }) });
+  }
   const body = bodyOf(partial, rawBody);
   if (!Buffer.isBuffer(body)) return bad(body);
   const essentials = essentialsOf(partial, callId, request?.[1]);
@@ -413,6 +437,11 @@ function essentialsOf(partial: Head, callId: string | undefined, method: string 
   const cseq = parseCSeq(cseqText);
   if (!cseq) return { header: 'CSeq', reason: `cannot parse ${JSON.stringify(cseqText)}` };
   if (method !== undefined && method !== cseq.method) return { header: 'CSeq', reason: `method ${cseq.method} does not match ${method}` };
+  const maxForwards = getHeader(partial, 'max-forwards');
+  // §20.22: 0..255 hops (RFC 4475 §3.1.2.2 scalar02 sends 300).
+  if (method !== undefined && maxForwards !== undefined && (!/^\d{1,10}$/.test(maxForwards) || Number(maxForwards) > 255)) {
+    return { header: 'Max-Forwards', reason: `not 0..255: ${JSON.stringify(maxForwards.slice(0, 20))}` };
+  }
   return { via, from, to, callId, cseq };
 }
 
@@ -444,7 +473,7 @@ const REASONS: Readonly<Record<number, string>> = {
   401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   407: 'Proxy Authentication Required', 408: 'Request Timeout', 480: 'Temporarily Unavailable',
   481: 'Call/Transaction Does Not Exist', 486: 'Busy Here', 487: 'Request Terminated',
-  488: 'Not Acceptable Here', 500: 'Server Internal Error', 503: 'Service Unavailable',
+  488: 'Not Acceptable Here', 500: 'Server Internal Error', 503: 'Service Unavailable', 505: 'Version Not Supported',
   603: 'Decline',
 };
 

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { excerpt, LogLimiter, printable } from './log-limiter.ts';
 import { SIP_WS_PROTOCOL, webSocketEndpoint, wsMessageBytes, type SipWebSocket, type WebSocketPeer } from './ws-transport.ts';
 import {
-  createResponse, formatVia, parseMessage, parseVia, serialize, StreamFramer,
+  createResponse, formatVia, looseRequestLine, parseMessage, parseVia, serialize, StreamFramer,
   type IncomingMessage, type SipMessage, type SipParseError, type Via,
 } from './message.ts';
 
@@ -253,22 +253,25 @@ export class SipTransport {
     for (const l of this.malformed.admit(source.address, `${line}: "${excerpt(data)}"`, now)) this.options.log(l);
   }
 
-  /** §8.2, §16.3: a request we can route a response for gets 400 naming the header; the rest is dropped. */
+  /** §8.2, §16.3: a request we can route a response for gets 400 naming the header (505 for another SIP version); the rest is dropped. */
   private reject(error: SipParseError, source: Endpoint, data: Buffer): void {
     const raw = error.header === undefined ? error.reason : `${error.header}: ${error.reason}`;
     const what = printable(raw.length > 120 ? `${raw.slice(0, 120)}…` : raw);
     const partial = error.partial;
-    const isRequest = partial !== undefined && /^[A-Za-z]+ \S+ SIP\/2\.0$/.test(partial.startLine) && !partial.startLine.startsWith('ACK ');
+    const method = partial === undefined ? undefined : looseRequestLine(partial.startLine)?.method;
+    const isRequest = method !== undefined && method !== 'ACK';
     const viaHeader = partial?.headers.find((h) => h.name === 'Via');
     const via = viaHeader === undefined ? undefined : parseVia(viaHeader.value);
-    if (!isRequest || !via || error.header === 'Via') {
+    if (partial === undefined || !isRequest || !via || error.header === 'Via') {
       this.logMalformed(source, `sip: dropped unparseable message from ${source.address}:${source.port} (${what})`, data);
       return;
     }
-    this.logMalformed(source, `sip: 400 to ${source.address}:${source.port} call-id=${printable(error.callId ?? '-').slice(0, 80)} (${what})`, data);
+    const status = error.status ?? 400;
+    this.logMalformed(source, `sip: ${status} to ${source.address}:${source.port} call-id=${printable(error.callId ?? '-').slice(0, 80)} (${what})`, data);
     const stamped = stampVia(via, source);
     const headers = partial.headers.map((h) => (h === viaHeader ? { name: 'Via', value: formatVia(stamped) } : h));
-    const response = createResponse({ headers }, 400, { reason: `Bad Request (${what})`.replace(/[\r\n]/g, ' ').slice(0, 120) });
+    const reason = status === 505 ? 'Version Not Supported' : `Bad Request (${what})`.replace(/[\r\n]/g, ' ').slice(0, 120);
+    const response = createResponse({ headers }, status, { reason });
     this.send(response, responseDestination(stamped, source));
   }
 }

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReceiveStatistics, type SequenceVerdict } from '../../../src/telephony/rtp/receive-stats.ts';
+import { ReceiveStatistics, SSRC_SWITCH_GAP_MS, type SequenceVerdict } from '../../../src/telephony/rtp/receive-stats.ts';
 
 const SSRC = 0x5150;
 const MS = 1_000_000n;
@@ -60,6 +60,22 @@ describe('RTP receive statistics (RFC 3550 §A.1, §A.3)', () => {
     receive(stats, [1, 2, 5]);
     assert.deepEqual(receive(stats, [900, 901], 0xbeef), ['new-source', 'counted']);
     assert.deepEqual(stats.totals(), { packetsReceived: 2, packetsLost: 0, jitter: 0, remoteSsrc: 0xbeef });
+  });
+
+  test('given arrival times, a foreign SSRC interleaved with the current one is neither counted nor a new source; after a gap it takes over (§8.2)', () => {
+    const stats = new ReceiveStatistics();
+    const at = (ms: number) => BigInt(ms) * MS;
+    assert.equal(stats.sequence(SSRC, 1, at(0)), 'new-source');
+    assert.equal(stats.sequence(0xbad, 500, at(10)), 'foreign');
+    assert.equal(stats.sequence(SSRC, 2, at(20)), 'counted');
+    assert.equal(stats.sequence(0xbad, 501, at(30)), 'foreign');
+    assert.equal(stats.sequence(SSRC, 3, at(40)), 'counted');
+    assert.deepEqual(stats.totals(), { packetsReceived: 3, packetsLost: 0, jitter: 0, remoteSsrc: SSRC });
+    // The current SSRC falls silent; the next one after the gap restarts the statistics.
+    assert.equal(stats.sequence(0xfeed, 7000, at(40 + SSRC_SWITCH_GAP_MS)), 'new-source');
+    assert.equal(stats.sequence(0xfeed, 7001, at(60 + SSRC_SWITCH_GAP_MS)), 'counted');
+    assert.equal(stats.sequence(SSRC, 4, at(70 + SSRC_SWITCH_GAP_MS)), 'foreign');
+    assert.deepEqual(stats.totals(), { packetsReceived: 2, packetsLost: 0, jitter: 0, remoteSsrc: 0xfeed });
   });
 });
 

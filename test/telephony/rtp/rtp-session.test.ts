@@ -35,9 +35,9 @@ function tone(samples: number, amplitude = 8000): Int16Array {
   return pcm;
 }
 
-async function rawSocket(): Promise<dgram.Socket> {
+async function rawSocket(address = '127.0.0.1'): Promise<dgram.Socket> {
   const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
   return socket;
 }
 
@@ -160,6 +160,82 @@ describe('RtpSession on loopback', () => {
     s.start();
     const [msg] = (await got) as [Buffer];
     assert.equal(parseRtp(msg)?.ssrc, s.ssrc);
+    peer.close();
+  });
+
+  /** A PCMU packet whose payload is one byte repeated, so who sent what can be told from the decoded audio. */
+  const marked = (ssrc: number, seq: number, byte: number) =>
+    buildRtp({ payloadType: 0, marker: false, sequenceNumber: seq, timestamp: seq * 160, ssrc, payload: new Uint8Array(160).fill(byte) });
+  const PEER_BYTE = 0xff; // µ-law silence
+  const INTRUDER_BYTE = 0x00; // µ-law full scale
+  const loud = (pcm: Int16Array) => pcm.some((x) => Math.abs(x) > 4000);
+  const settle = (ms = 60) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('no media hijack: RTP from another address than the SDP\'s is ignored, before and after the peer latched', async () => {
+    const peer = await rawSocket('127.0.0.1');
+    const intruder = await rawSocket('127.0.0.2');
+    const s = await session();
+    s.setRemote({ address: '127.0.0.1', port: port(peer) });
+    const heard: Int16Array[] = [];
+    const latched: unknown[] = [];
+    s.on('audio', (pcm) => heard.push(pcm));
+    s.on('latched', (e) => latched.push(e));
+    intruder.send(marked(0x1111, 1, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+    await settle();
+    assert.deepEqual({ heard: heard.length, latched }, { heard: 0, latched: [] }, 'the intruder sent first and was not taken');
+    for (let i = 0; i < 3; i++) peer.send(marked(0x2222, 10 + i, PEER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => heard.length >= 3, 'the peer\'s three packets');
+    for (let i = 0; i < 3; i++) intruder.send(marked(0x2222, 13 + i, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+    await settle();
+    assert.deepEqual({ heard: heard.length, loud: heard.filter(loud).length }, { heard: 3, loud: 0 });
+    assert.deepEqual(latched, [{ address: '127.0.0.1', port: port(peer) }]);
+    assert.deepEqual(s.remote, { address: '127.0.0.1', port: port(peer) });
+    assert.equal(s.stats().packetsReceived, 3);
+    peer.close();
+    intruder.close();
+  });
+
+  test('behind a NAT the first source of the SDP\'s address latches (another port); a second port of it is ignored, the SDP\'s own port wins back', async () => {
+    const natted = await rawSocket();
+    const other = await rawSocket();
+    const exact = await rawSocket();
+    const s = await session();
+    s.setRemote({ address: '127.0.0.1', port: port(exact) });
+    const heard: number[] = [];
+    s.on('audio', (pcm) => heard.push(pcm[0] ?? 0));
+    natted.send(marked(0x3333, 1, PEER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => heard.length === 1, 'the natted packet');
+    assert.deepEqual(s.remote, { address: '127.0.0.1', port: port(natted) });
+    other.send(marked(0x3333, 2, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+    await settle();
+    assert.equal(heard.length, 1, 'another port of the same address after the latch is ignored');
+    exact.send(marked(0x3333, 3, PEER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => heard.length === 2, 'the packet from the SDP port');
+    assert.deepEqual(s.remote, { address: '127.0.0.1', port: port(exact) });
+    natted.send(marked(0x3333, 4, PEER_BYTE), s.localPort, '127.0.0.1');
+    await settle();
+    assert.equal(heard.length, 2, 'once on the SDP port, the natted port is not the peer any more');
+    for (const socket of [natted, other, exact]) socket.close();
+  });
+
+  test('packets of a foreign SSRC interleaved with the peer\'s are not played; a new SSRC after a gap restarts the statistics (RFC 3550)', async () => {
+    const peer = await rawSocket();
+    const s = await session();
+    s.setRemote({ address: '127.0.0.1', port: port(peer) });
+    const heard: Int16Array[] = [];
+    s.on('audio', (pcm) => heard.push(pcm));
+    for (let i = 0; i < 4; i++) {
+      peer.send(marked(0xa, 100 + i, PEER_BYTE), s.localPort, '127.0.0.1');
+      peer.send(marked(0xb, 900 + i, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+      await settle(5);
+    }
+    await settle();
+    assert.deepEqual({ heard: heard.length, loud: heard.filter(loud).length }, { heard: 4, loud: 0 });
+    assert.deepEqual({ received: s.stats().packetsReceived, ssrc: s.stats().remoteSsrc }, { received: 4, ssrc: 0xa });
+    await settle(150); // the SSRC 0xa falls silent
+    for (let i = 0; i < 3; i++) peer.send(marked(0xc, 5000 + i, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => heard.length === 7, 'the new SSRC\'s packets');
+    assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost, ssrc: s.stats().remoteSsrc }, { received: 3, lost: 0, ssrc: 0xc });
     peer.close();
   });
 
