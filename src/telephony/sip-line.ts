@@ -308,7 +308,9 @@ export class SipLine {
 
   private async openCallerRtp(call: IncomingCall): Promise<RtpSession | undefined> {
     try {
-      return await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+      const rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+      rtp.setSignallingAddress(call.source.address);
+      return rtp;
     } catch (err) {
       this.o.log(`call ${call.callId}: ${err instanceof PortsExhaustedError ? 'no RTP port free' : (err as Error).message}`);
       call.reject(503);
@@ -470,6 +472,7 @@ export class SipLine {
       this.o.log(`contact ${contactId}: no media leg for agent ${agentId}: ${(err as Error).message}`);
       return;
     }
+    media.negotiation?.rtp.setSignallingAddress(binding.source.address);
     const leg: AgentLeg = { agentId, contactId, side: 'agent', rtp: media.rtp, negotiation: media.negotiation, ...(media.webrtc ? { webrtc: media.webrtc } : {}), held: false, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
     // The contact's id rides along, so a browser desktop answers the offer it shows (a desk phone ignores it).

@@ -110,6 +110,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   private samplesPerFrame: number;
   private sdpRemote: RtpEndpoint | undefined;
   private latchedRtp: RtpEndpoint | undefined;
+  /** Where the peer's SIP came from: RTP from that address is the peer's too (NAT). */
+  private signallingAddress: string | undefined;
   private latchedRtcp: RtpEndpoint | undefined;
 
   private sequence: number;
@@ -186,6 +188,11 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.samplesPerFrame = (negotiated.ptime * SAMPLE_RATE) / 1000;
     this.setRemote({ address: negotiated.remoteAddress, port: negotiated.remotePort });
     if (this.unpace) this.joinPacer();
+  }
+
+  /** The address the peer's signalling came from (a NAT's public address): its RTP is accepted too. */
+  setSignallingAddress(address: string): void {
+    this.signallingAddress = address;
   }
 
   /** Sets the SDP address; symmetric RTP latches again on the next packet from the peer. */
@@ -361,12 +368,18 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   // any other address are never the peer's stream. Before any SDP (an offer not yet answered) the
   // first source heard is taken; the answer's setRemote() latches again. With c=0.0.0.0 (hold)
   // nothing is taken.
+  // A phone behind a NAT gives its private address in the SDP and sends from the NAT's public one,
+  // which is also where its SIP came from: that address is the peer too (setSignallingAddress).
   private latch(from: RtpEndpoint): boolean {
     const sdp = this.sdpRemote;
     if (sdp !== undefined) {
-      if (sdp.address === '0.0.0.0' || !sameAddress(from.address, sdp.address)) return false;
-      const exact = from.port === sdp.port;
-      if (this.latchedRtp && (!exact || this.latchedRtp.port === sdp.port)) return from.port === this.latchedRtp.port;
+      if (sdp.address === '0.0.0.0') return false;
+      const natted = this.signallingAddress !== undefined && sameAddress(from.address, this.signallingAddress);
+      if (!sameAddress(from.address, sdp.address) && !natted) return false;
+      const exact = sameAddress(from.address, sdp.address) && from.port === sdp.port;
+      const latched = this.latchedRtp;
+      const latchedExact = latched !== undefined && sameAddress(latched.address, sdp.address) && latched.port === sdp.port;
+      if (latched && (!exact || latchedExact)) return sameAddress(from.address, latched.address) && from.port === latched.port;
     } else if (this.latchedRtp) {
       return sameAddress(from.address, this.latchedRtp.address) && from.port === this.latchedRtp.port;
     }

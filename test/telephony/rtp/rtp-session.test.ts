@@ -195,6 +195,25 @@ describe('RtpSession on loopback', () => {
     intruder.close();
   });
 
+  test('a phone behind a NAT: its SDP names a private address, its RTP comes from where its SIP came from, and is heard; others are not', async () => {
+    const natted = await rawSocket('127.0.0.1');
+    const intruder = await rawSocket('127.0.0.2');
+    const s = await session();
+    s.setRemote({ address: '192.168.1.20', port: 40000 }); // the phone's own (private) address
+    s.setSignallingAddress('127.0.0.1'); // its REGISTER/INVITE came from the NAT's address
+    const heard: Int16Array[] = [];
+    s.on('audio', (pcm) => heard.push(pcm));
+    intruder.send(marked(0x1111, 1, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+    for (let i = 0; i < 3; i++) natted.send(marked(0x3333, 10 + i, PEER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => heard.length >= 3, 'the natted phone\'s three packets');
+    intruder.send(marked(0x3333, 13, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+    await settle();
+    assert.deepEqual({ heard: heard.length, loud: heard.filter(loud).length }, { heard: 3, loud: 0 });
+    assert.deepEqual(s.remote, { address: '127.0.0.1', port: port(natted) }, 'the line sends back to the NAT');
+    natted.close();
+    intruder.close();
+  });
+
   test('behind a NAT the first source of the SDP\'s address latches (another port); a second port of it is ignored, the SDP\'s own port wins back', async () => {
     const natted = await rawSocket();
     const other = await rawSocket();
