@@ -113,12 +113,39 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
   return { state, effects: line.log, unusedKeys: line.keys, outcome: state.status === 'queued' ? 'queued' : 'ended' };
 }
 
+/** Flow timers on a virtual clock: each timer's due time; the earliest fires first. */
+export class VirtualTimers {
+  private readonly due = new Map<string, number>(); // timerId → due (virtual ms)
+
+  set(timerId: string, at: number): void {
+    this.due.set(timerId, at);
+  }
+
+  delete(timerId: string): void {
+    this.due.delete(timerId);
+  }
+
+  earliest(): [string, number] | undefined {
+    let first: [string, number] | undefined;
+    for (const entry of this.due) if (!first || entry[1] < first[1]) first = entry;
+    return first;
+  }
+
+  /** The earliest timer's expiry, at its due time; the timer is gone after it. */
+  fire(): ContactEvent | undefined {
+    const first = this.earliest();
+    if (!first) return undefined;
+    this.due.delete(first[0]);
+    return { type: 'TimerExpired', timerId: first[0], at: first[1] };
+  }
+}
+
 /** The line as a text call sees it: what it has done, the prompt being said, its timers, the keys still to press. */
 class TextLine {
   readonly log: TimedEffect[] = [];
   keys: string;
   private readonly clock: VirtualClock;
-  private readonly timers = new Map<string, number>(); // timerId → due (virtual ms)
+  private readonly timers = new VirtualTimers();
   private promptEndsAt: number | undefined;
   /** Events the effects have produced (function outcomes, the queue's answer), before anything else. */
   private pending: ContactEvent[] = [];
@@ -185,8 +212,8 @@ class TextLine {
     if (!w) return undefined;
     if (w.kind === 'iterate') {
       // Hold messages loop; a timer (InterruptFrequencySeconds) may come due before the next one ends.
-      const timer = this.earliestTimer();
-      if (timer && timer[1] <= (this.promptEndsAt ?? this.clock.epochMs())) return this.fireTimer();
+      const timer = this.timers.earliest();
+      if (timer && timer[1] <= (this.promptEndsAt ?? this.clock.epochMs())) return this.timers.fire();
       return this.promptPlayed(state);
     }
     if (w.kind === 'prompt' || (w.kind === 'input' && w.phase === 'prompt')) {
@@ -201,7 +228,7 @@ class TextLine {
       // or the interdigit limit once a key is in) fires. Without keys left the caller is silent too.
       if (this.keys[0] === ',') this.keys = this.keys.slice(1);
     }
-    return this.fireTimer();
+    return this.timers.fire();
   }
 
   private nextIsKey(): boolean {
@@ -219,18 +246,5 @@ class TextLine {
     const digit = this.keys[0] as string;
     this.keys = this.keys.slice(1);
     return { type: 'Dtmf', digit, at: this.clock.epochMs() + KEY_INTERVAL_MS };
-  }
-
-  private earliestTimer(): [string, number] | undefined {
-    let first: [string, number] | undefined;
-    for (const entry of this.timers) if (!first || entry[1] < first[1]) first = entry;
-    return first;
-  }
-
-  private fireTimer(): ContactEvent | undefined {
-    const first = this.earliestTimer();
-    if (!first) return undefined;
-    this.timers.delete(first[0]);
-    return { type: 'TimerExpired', timerId: first[0], at: first[1] };
   }
 }

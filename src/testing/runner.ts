@@ -14,7 +14,7 @@ import { contactData } from '../flow/run.ts';
 import type { Flow } from '../flow/types.ts';
 import type { ResolvedFunction } from '../functions/invoke.ts';
 import { performInvocation } from '../runtime/invoke-effect.ts';
-import { promptDurationMs, VirtualClock } from '../runtime/text-call.ts';
+import { promptDurationMs, VirtualClock, VirtualTimers } from '../runtime/text-call.ts';
 import { textMatches, type MatchingCriteria } from './text-match.ts';
 import type { Observation, TestAction, TestCase, TestEvent } from './test-case.ts';
 
@@ -80,7 +80,7 @@ class TestRun {
   private endedByTest = false;
   private keys = '';
   private readonly overrides: Override[] = [];
-  private readonly timers = new Map<string, number>();
+  private readonly timers = new VirtualTimers();
   private pending: ContactEvent[] = [];
   private promptEndsAt: number | undefined;
   private state!: ContactState;
@@ -223,8 +223,8 @@ class TestRun {
     const w = this.state.waiting;
     if (!w) return undefined;
     if (w.kind === 'iterate') {
-      const timer = this.earliestTimer();
-      if (timer && timer[1] <= (this.promptEndsAt ?? this.clock.epochMs())) return this.fireTimer();
+      const timer = this.timers.earliest();
+      if (timer && timer[1] <= (this.promptEndsAt ?? this.clock.epochMs())) return this.timers.fire();
       return this.promptPlayed();
     }
     if (w.kind === 'prompt' || (w.kind === 'input' && w.phase === 'prompt')) {
@@ -232,7 +232,7 @@ class TestRun {
       return this.promptPlayed();
     }
     if (w.kind === 'input' && this.keys.length > 0) return this.press();
-    return this.fireTimer();
+    return this.timers.fire();
   }
 
   private promptPlayed(): ContactEvent {
@@ -247,18 +247,6 @@ class TestRun {
     return { type: 'Dtmf', digit, at: this.clock.epochMs() + KEY_INTERVAL_MS };
   }
 
-  private earliestTimer(): [string, number] | undefined {
-    let first: [string, number] | undefined;
-    for (const entry of this.timers) if (!first || entry[1] < first[1]) first = entry;
-    return first;
-  }
-
-  private fireTimer(): ContactEvent | undefined {
-    const first = this.earliestTimer();
-    if (!first) return undefined;
-    this.timers.delete(first[0]);
-    return { type: 'TimerExpired', timerId: first[0], at: first[1] };
-  }
 
   // ---- observations ----
 
