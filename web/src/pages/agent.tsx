@@ -13,7 +13,8 @@ import { startRing, stopRing, unlockAudio } from '../ring.ts';
 import { useStore } from '../store.ts';
 import type { AgentDesk, AgentState, CenterEvent, ContactRecord, LiveContact } from '../types.ts';
 
-type Offer = LiveContact & { ringUntil?: number };
+/** `ringUntil` and `offeredAt` come with the offer event only (epoch ms, the line's clock). */
+type Offer = LiveContact & { ringUntil?: number; offeredAt?: number };
 
 export function AgentDesktop() {
   const { t } = useT();
@@ -39,8 +40,8 @@ export function AgentDesktop() {
     setAgent(d.agent);
     // The desk does not say until when an offer rings; the event did.
     setOffers((prev) => new Map(d.offers.filter((o) => !ended.current.has(o.contactId)).map((o): [string, Offer] => {
-      const ringUntil = prev.get(o.contactId)?.ringUntil;
-      return [o.contactId, ringUntil !== undefined ? { ...o, ringUntil } : o];
+      const p = prev.get(o.contactId);
+      return [o.contactId, p?.ringUntil !== undefined ? { ...o, ringUntil: p.ringUntil, offeredAt: p.offeredAt } : o];
     })));
     const connected = d.contacts.find((c) => c.phase === 'connected' && !ended.current.has(`${c.contactId}:call`));
     setActive(connected);
@@ -56,7 +57,7 @@ export function AgentDesktop() {
       case 'contact.offered':
         ended.current.delete(e.contactId);
         setOffers((m) => new Map(m).set(e.contactId, {
-          contactId: e.contactId, from: '', to: '', phase: 'ringing', queueId: e.queueId, agentId: e.agentId, ringUntil: epoch(e.ringUntil),
+          contactId: e.contactId, from: '', to: '', phase: 'ringing', queueId: e.queueId, agentId: e.agentId, ringUntil: epoch(e.ringUntil), offeredAt: epoch(e.at),
           initiatedAt: new Date(e.at).toISOString(),
           ...(e.customerNumber !== undefined ? { customerNumber: e.customerNumber } : {}),
           ...(e.customerName !== undefined ? { customerName: e.customerName } : {}),
@@ -235,13 +236,19 @@ function OfferCard({ offer, phoneRinging, onAnswer, onDecline }: { offer: Offer;
         <dt>{t('callerNumber')}</dt><dd data-field="caller">{offer.from || '…'}</dd>
         <dt>{t('waited')}</dt><dd data-field="waited">{duration((now - Date.parse(waitedFrom)) / 1000)}</dd>
       </dl>
-      {offer.ringUntil !== undefined && <p class="note">{t('ringsFor', { s: Math.max(0, Math.ceil((offer.ringUntil - now) / 1000)) })}</p>}
+      {offer.ringUntil !== undefined && <p class="note">{t('ringsFor', { s: ringsFor(offer.ringUntil, offer.offeredAt, now) })}</p>}
       <div class="row">
         <button type="button" class="primary answer" onClick={onAnswer}>{t('answer')}</button>
         <button type="button" class="danger" onClick={onDecline}>{t('decline')}</button>
       </div>
     </section>
   );
+}
+
+/** Whole seconds left to ring, never more than the ring itself: the line's clock is known here to within a round trip. */
+function ringsFor(ringUntil: number, offeredAt: number | undefined, now: number): number {
+  const left = ringUntil - now;
+  return Math.max(0, Math.ceil((offeredAt === undefined ? left : Math.min(left, ringUntil - offeredAt)) / 1000));
 }
 
 function ActiveContact({ contact, reattaching, onHangUp }: { contact: LiveContact; reattaching: boolean; onHangUp: () => void }) {
