@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -13,6 +13,7 @@ import { openLine } from '../../src/app/line.ts';
 import { main } from '../../src/cli/main.ts';
 import { SqliteContactStore } from '../../src/store/contacts.ts';
 import { api, eventually, login } from '../e2e/support.ts';
+import { freeTcpPort, waitForOutput } from '../faults/line-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -35,15 +36,6 @@ const WAITING_FLOW = {
   ],
 };
 
-/** A TCP port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((done) => probe.close(done));
-  return port;
-}
-
 async function tcpPortIsFree(port: number): Promise<boolean> {
   const probe = createServer();
   return new Promise((done) => {
@@ -57,36 +49,6 @@ async function udpPortIsFree(port: number): Promise<boolean> {
   return new Promise((done) => {
     probe.once('error', () => done(false));
     probe.bind(port, '127.0.0.1', () => probe.close(() => done(true)));
-  });
-}
-
-/** Resolves with the first match of `pattern` in what the process has printed (bounded). */
-function waitForOutput(child: ChildProcess, output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((done, fail) => {
-    const check = () => {
-      const m = output().match(pattern);
-      if (!m) return;
-      cleanup();
-      done(m);
-    };
-    const exited = (code: number | null) => {
-      cleanup();
-      fail(new Error(`exited (${code}) before printing ${pattern}:\n${output()}`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      fail(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output()}`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.stdout?.off('data', check);
-      child.stderr?.off('data', check);
-      child.off('exit', exited);
-    };
-    child.stdout?.on('data', check);
-    child.stderr?.on('data', check);
-    child.once('exit', exited);
-    check();
   });
 }
 
@@ -115,7 +77,7 @@ test('SIGTERM to `node bin/chokutsu.mjs start`: exit 0 promptly, ports free agai
   writeFileSync(file, stringify(def));
   const adminPassword = readFileSync(join(dir, 'demo-users.txt'), 'utf8').split('\n').find((l) => l.startsWith('admin\t'))?.split('\t')[1] ?? '';
 
-  const port = await freePort();
+  const port = await freeTcpPort();
   const child = spawn(process.execPath, ['bin/chokutsu.mjs', 'start', '--port', String(port)], {
     cwd: ROOT, env: { ...process.env, CHOKUTSU_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
   });

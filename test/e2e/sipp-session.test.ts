@@ -4,36 +4,16 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { describe, test } from 'node:test';
-import { SqlitePhoneStore } from '../../src/store/phones.ts';
-import { setPhonePassword } from '../../src/app/accounts.ts';
 import { parseRtp } from '../../src/telephony/rtp/packet.ts';
 import { until } from '../support/until.ts';
 import { agentAnswersScenario, agentPhoneScenario, sipp } from './sipp-support.ts';
-import { api, eventually, startTestLine, type TestLine } from './support.ts';
+import { api, eventually, phoneLine, type TestLine } from './support.ts';
 
 const PCAPS = '/usr/share/sip-tester';
 const DIALED = '81501234567';
 const FROM = '<sip:0312345678@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]';
 const TO = `<sip:${DIALED}@[remote_ip]:[remote_port]>`;
 const RURI = `sip:${DIALED}@[remote_ip]:[remote_port]`;
-
-async function phoneLine(rtpBase: number): Promise<TestLine & { sipPort: number }> {
-  const line = await startTestLine(undefined, {
-    telephony: {
-      sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
-      rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
-      trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
-      tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
-    },
-  });
-  const phones = new SqlitePhoneStore(line.server.services.line.db);
-  for (const a of line.server.services.line.definition.agents) {
-    if (a.extension) setPhonePassword(phones, { username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
-  }
-  const sipPort = line.server.sip?.port;
-  assert.ok(sipPort);
-  return { ...line, sipPort };
-}
 
 /** A UDP socket standing in for the caller's media after a re-INVITE moves it: when each packet came, and its payload type. */
 async function mediaSink(): Promise<{ port: number; packets: { at: number; pt: number }[]; close(): void }> {

@@ -1,9 +1,12 @@
 // A real server on loopback with the demo company, its clock set to an open Tuesday morning.
+import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { demoDataDir } from '../runtime/support.ts';
 import { startServer, type RunningServer } from '../../src/app/start.ts';
 import type { InstanceDefinition, TelephonyConfig } from '../../src/instance/types.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';
+import { setPhonePassword } from '../../src/app/accounts.ts';
+import { SqlitePhoneStore } from '../../src/store/phones.ts';
 
 export const TUESDAY_10AM = Date.parse('2026-11-24T10:00:00+09:00');
 
@@ -87,4 +90,26 @@ export async function openEvents(url: string, token: string): Promise<WebSocket>
     ws.once('error', reject);
   });
   return ws;
+}
+
+/**
+ * The demo line with SIP (UDP/TCP and WebSocket) on loopback, 127.0.0.1 a trunk, and every agent's
+ * phone password `secret<extension>`; RTP on 200 ports from `rtpBase`.
+ */
+export async function phoneLine(rtpBase: number): Promise<TestLine & { sipPort: number; wsUrl: string }> {
+  const line = await startTestLine(undefined, {
+    telephony: {
+      sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
+      rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
+      trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
+      tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
+    },
+  });
+  const phones = new SqlitePhoneStore(line.server.services.line.db);
+  for (const a of line.server.services.line.definition.agents) {
+    if (a.extension) setPhonePassword(phones, { username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
+  }
+  const sipPort = line.server.sip?.port;
+  assert.ok(sipPort, 'the line listens for SIP');
+  return { ...line, sipPort, wsUrl: `${line.url.replace(/^http/, 'ws')}/sip` };
 }

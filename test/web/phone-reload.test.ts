@@ -5,107 +5,24 @@
 // X-Chokutsu-Reattach; the desktop answers that by itself and audio flows both ways again. The
 // caller never gets a BYE; after hang-up the contact has one record and one two-channel recording.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { api } from '../e2e/support.ts';
-import { endedRecord, recordingRms, webrtcLine } from '../webrtc/line-support.ts';
-import type { TestLine } from '../e2e/support.ts';
+import type { Browser } from 'playwright-core';
+import { api, phoneLine, type TestLine } from '../e2e/support.ts';
+import { endedRecord, recordingRms } from '../webrtc/line-support.ts';
+
 import { ensureWebBuilt } from './support.ts';
-
-function wav(hz: number): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'chokutsu-reload-')), `tone-${hz}.wav`);
-  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', file, 'synth', '90', 'sine', String(hz), 'vol', '0.5']);
-  return file;
-}
-
-const CAPTURE_PEER_CONNECTIONS = `(() => {
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__pcs.push(pc); return pc; };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  Object.setPrototypeOf(window.RTCPeerConnection, Native);
-})();`;
-const OWN_MICROPHONE = (hz: number) => `(() => {
-  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = async (c) => {
-    if (!c || !c.audio) return original(c);
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.frequency.value = ${hz};
-    gain.gain.value = 0.5;
-    const dest = ctx.createMediaStreamDestination();
-    osc.connect(gain).connect(dest);
-    osc.start();
-    return dest.stream;
-  };
-})();`;
-
-interface Inbound { energy: number; packets: number }
-
-async function inbound(page: Page): Promise<Inbound> {
-  return page.evaluate(async () => {
-    type Pc = { connectionState: string; getStats(): Promise<{ forEach(f: (s: Record<string, unknown>) => void): void }> };
-    const pcs = (window as unknown as { __pcs: Pc[] }).__pcs.filter((pc) => pc.connectionState === 'connected');
-    let energy = 0;
-    let packets = 0;
-    for (const pc of pcs) {
-      (await pc.getStats()).forEach((s) => {
-        if (s['type'] === 'inbound-rtp' && s['kind'] === 'audio') {
-          energy += Number(s['totalAudioEnergy'] ?? 0);
-          packets += Number(s['packetsReceived'] ?? 0);
-        }
-      });
-    }
-    return { energy, packets };
-  });
-}
-
-async function hears(page: Page, from: Inbound, more: number, what: string, timeoutMs = 15_000): Promise<Inbound> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = await inbound(page);
-    if (now.energy - from.energy > more) return now;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (energy ${from.energy} → ${now.energy}, packets ${now.packets})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function logIn(browser: Browser, url: string, username: string, init: string[]): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-  context.setDefaultTimeout(15_000);
-  for (const script of init) await context.addInitScript(script);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${url}/`);
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(`${username}-password`);
-  await page.locator('button[type=submit]').click();
-  await page.locator('nav.side').waitFor();
-  return { page, errors };
-}
+import { CAPTURE_PEER_CONNECTIONS, hears, inbound, launchPhoneBrowser, logIn, OWN_MICROPHONE } from './phone-support.ts';
 
 describe('a reload of the agent\'s page during a browser-phone call', { timeout: 180_000 }, () => {
   let line: TestLine & { sipPort: number };
   let browser: Browser;
   before(async () => {
     ensureWebBuilt();
-    line = await webrtcLine(44200);
+    line = await phoneLine(44200);
     await line.server.services.users.create({ username: 'kimura', password: 'kimura-password', role: 'supervisor' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required',
-        '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav(440)}`,
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-      ],
-    });
+    browser = await launchPhoneBrowser(440, 90);
   });
   after(async () => {
     await browser?.close();

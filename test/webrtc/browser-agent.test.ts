@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { api } from '../e2e/support.ts';
+import { api, phoneLine } from '../e2e/support.ts';
 import { callerScenario, sipp } from '../e2e/sipp-support.ts';
-import { endedRecord, recordingRms, webrtcLine } from './line-support.ts';
+import { endedRecord, recordingRms } from './line-support.ts';
 import { fixturePage, inboundUntil, launchChromium, phoneEvent } from './support.ts';
 
 describe('a sipp caller to a browser agent (WebRTC)', { timeout: 90_000 }, () => {
@@ -19,7 +19,7 @@ describe('a sipp caller to a browser agent (WebRTC)', { timeout: 90_000 }, () =>
   });
 
   test('the browser rings and answers; audio both ways; the recording has both channels', async () => {
-    const line = await webrtcLine(43600);
+    const line = await phoneLine(43600);
     try {
       const page = await fixturePage(browser, line.url);
       await page.evaluate((url) => window.fixture.create({ url, extension: '201', password: 'secret201', domain: '127.0.0.1', autoAnswer: true }), line.wsUrl);

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { api } from '../e2e/support.ts';
+import { api, phoneLine } from '../e2e/support.ts';
 import { agentAnswersScenario, agentPhoneScenario, sipp } from '../e2e/sipp-support.ts';
-import { endedRecord, recordingRms, webrtcLine } from './line-support.ts';
+import { endedRecord, recordingRms } from './line-support.ts';
 import { fixturePage, inboundUntil, launchChromium, phoneEvent } from './support.ts';
 
 describe('a browser caller (WebRTC) to a sipp agent phone', { timeout: 90_000 }, () => {
@@ -19,7 +19,7 @@ describe('a browser caller (WebRTC) to a sipp agent phone', { timeout: 90_000 },
   });
 
   test('prompts are heard, 1001# reaches sato\'s phone, both recording channels have audio', async () => {
-    const line = await webrtcLine(43400);
+    const line = await phoneLine(43400);
     try {
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 60_000), line.sipPort, [],
         agentAnswersScenario({ answerAfterMs: 300, talk: true }));

@@ -1,30 +1,9 @@
-// The demo line with SIP (UDP/TCP and WebSocket) on loopback, agents' phone passwords set, and
-// what the WebRTC tests check afterwards: the contact record and its recording per channel.
+// What the phone tests check after a call: the contact record and its recording per channel.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setPhonePassword } from '../../src/app/accounts.ts';
-import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { parseWav } from '../../src/telephony/media/wav.ts';
-import { api, eventually, startTestLine, type TestLine } from '../e2e/support.ts';
-
-export async function webrtcLine(rtpBase: number): Promise<TestLine & { sipPort: number; wsUrl: string }> {
-  const line = await startTestLine(undefined, {
-    telephony: {
-      sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
-      rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
-      trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
-      tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
-    },
-  });
-  const phones = new SqlitePhoneStore(line.server.services.line.db);
-  for (const a of line.server.services.line.definition.agents) {
-    if (a.extension) setPhonePassword(phones, { username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
-  }
-  const sipPort = line.server.sip?.port;
-  assert.ok(sipPort, 'the line listens for SIP');
-  return { ...line, sipPort, wsUrl: `${line.url.replace(/^http/, 'ws')}/sip` };
-}
+import { api, eventually, type TestLine } from '../e2e/support.ts';
 
 /** The newest contact record once it has ended the way expected. */
 export async function endedRecord(line: TestLine, reasons: readonly string[]): Promise<Record<string, unknown>> {

@@ -1,5 +1,5 @@
-// What the API answers, as the app reads it (the server's own types live in src/; the app is built
-// apart from them, so these are the JSON shapes, kept to the fields the app uses).
+// What the API answers, as the app reads it (JSON shapes, kept to the fields the app uses; where the
+// server's type is already the JSON shape, it is imported from src/).
 
 export type Role = 'admin' | 'supervisor' | 'agent';
 
@@ -69,47 +69,8 @@ export type CenterEvent =
   | { type: 'contact.acwFinished'; contactId: string; agentId: string; at: string }
   | { type: 'agent.status'; agentId: string; from: string; to: string; customStatus?: string; at: string };
 
-export interface AgentOffer {
-  agentId: string;
-  at: string;
-  endedAt?: string;
-  outcome: string;
-}
-
-export interface ContactRecord {
-  contactId: string;
-  customerEndpoint: string;
-  systemEndpoint: string;
-  customerNumber?: string;
-  customerName?: string;
-  queue?: { id: string; name: string };
-  agent?: { id: string; name: string; username: string };
-  initiationTimestamp: string;
-  enqueueTimestamp?: string;
-  offeredTimestamp?: string;
-  connectedToAgentTimestamp?: string;
-  disconnectTimestamp: string;
-  afterContactWorkEndTimestamp?: string;
-  queueDuration: number;
-  ringDuration: number;
-  talkDuration: number;
-  holdDuration: number;
-  afterContactWorkDuration: number;
-  totalDuration: number;
-  disconnectReason: string;
-  attributes: Record<string, string>;
-  flowPath: string[];
-  recording?: { location: string; participants: string[] };
-  agentOffers: AgentOffer[];
-  cost: { currency: string; amount: number; billedMinutes: number };
-  notes?: string;
-}
-
-export const DISCONNECT_REASONS = [
-  'CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'ABANDONED_IN_QUEUE', 'AFTER_HOURS', 'HOLIDAY',
-  'CUSTOMER_NOT_FOUND', 'QUEUE_AT_CAPACITY', 'QUEUE_TIMEOUT', 'FLOW_ERROR', 'FLOW_DISCONNECT',
-  'LINE_SHUTDOWN', 'LINE_CRASH',
-] as const;
+// The contact record is the server's own type: the API sends it as it is (times already ISO 8601).
+export { DISCONNECT_REASONS, type AgentOffer, type ContactRecord } from '../../src/contacts/record.ts';
 
 export interface Customer {
   customerNumber: string;
