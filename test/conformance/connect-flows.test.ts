@@ -10,6 +10,8 @@ import type { FlowCatalog, QueueInfo } from '../../src/flow/catalog.ts';
 import type { Flow, QueueMetricType } from '../../src/flow/types.ts';
 import { checkFlowText, checkPasses } from '../../src/flow/validate.ts';
 import { runTextCall, VirtualClock } from '../../src/runtime/text-call.ts';
+import { generateTestCase } from '../../src/testing/generate.ts';
+import { describeEvent, runTestCase } from '../../src/testing/runner.ts';
 
 // The shared folder sits beside the project's checkout; CHOKUTSU_CONNECT_FLOWS overrides it.
 const CANDIDATES = [
@@ -205,4 +207,67 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
       });
     }
   }
+
+  // The conformance suite as a Testing-language suite: each runnable flow gets a generated case
+  // (src/testing/generate.ts) run by `chokutsu test`'s runner. Generated when the test runs, because
+  // the flows live outside the project (SOURCES.md) and a case must follow its flow as it is.
+  test('the flows that cannot run here are listed with the reason', () => {
+    const reasons = Object.fromEntries(files.filter((f) => check(f).flow === undefined).map((f) => {
+      const r = check(f);
+      const why = r.unsupportedTypes.length > 0 ? `not here: ${r.unsupportedTypes.join(', ')}`
+        : r.problems.filter((p) => p.severity === 'error').map((p) => p.code).join(', ');
+      return [relative(ROOT, f), why];
+    }));
+    assert.deepEqual(reasons, {
+      'godwillcho-cdk/sales_main_flow.json': 'unknown-type',
+      'godwillcho-cdk/support_main_flow.json': 'unknown-type',
+      'goodmeasures-staging/_0x_gm_outbound.json': 'not here: CompleteOutboundCall',
+      'goodmeasures-staging/sample_ab_test.json': 'invalid-json',
+      'goodmeasures-staging/sample_inbound_flow_first_contact_experience.json': 'not here: CreateTask',
+      'goodmeasures-staging/sample_interruptible_queue_flow_with_callback.json': 'not here: CreateCallbackContact, UpdateContactCallbackNumber',
+      'goodmeasures-staging/sample_queue_configurations_flow.json': 'not here: CreateCallbackContact, UpdateContactCallbackNumber',
+      'goodmeasures-staging/sample_secure_input_with_agent.json': 'not here: UpdatePreviousContactParticipantState',
+    });
+  });
+
+  for (const file of runnable) {
+    test(`${relative(ROOT, file)}: its generated Testing-language case passes`, async () => {
+      const flow = check(file).flow as Flow;
+      const testCase = generateTestCase(flow);
+      const clock = new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00'));
+      const result = await runTestCase(testCase, { catalog: foreignCatalog(flow), functions: new Map(), entryFlow: () => flow, clock });
+      assert.equal(result.passed, true, `${result.failure}\n${result.events.map(describeEvent).join('\n')}`);
+      // The path reached an ending through the flow's own actions, each observed in turn.
+      assert.equal(result.observed[0], 'test-initiated');
+      assert.equal(result.observed.at(-1), 'test-completed');
+      assert.deepEqual(result.observed.slice(1, -1), result.state.path.map((s) => s.actionId));
+      assert.ok(result.state.path.length >= 1);
+      assert.notEqual(result.state.ending?.reason, 'FLOW_ERROR', result.state.ending?.message);
+    });
+  }
+
+  test('a generated case presses the menu key it expects and mocks the function it expects to succeed', async () => {
+    const recording = check(join(ROOT, 'goodmeasures-staging', 'sample_recording_behavior.json')).flow as Flow;
+    const clock = new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00'));
+    const r = await runTestCase(generateTestCase(recording), { catalog: foreignCatalog(recording), functions: new Map(), entryFlow: () => recording, clock });
+    assert.deepEqual(r.state.path.map((s) => s.type).slice(0, 5), ['Compare', 'MessageParticipant', 'GetParticipantInput', 'UpdateContactRecordingBehavior', 'TransferToFlow']);
+    assert.equal(r.state.path[3]?.actionId, '8a2cf897-4db1-4524-8acf-d8349bf3b5ee', 'key 1: agent and customer recording');
+
+    const lambda = check(join(ROOT, 'goodmeasures-staging', 'sample_lambda_integration.json')).flow as Flow;
+    const l = await runTestCase(generateTestCase(lambda), { catalog: foreignCatalog(lambda), functions: new Map(), entryFlow: () => lambda, clock });
+    assert.equal(l.passed, true, l.failure);
+    assert.deepEqual(l.state.path.map((s) => s.type).slice(0, 4), ['MessageParticipant', 'InvokeLambdaFunction', 'Compare', 'Compare']);
+  });
+
+  test('a generated case fails when the contact takes another branch than the one it expects', async () => {
+    const flow = check(join(ROOT, 'goodmeasures-staging', 'sample_recording_behavior.json')).flow as Flow;
+    const testCase = generateTestCase(flow);
+    // Press 2 where the case expects key 1's branch (agent and customer recording).
+    const menu = testCase.content.Observations.find((o) => o.Identifier === '356d5413-950c-43f1-ab5b-bf8b39ee87f4');
+    const press = menu?.Actions?.[0]?.Parameters as { Instruction: { Properties: { Value: string } } };
+    press.Instruction.Properties.Value = '2';
+    const r = await runTestCase(testCase, { catalog: foreignCatalog(flow), functions: new Map(), entryFlow: () => flow, clock: new VirtualClock(0) });
+    assert.equal(r.passed, false);
+    assert.match(r.failure ?? '', /^observation "8a2cf897-4db1-4524-8acf-d8349bf3b5ee" \(FlowActionStarted UpdateContactRecordingBehavior .*\) did not happen after "356d5413-/);
+  });
 });
