@@ -2,20 +2,20 @@
 // every action gets are here; each action type's own (its spec, parameters, references) come from
 // its module in ./actions/.
 import type { ActionSpec, ParameterChecks, Reference } from './action.ts';
-import { isSupportedType, knownUnsupportedTypes } from './action-specs.ts';
+import { allowedIn, isSupportedType, knownUnsupportedTypes } from './action-specs.ts';
 import { actions as definitions } from './actions/index.ts';
 import { isReference } from './attributes.ts';
 import { OPERATORS } from './conditions.ts';
 import { flatten, get, isObject } from './parameters.ts';
 import type { ReferenceResolver } from './catalog.ts';
-import type { Flow, FlowDocument, RawAction, SupportedAction, Transitions } from './types.ts';
+import type { Flow, FlowDocument, FlowType, RawAction, SupportedAction, Transitions } from './types.ts';
 
 export type ProblemCode =
   | 'invalid-json' | 'invalid-document' | 'unknown-version' | 'missing-start-action'
   | 'duplicate-identifier' | 'invalid-identifier' | 'unknown-type' | 'unsupported-type'
   | 'missing-parameter' | 'invalid-parameter' | 'dangling-transition' | 'missing-transition'
   | 'invalid-condition' | 'unreachable-action' | 'placeholder' | 'unresolved-reference' | 'foreign-reference'
-  | 'unverified-value';
+  | 'unverified-value' | 'not-in-flow-type';
 
 export interface FlowProblem {
   code: ProblemCode;
@@ -42,6 +42,8 @@ export interface LoadOptions {
   name?: string;
   arn?: string;
   resolver?: ReferenceResolver;
+  /** The flow's type: each action must be allowed in it. Unknown for a lone export: not checked. */
+  type?: FlowType;
 }
 
 /**
@@ -105,7 +107,7 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
   }
   const unsupported = new Set<string>();
   for (const raw of found.actions) {
-    checkAction(raw, `$.Actions[${found.position.get(raw) ?? -1}]`, found.indexById, options.resolver, add, unsupported);
+    checkAction(raw, `$.Actions[${found.position.get(raw) ?? -1}]`, found.indexById, options, add, unsupported);
   }
   if (start !== undefined && found.indexById.has(start)) checkReachable(start, found, add);
 
@@ -115,6 +117,7 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
       id: options.id,
       name: options.name ?? options.id,
       ...(options.arn !== undefined ? { arn: options.arn } : {}),
+      ...(options.type !== undefined ? { type: options.type } : {}),
       startAction: start,
       actions: new Map(found.actions.map((a) => [a.Identifier, normalize(a)])),
       document: doc as unknown as FlowDocument,
@@ -181,7 +184,7 @@ function checkReachable(start: string, found: FoundActions, add: Add): void {
 }
 
 function checkAction(
-  raw: RawAction, path: string, ids: Map<string, number>, resolver: ReferenceResolver | undefined,
+  raw: RawAction, path: string, ids: Map<string, number>, { resolver, type: flowType }: LoadOptions,
   add: Add, unsupported: Set<string>,
 ): void {
   const actionId = raw.Identifier;
@@ -206,6 +209,9 @@ function checkAction(
     return;
   }
 
+  if (flowType !== undefined && !allowedIn(raw.Type, flowType)) {
+    add({ code: 'not-in-flow-type', actionId, message: `${raw.Type} is not allowed in a ${flowType} flow (Connect's reference, "Restrictions")`, path: `${path}.Type` });
+  }
   const definition = definitions[raw.Type];
   const spec = definition.specFor?.(params) ?? definition.spec;
   for (const req of spec.required) {

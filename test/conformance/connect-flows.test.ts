@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { isWithinHours } from '../../src/calendar/hours.ts';
 import type { FlowCatalog, QueueInfo } from '../../src/flow/catalog.ts';
-import type { Flow, QueueMetricType } from '../../src/flow/types.ts';
+import type { Flow, FlowType, QueueMetricType } from '../../src/flow/types.ts';
 import { checkFlowText, checkPasses } from '../../src/flow/validate.ts';
 import { runTextCall, VirtualClock } from '../../src/runtime/text-call.ts';
 import { generateTestCase } from '../../src/testing/generate.ts';
@@ -269,5 +269,29 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
     const r = await runTestCase(testCase, { catalog: foreignCatalog(flow), functions: new Map(), entryFlow: () => flow, clock: new VirtualClock(0) });
     assert.equal(r.passed, false);
     assert.match(r.failure ?? '', /^observation "8a2cf897-4db1-4524-8acf-d8349bf3b5ee" \(FlowActionStarted UpdateContactRecordingBehavior .*\) did not happen after "356d5413-/);
+  });
+
+  // Each export as the flow type its name says (Connect's default flows and samples, the CDK app's
+  // main/hold/transfer flows): the reference's restrictions accept them, except where Connect would too.
+  const FLOW_TYPE_OF: Record<string, FlowType> = {
+    'godwillcho-cdk/sales_hold_flow.json': 'CUSTOMER_HOLD', 'godwillcho-cdk/support_hold_flow.json': 'CUSTOMER_HOLD',
+    'godwillcho-cdk/sales_transfer_flow.json': 'QUEUE_TRANSFER', 'godwillcho-cdk/support_transfer_flow.json': 'QUEUE_TRANSFER',
+    'goodmeasures-staging/_0x_gm_outbound.json': 'OUTBOUND_WHISPER', 'goodmeasures-staging/_0x_whisper_flow.json': 'AGENT_WHISPER',
+    'goodmeasures-staging/default_agent_hold.json': 'AGENT_HOLD', 'goodmeasures-staging/default_agent_transfer.json': 'AGENT_TRANSFER',
+    'goodmeasures-staging/default_agent_whisper.json': 'AGENT_WHISPER', 'goodmeasures-staging/default_customer_hold.json': 'CUSTOMER_HOLD',
+    'goodmeasures-staging/default_customer_queue.json': 'CUSTOMER_QUEUE', 'goodmeasures-staging/default_customer_whisper.json': 'CUSTOMER_WHISPER',
+    'goodmeasures-staging/default_outbound.json': 'OUTBOUND_WHISPER', 'goodmeasures-staging/default_queue_transfer.json': 'QUEUE_TRANSFER',
+    'goodmeasures-staging/sample_interruptible_queue_flow_with_callback.json': 'CUSTOMER_QUEUE',
+  };
+  test('as the flow types their names say, only the CDK hold flows break a restriction: MessageParticipant is not for hold flows', () => {
+    const violations = files.flatMap((f) => {
+      const name = relative(ROOT, f);
+      const r = checkFlowText(readFileSync(f, 'utf8'), { id: name, type: FLOW_TYPE_OF[name] ?? 'CONTACT_FLOW' });
+      return r.problems.filter((p) => p.code === 'not-in-flow-type').map((p) => `${name} ${p.actionId}: ${p.message}`);
+    });
+    assert.deepEqual(violations, [
+      'godwillcho-cdk/sales_hold_flow.json holdmusic-1: MessageParticipant is not allowed in a CUSTOMER_HOLD flow (Connect\'s reference, "Restrictions")',
+      'godwillcho-cdk/support_hold_flow.json support-hold-1: MessageParticipant is not allowed in a CUSTOMER_HOLD flow (Connect\'s reference, "Restrictions")',
+    ]);
   });
 });
