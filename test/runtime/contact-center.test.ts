@@ -283,14 +283,9 @@ describe('the customer queue flow beside the contact\'s own flow', () => {
     s.close();
   });
 
-  test('cannot change the recording or move the contact to another queue (Connect\'s restriction)', async () => {
+  test('cannot change the recording; a queue flow that would move the contact to another queue is refused when the line opens (Connect\'s restriction)', async () => {
     const { s, time } = await line(withQueueFlow([
-      { Identifier: 'no-recording', Type: 'UpdateContactRecordingBehavior', Parameters: { RecordingBehavior: { RecordedParticipants: [] } }, Transitions: { NextAction: 'to-fuji', Errors: [] } },
-      { Identifier: 'to-fuji', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/project-fuji' }, Transitions: { NextAction: 'transfer', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'transfer' }] } },
-      {
-        Identifier: 'transfer', Type: 'TransferContactToQueue', Parameters: {},
-        Transitions: { NextAction: 'end', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'end' }, { ErrorType: 'QueueAtCapacity', NextAction: 'end' }] },
-      },
+      { Identifier: 'no-recording', Type: 'UpdateContactRecordingBehavior', Parameters: { RecordingBehavior: { RecordedParticipants: [] } }, Transitions: { NextAction: 'end', Errors: [] } },
       { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
     ]));
     const caller = dial(s, time, '1001#');
@@ -299,10 +294,18 @@ describe('the customer queue flow beside the contact\'s own flow', () => {
     const live = s.center.contact(caller.contactId);
     assert.equal(live?.queueId, 'project-sakura');
     assert.deepEqual(live?.recordedParticipants, ['Agent', 'Customer']);
-    assert.equal(s.router.queueSnapshot('project-sakura')?.waiting, 1);
-    assert.equal(s.router.queueSnapshot('project-fuji')?.waiting, 0);
     assert.equal(caller.heard.filter((h) => h.kind === 'recording').length, 1, 'only the main flow\'s recording block reached the channel');
     s.close();
+
+    // UpdateContactTargetQueue and TransferContactToQueue are for inbound and transfer flows only.
+    await assert.rejects(line(withQueueFlow([
+      { Identifier: 'to-fuji', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/project-fuji' }, Transitions: { NextAction: 'transfer', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'transfer' }] } },
+      {
+        Identifier: 'transfer', Type: 'TransferContactToQueue', Parameters: {},
+        Transitions: { NextAction: 'end', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'end' }, { ErrorType: 'QueueAtCapacity', NextAction: 'end' }] },
+      },
+      { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+    ])), /not-in-flow-type \[to-fuji\].*UpdateContactTargetQueue is not allowed in a CUSTOMER_QUEUE flow[\s\S]*not-in-flow-type \[transfer\]/);
   });
 
   test('DequeueContactAndTransferToQueue moves the waiting contact to another queue; the queue flow\'s tags reach the record', async () => {
