@@ -37,6 +37,15 @@ export interface Agent {
   routingProfile?: string;
   /** SIP extension of the agent's phone, when they use one. */
   extension?: string;
+  /** What routing criteria (UpdateRoutingCriteria) match: Connect's UserProficiency. */
+  proficiencies?: UserProficiency[];
+}
+
+/** A predefined attribute's value the agent is proficient in, at level 1–5 (Connect's UserProficiency). */
+export interface UserProficiency {
+  attributeName: string;
+  attributeValue: string;
+  level: number;
 }
 
 export interface Prompt {

@@ -235,6 +235,45 @@ describe('a contact waiting for the agent who knows the project', () => {
   });
 });
 
+describe('agents\' proficiencies from the instance definition', () => {
+  test('a flow\'s proficiency criteria ring the agent at the level asked for, before a better-ranked agent below it', async () => {
+    const { s, time } = await line((def, dir) => {
+      const level = (id: string, n: number) => {
+        const agent = def.agents.find((a) => a.id === id);
+        if (agent) agent.proficiencies = [{ attributeName: 'Language', attributeValue: 'English', level: n }];
+      };
+      level('sato', 2);
+      level('suzuki', 5);
+      writeFileSync(join(dir, 'flows', 'english.json'), JSON.stringify({
+        Version: '2019-10-30', StartAction: 'english',
+        Actions: [
+          {
+            Identifier: 'english', Type: 'UpdateRoutingCriteria',
+            Parameters: { RoutingCriteria: { Steps: [{
+              Expression: { AttributeCondition: { Name: 'Language', Value: 'English', ProficiencyLevel: 4, ComparisonOperator: 'NumberGreaterOrEqualTo' } },
+              Expiry: { DurationInSeconds: 60 },
+            }] } },
+            Transitions: { NextAction: 'sakura', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] },
+          },
+          { Identifier: 'sakura', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'project-sakura' }, Transitions: { NextAction: 'queue', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] } },
+          { Identifier: 'queue', Type: 'TransferContactToQueue', Parameters: {}, Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }, { ErrorType: 'QueueAtCapacity', NextAction: 'bye' }] } },
+          { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+        ],
+      }));
+      def.flows.push({ id: 'english', name: 'english', file: 'flows/english.json' });
+      def.phoneNumbers.push({ number: '+81500000002', flow: 'english' });
+    });
+    s.center.setAgentStatus('sato', 'Available');
+    const caller = dial(s, time, '', 0, '+81500000002');
+    await waitForQueue(s, time, caller.contactId);
+    assert.equal(s.center.contact(caller.contactId)?.phase, 'queued', 'sato (rank 1, English 2) is Available but below level 4');
+    s.center.setAgentStatus('suzuki', 'Available');
+    assert.equal(s.router.agent('suzuki')?.status, 'Ringing', 'suzuki (English 5) rings');
+    assert.equal(s.router.agent('sato')?.status, 'Available');
+    s.close();
+  });
+});
+
 /** The demo line with its customer queue flow replaced by these actions. */
 function withQueueFlow(actions: Record<string, unknown>[]): Parameters<typeof demoDataDir>[0] {
   return (_def, dir) => {
