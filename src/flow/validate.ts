@@ -293,11 +293,16 @@ function parameterChecks(p: Record<string, unknown>, path: string, actionId: str
   return {
     invalid,
     missing: (message) => add({ code: 'missing-parameter', actionId, message, path: `${path}.Parameters` }),
-    number: (key, min, max) => {
+    number: (key, { min, max, integer, usualMax }) => {
       const v = get(p, key);
-      if (typeof v !== 'string' || isReference(v)) return;
+      if ((typeof v !== 'string' && typeof v !== 'number') || (typeof v === 'string' && isReference(v))) return;
       const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) invalid(key, `${key} must be a number from ${min} to ${max}, not ${JSON.stringify(v)}`);
+      const what = `${integer ? 'an integer' : 'a number'} ${max !== undefined ? `from ${min} to ${max}` : `of at least ${min}`}`;
+      if (String(v).trim() === '' || !Number.isFinite(n) || n < min || (max !== undefined && n > max) || (integer && !Number.isInteger(n))) {
+        invalid(key, `${key} must be ${what}, not ${JSON.stringify(v)}`);
+      } else if (usualMax !== undefined && n > usualMax) {
+        add({ code: 'unverified-value', severity: 'warning', actionId, message: `${key} ${JSON.stringify(v)} is above ${usualMax}, the most chokutsu has seen (the reference gives no maximum): accepted`, path: `${path}.Parameters.${key}` });
+      }
     },
   };
 }
