@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RawAction } from '../../src/flow/types.ts';
-import { checkFlow } from '../../src/flow/validate.ts';
+import { checkFlow, checkPasses } from '../../src/flow/validate.ts';
 import { disconnect, flowDoc } from './support.ts';
 
 const LAMBDA = 'arn:aws:lambda:ap-northeast-1:000000000000:function:customer-lookup';
@@ -44,6 +44,8 @@ describe('numeric limits', () => {
     for (const bad of ['0', '-5', '7.5']) assert.deepEqual(problems(menu({ InputTimeLimitSeconds: bad })), ['error invalid-parameter InputTimeLimitSeconds'], bad);
     const warning = checkFlow(flowDoc('ask', [menu({ InputTimeLimitSeconds: '600' }), disconnect()]), { id: 'f' });
     assert.ok(warning.flow, 'still runs');
+    assert.equal(checkPasses(warning), true, 'flow check passes');
+    assert.equal(checkPasses(warning, true), false, 'unless --strict');
     assert.match(warning.problems[0]?.message ?? '', /"600" is above 180, the most chokutsu has seen \(the reference gives no maximum\): accepted/);
   });
 
