@@ -7,6 +7,7 @@
 // MockResponse), the channel (a voice call) — or the action cannot fail, only the branch that must
 // follow is expected. The model is the reference's, not the interpreter's, so the two check each other.
 import { matches } from '../flow/conditions.ts';
+import { isObject } from '../flow/parameters.ts';
 import type { Flow, RawAction } from '../flow/types.ts';
 import { TESTING_LANGUAGE_VERSION, type Observation, type TestAction, type TestCase } from './test-case.ts';
 
@@ -39,6 +40,10 @@ function branchFor(a: RawAction, value: string): string | undefined {
     ?? t.Errors?.find((e) => e.ErrorType === 'NoMatchingCondition')?.NextAction;
 }
 
+const dtmf = (a: RawAction, keys: string): TestAction => ({
+  Identifier: `press-${a.Identifier}`, Type: 'SendInstruction', Parameters: { Instruction: { Type: 'DtmfInput', Properties: { Value: keys } } },
+});
+
 interface Plan {
   next: string[];
   actions: TestAction[];
@@ -62,12 +67,18 @@ function plan(a: RawAction): Plan {
       return { next: [t.NextAction], actions: [mock] };
     }
     case 'GetParticipantInput': {
+      if (p['StoreInput'] === 'True') {
+        // Stored input: digits and the # that ends them. Without phone number validation any digits are
+        // stored and the flow takes NextAction; a phone number may be refused (InvalidPhoneNumber).
+        const phone = isObject(p['InputValidation']) && p['InputValidation']['PhoneNumberValidation'] !== undefined;
+        const press = dtmf(a, phone ? '2025550123#' : '4111111111111111#');
+        return { next: !phone && t.NextAction ? [t.NextAction] : all.next, actions: [press] };
+      }
       // A menu: press the first key it offers, and expect that key's branch.
       const key = t.Conditions?.[0]?.Condition.Operands[0];
-      if (p['StoreInput'] === 'True' || key === undefined || !/^[0-9*#]$/.test(key)) return all;
+      if (key === undefined || !/^[0-9*#]$/.test(key)) return all;
       const target = branchFor(a, key);
-      const press: TestAction = { Identifier: `press-${a.Identifier}`, Type: 'SendInstruction', Parameters: { Instruction: { Type: 'DtmfInput', Properties: { Value: key } } } };
-      return { next: target ? [target] : [], actions: [press] };
+      return { next: target ? [target] : [], actions: [dtmf(a, key)] };
     }
     case 'Compare': {
       // The case places a voice call: $.Channel is VOICE.

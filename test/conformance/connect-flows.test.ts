@@ -246,7 +246,7 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
     });
   }
 
-  test('a generated case presses the menu key it expects and mocks the function it expects to succeed', async () => {
+  test('a generated case presses the menu key it expects, enters stored input and mocks the function it expects to succeed', async () => {
     const recording = check(join(ROOT, 'goodmeasures-staging', 'sample_recording_behavior.json')).flow as Flow;
     const clock = new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00'));
     const r = await runTestCase(generateTestCase(recording), { catalog: foreignCatalog(recording), functions: new Map(), entryFlow: () => recording, clock });
@@ -257,6 +257,11 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
     const l = await runTestCase(generateTestCase(lambda), { catalog: foreignCatalog(lambda), functions: new Map(), entryFlow: () => lambda, clock });
     assert.equal(l.passed, true, l.failure);
     assert.deepEqual(l.state.path.map((s) => s.type).slice(0, 4), ['MessageParticipant', 'InvokeLambdaFunction', 'Compare', 'Compare']);
+
+    const secure = check(join(ROOT, 'goodmeasures-staging', 'sample_secure_input_with_no_agent.json')).flow as Flow;
+    const c = await runTestCase(generateTestCase(secure), { catalog: foreignCatalog(secure), functions: new Map(), entryFlow: () => secure, clock });
+    assert.equal(c.passed, true, c.failure);
+    assert.equal(c.state.attributes['EncryptedCreditCard'], '4111111111111111', 'stored input: the digits before #');
   });
 
   test('a generated case fails when the contact takes another branch than the one it expects', async () => {
