@@ -17,7 +17,7 @@ const COMPLETED = 'test-completed';
 /** Actions that take their NextAction whatever the instance holds (their reference pages list no error they could raise here). */
 const CANNOT_FAIL: ReadonlySet<string> = new Set([
   'UpdateContactAttributes', 'UpdateFlowLoggingBehavior', 'UpdateContactRecordingBehavior', 'UpdateFlowAttributes',
-  'UpdateContactRoutingBehavior', 'TagContact', 'Loop',
+  'UpdateContactRoutingBehavior', 'TagContact',
 ]);
 
 /** After these the contact may end: they end the flow, put the contact in a queue, or wait until the caller hangs up. */
