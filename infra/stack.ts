@@ -279,6 +279,8 @@ export class ChokutsuStack extends Stack {
     // Flows other flows refer to (customer queue, hold, whisper) first, so their ARNs exist.
     const order = [...def.flows].sort((a, b) => Number((a.type ?? 'CONTACT_FLOW') === 'CONTACT_FLOW') - Number((b.type ?? 'CONTACT_FLOW') === 'CONTACT_FLOW'));
     for (const ref of order) {
+      // A module is another resource in Connect (AWS::Connect::ContactFlowModule), not deployed from here yet.
+      if (ref.type === 'module') throw new Error(`flow ${ref.id} is a flow module: deploying modules is not supported yet`);
       const doc = JSON.parse(readFileSync(resolve(instance.dir, ref.file), 'utf8'));
       const content = deployFlowDocument(ref.id, doc, def, refs);
       deployed.flows.set(ref.id, new connect.CfnContactFlow(this, `Flow-${ref.id}`, {

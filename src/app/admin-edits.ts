@@ -81,7 +81,7 @@ export function adminEdits(line: Line, options: { onRedefined?: (def: InstanceDe
       if (!ID.test(id)) throw new DefinitionEditError('Invalid', 'id: letters, digits, "-" and "_" only');
       const def = line.definition;
       if (def.flows.some((f) => f.id === id)) throw new DefinitionEditError('Invalid', `flow id ${id} is taken`);
-      const check = checkFlowText(text, { id, name, resolver: instanceResolver(def) });
+      const check = checkFlowText(text, { id, name, resolver: instanceResolver(def), type: 'CONTACT_FLOW' });
       const errors = check.problems.filter((p) => p.severity === 'error');
       if (!check.flow || errors.length > 0) throw new DefinitionEditError('Invalid', errors.map(formatFlowProblem).join('; ') || 'not a flow');
       const dir = dirname(line.definitionFile);

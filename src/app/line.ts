@@ -148,7 +148,7 @@ function loadFlows(def: InstanceDefinition, dir: string, file: string): { flows:
   const warnings: string[] = [];
   for (const ref of def.flows) {
     const path = resolve(dir, ref.file);
-    const check = checkFlowText(readFileSync(path, 'utf8'), { id: ref.id, name: ref.name, arn: resourceArn(def, 'contact-flow', ref.id), resolver });
+    const check = checkFlowText(readFileSync(path, 'utf8'), { id: ref.id, name: ref.name, arn: resourceArn(def, 'contact-flow', ref.id), resolver, type: ref.type ?? 'CONTACT_FLOW' });
     for (const p of check.problems) (p.severity === 'error' ? problems : warnings).push(`${ref.file}: ${formatFlowProblem(p)}`);
     if (check.flow) flows.push(check.flow);
   }

@@ -73,7 +73,11 @@ export function routerConfig(def: InstanceDefinition): RouterConfig {
     })),
     agents: def.agents.map((a) => {
       const seconds = a.routingProfile !== undefined ? acw.get(a.routingProfile) : undefined;
-      return { id: a.id, ...(seconds !== undefined ? { afterContactWorkSeconds: seconds } : {}) };
+      const proficiencies = (a.proficiencies ?? []).map((p) => ({ name: p.attributeName, value: p.attributeValue, level: p.level }));
+      return {
+        id: a.id, ...(seconds !== undefined ? { afterContactWorkSeconds: seconds } : {}),
+        ...(proficiencies.length > 0 ? { proficiencies } : {}),
+      };
     }),
   };
 }

@@ -15,6 +15,8 @@ export interface ContactSearchFilter {
   minDurationSeconds?: number;
   maxDurationSeconds?: number;
   disconnectReason?: DisconnectReason;
+  /** A tag the contact carries (TagContact): "key", or "key=value" (split at the first "="). */
+  tag?: string;
 }
 
 export interface ContactSearchPage {
@@ -50,15 +52,16 @@ interface Cursor {
 }
 
 /** A validated search, ready to run. */
-export interface ContactQuery extends Omit<ContactSearchFilter, 'from' | 'to'> {
+export interface ContactQuery extends Omit<ContactSearchFilter, 'from' | 'to' | 'tag'> {
   from?: number;
   to?: number;
+  tag?: { key: string; value?: string };
   limit: number;
   after?: Cursor;
 }
 
 const FILTER_FIELDS = new Set<string>([
-  'from', 'to', 'queueId', 'agentId', 'customerNumber', 'caller', 'minDurationSeconds', 'maxDurationSeconds', 'disconnectReason',
+  'from', 'to', 'queueId', 'agentId', 'customerNumber', 'caller', 'minDurationSeconds', 'maxDurationSeconds', 'disconnectReason', 'tag',
 ]);
 const PAGE_FIELDS = new Set<string>(['limit', 'cursor']);
 
@@ -126,6 +129,14 @@ export function validateContactSearch(
   if (reason !== undefined) {
     if (typeof reason !== 'string' || !isDisconnectReason(reason)) problems.push({ field: 'disconnectReason', message: `unknown disconnect reason ${JSON.stringify(reason)}` });
     else query.disconnectReason = reason;
+  }
+
+  const tag: unknown = filter.tag;
+  if (tag !== undefined) {
+    const eq = typeof tag === 'string' ? tag.indexOf('=') : -1;
+    const key = typeof tag === 'string' ? (eq < 0 ? tag : tag.slice(0, eq)) : '';
+    if (key.trim() === '') problems.push({ field: 'tag', message: 'a tag key, or key=value' });
+    else query.tag = { key, ...(eq >= 0 ? { value: (tag as string).slice(eq + 1) } : {}) };
   }
 
   const limit: unknown = page.limit;

@@ -1,7 +1,7 @@
 // The action types chokutsu runs (from the registry, actions/index.ts) and those it knows but does not run.
 import type { ActionSpec } from './action.ts';
 import { actions } from './actions/index.ts';
-import type { SupportedActionType } from './types.ts';
+import type { FlowType, SupportedActionType } from './types.ts';
 
 export type { ActionSpec } from './action.ts';
 
@@ -59,3 +59,40 @@ export const knownUnsupportedTypes: ReadonlyMap<string, string> = new Map([
   ['UpdateContactMediaProcessing', 'needs chat message processing (Lambda on each chat message)'],
   ['UpdateContactRecordingAndAnalyticsBehavior', 'needs Contact Lens analytics; UpdateContactRecordingBehavior sets recording here'],
 ]);
+
+const INBOUND_AND_TRANSFER: readonly FlowType[] = ['CONTACT_FLOW', 'AGENT_TRANSFER', 'QUEUE_TRANSFER', 'module'];
+const AND_CUSTOMER_QUEUE: readonly FlowType[] = [...INBOUND_AND_TRANSFER, 'CUSTOMER_QUEUE'];
+const WHISPERS: readonly FlowType[] = ['CUSTOMER_WHISPER', 'AGENT_WHISPER', 'OUTBOUND_WHISPER'];
+
+/**
+ * The flow types each action may be used in, from the "Restrictions" section of its Flow Language
+ * reference page (APIReference flow-language-actions); a type not listed runs in every flow type.
+ * A flow module is run from an inbound flow, so it takes what an inbound flow takes (chokutsu's
+ * reading: the reference does not list modules). docs/flow-language.md cites each.
+ */
+export const allowedFlowTypes: Partial<Record<SupportedActionType, readonly FlowType[]>> = {
+  MessageParticipant: [...AND_CUSTOMER_QUEUE, ...WHISPERS],
+  GetParticipantInput: AND_CUSTOMER_QUEUE,
+  MessageParticipantIteratively: ['CUSTOMER_QUEUE', 'CUSTOMER_HOLD', 'AGENT_HOLD'],
+  CheckHoursOfOperation: AND_CUSTOMER_QUEUE,
+  CheckMetricData: AND_CUSTOMER_QUEUE,
+  DistributeByPercentage: AND_CUSTOMER_QUEUE,
+  UpdateContactTargetQueue: INBOUND_AND_TRANSFER,
+  TransferContactToQueue: INBOUND_AND_TRANSFER,
+  TransferToFlow: INBOUND_AND_TRANSFER,
+  UpdateContactRecordingBehavior: [...AND_CUSTOMER_QUEUE, 'OUTBOUND_WHISPER'],
+  UpdateContactMediaStreamingBehavior: [...AND_CUSTOMER_QUEUE, ...WHISPERS],
+  EndFlowExecution: ['CUSTOMER_QUEUE', ...WHISPERS],
+  TransferContactToAgent: ['AGENT_TRANSFER', 'QUEUE_TRANSFER'],
+  UpdateContactRoutingBehavior: ['CONTACT_FLOW', 'module'],
+  DequeueContactAndTransferToQueue: ['CUSTOMER_QUEUE'],
+  UpdateRoutingCriteria: AND_CUSTOMER_QUEUE,
+  UpdateContactRoutingCriteria: AND_CUSTOMER_QUEUE,
+  InvokeFlowModule: ['CONTACT_FLOW', 'module'],
+  EndFlowModuleExecution: ['module'],
+};
+
+/** Whether an action type may be used in a flow of this type. */
+export function allowedIn(type: SupportedActionType, flowType: FlowType): boolean {
+  return allowedFlowTypes[type]?.includes(flowType) ?? true;
+}

@@ -36,8 +36,20 @@ export interface ParameterChecks {
   invalid(key: string, message: string): void;
   /** A parameter is missing that `required` cannot name (one of several). */
   missing(message: string): void;
-  /** A static Parameters.<key> (not a reference) must be a number from `min` to `max`. */
-  number(key: string, min: number, max: number): void;
+  /** A static Parameters.<key> (not a reference) must be a number the rule allows. */
+  number(key: string, rule: NumberRule): void;
+}
+
+/**
+ * A numeric parameter's limits. `min`, `max` and `integer` are the reference's: a value outside them
+ * is an error. Where the reference gives no maximum, `usualMax` is chokutsu's: a larger value (real
+ * exports may hold one) is accepted with an `unverified-value` warning.
+ */
+export interface NumberRule {
+  min: number;
+  max?: number;
+  integer?: boolean;
+  usualMax?: number;
 }
 
 /** A static reference Parameters.<key> makes to the instance (checked when an instance is known). */

@@ -77,4 +77,17 @@ export interface Flow {
   startAction: string;
   actions: ReadonlyMap<string, SupportedAction>;
   document: FlowDocument;
+  /** Known when the instance definition says it (CONTACT_FLOW by default there); a lone export has none. */
+  type?: FlowType;
 }
+
+/**
+ * Connect's flow types (ContactFlow.Type, CreateContactFlow) and, beside them, flow modules (a
+ * separate resource in Connect, ContactFlowModule: what InvokeFlowModule runs).
+ */
+export const CONTACT_FLOW_TYPES = [
+  'CONTACT_FLOW', 'CUSTOMER_QUEUE', 'CUSTOMER_HOLD', 'CUSTOMER_WHISPER', 'AGENT_HOLD', 'AGENT_WHISPER',
+  'OUTBOUND_WHISPER', 'AGENT_TRANSFER', 'QUEUE_TRANSFER',
+] as const;
+export type ContactFlowType = typeof CONTACT_FLOW_TYPES[number];
+export type FlowType = ContactFlowType | 'module';

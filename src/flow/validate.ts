@@ -2,20 +2,20 @@
 // every action gets are here; each action type's own (its spec, parameters, references) come from
 // its module in ./actions/.
 import type { ActionSpec, ParameterChecks, Reference } from './action.ts';
-import { isSupportedType, knownUnsupportedTypes } from './action-specs.ts';
+import { allowedIn, isSupportedType, knownUnsupportedTypes } from './action-specs.ts';
 import { actions as definitions } from './actions/index.ts';
 import { isReference } from './attributes.ts';
 import { OPERATORS } from './conditions.ts';
 import { flatten, get, isObject } from './parameters.ts';
 import type { ReferenceResolver } from './catalog.ts';
-import type { Flow, FlowDocument, RawAction, SupportedAction, Transitions } from './types.ts';
+import type { Flow, FlowDocument, FlowType, RawAction, SupportedAction, Transitions } from './types.ts';
 
 export type ProblemCode =
   | 'invalid-json' | 'invalid-document' | 'unknown-version' | 'missing-start-action'
   | 'duplicate-identifier' | 'invalid-identifier' | 'unknown-type' | 'unsupported-type'
   | 'missing-parameter' | 'invalid-parameter' | 'dangling-transition' | 'missing-transition'
   | 'invalid-condition' | 'unreachable-action' | 'placeholder' | 'unresolved-reference' | 'foreign-reference'
-  | 'unverified-value';
+  | 'unverified-value' | 'not-in-flow-type';
 
 export interface FlowProblem {
   code: ProblemCode;
@@ -42,13 +42,16 @@ export interface LoadOptions {
   name?: string;
   arn?: string;
   resolver?: ReferenceResolver;
+  /** The flow's type: each action must be allowed in it. Unknown for a lone export: not checked. */
+  type?: FlowType;
 }
 
 /**
  * Problems that do not stop `flow check` from passing (exit 0) unless --strict: what a templating
- * tool left to substitute and references to the exporting instance's resources.
+ * tool left to substitute, references to the exporting instance's resources, and numbers above
+ * chokutsu's usual maximum where the reference gives none.
  */
-export const LENIENT_CODES: ReadonlySet<ProblemCode> = new Set(['placeholder', 'foreign-reference']);
+export const LENIENT_CODES: ReadonlySet<ProblemCode> = new Set(['placeholder', 'foreign-reference', 'unverified-value']);
 
 /** Whether a check passes: no problems, or (unless strict) only lenient warnings. */
 export function checkPasses(check: FlowCheck, strict = false): boolean {
@@ -105,7 +108,7 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
   }
   const unsupported = new Set<string>();
   for (const raw of found.actions) {
-    checkAction(raw, `$.Actions[${found.position.get(raw) ?? -1}]`, found.indexById, options.resolver, add, unsupported);
+    checkAction(raw, `$.Actions[${found.position.get(raw) ?? -1}]`, found.indexById, options, add, unsupported);
   }
   if (start !== undefined && found.indexById.has(start)) checkReachable(start, found, add);
 
@@ -115,6 +118,7 @@ export function checkFlow(doc: unknown, options: LoadOptions): FlowCheck {
       id: options.id,
       name: options.name ?? options.id,
       ...(options.arn !== undefined ? { arn: options.arn } : {}),
+      ...(options.type !== undefined ? { type: options.type } : {}),
       startAction: start,
       actions: new Map(found.actions.map((a) => [a.Identifier, normalize(a)])),
       document: doc as unknown as FlowDocument,
@@ -181,7 +185,7 @@ function checkReachable(start: string, found: FoundActions, add: Add): void {
 }
 
 function checkAction(
-  raw: RawAction, path: string, ids: Map<string, number>, resolver: ReferenceResolver | undefined,
+  raw: RawAction, path: string, ids: Map<string, number>, { resolver, type: flowType }: LoadOptions,
   add: Add, unsupported: Set<string>,
 ): void {
   const actionId = raw.Identifier;
@@ -206,6 +210,9 @@ function checkAction(
     return;
   }
 
+  if (flowType !== undefined && !allowedIn(raw.Type, flowType)) {
+    add({ code: 'not-in-flow-type', actionId, message: `${raw.Type} is not allowed in a ${flowType} flow (Connect's reference, "Restrictions")`, path: `${path}.Type` });
+  }
   const definition = definitions[raw.Type];
   const spec = definition.specFor?.(params) ?? definition.spec;
   for (const req of spec.required) {
@@ -287,11 +294,16 @@ function parameterChecks(p: Record<string, unknown>, path: string, actionId: str
   return {
     invalid,
     missing: (message) => add({ code: 'missing-parameter', actionId, message, path: `${path}.Parameters` }),
-    number: (key, min, max) => {
+    number: (key, { min, max, integer, usualMax }) => {
       const v = get(p, key);
-      if (typeof v !== 'string' || isReference(v)) return;
+      if ((typeof v !== 'string' && typeof v !== 'number') || (typeof v === 'string' && isReference(v))) return;
       const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) invalid(key, `${key} must be a number from ${min} to ${max}, not ${JSON.stringify(v)}`);
+      const what = `${integer ? 'an integer' : 'a number'} ${max !== undefined ? `from ${min} to ${max}` : `of at least ${min}`}`;
+      if (String(v).trim() === '' || !Number.isFinite(n) || n < min || (max !== undefined && n > max) || (integer && !Number.isInteger(n))) {
+        invalid(key, `${key} must be ${what}, not ${JSON.stringify(v)}`);
+      } else if (usualMax !== undefined && n > usualMax) {
+        add({ code: 'unverified-value', severity: 'warning', actionId, message: `${key} ${JSON.stringify(v)} is above ${usualMax}, the most chokutsu has seen (the reference gives no maximum): accepted`, path: `${path}.Parameters.${key}` });
+      }
     },
   };
 }

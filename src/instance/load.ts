@@ -168,6 +168,14 @@ function crossReferenceProblems(def: InstanceDefinition, dir: string): InstanceP
     if (a.routingProfile !== undefined && !profileIds.has(a.routingProfile)) {
       report(pointer('/agents', i, 'routingProfile'), `no routing profile with id ${JSON.stringify(a.routingProfile)}`);
     }
+    // One level per attribute value: a second entry would leave the router to pick one.
+    const held = new Map<string, number>();
+    (a.proficiencies ?? []).forEach((p, j) => {
+      const key = `${p.attributeName}\u0000${p.attributeValue}`;
+      const first = held.get(key);
+      if (first === undefined) held.set(key, j);
+      else report(pointer('/agents', i, 'proficiencies', j), `${p.attributeName}=${p.attributeValue} is listed twice (first at ${pointer('/agents', i, 'proficiencies', first)})`);
+    });
   });
 
   const agentIds = new Set(def.agents.map((a) => a.id));

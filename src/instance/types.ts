@@ -2,6 +2,7 @@
 // The same definition runs locally and deploys to Amazon Connect (infra/).
 import type { Closure, HoursOfOperation, HoursOfOperationConfig, Weekday } from '../calendar/types.ts';
 import type { Rates } from '../contacts/cost.ts';
+import type { FlowType } from '../flow/types.ts';
 
 export type { Closure, HoursOfOperation, HoursOfOperationConfig, Rates, Weekday };
 
@@ -36,6 +37,15 @@ export interface Agent {
   routingProfile?: string;
   /** SIP extension of the agent's phone, when they use one. */
   extension?: string;
+  /** What routing criteria (UpdateRoutingCriteria) match: Connect's UserProficiency. */
+  proficiencies?: UserProficiency[];
+}
+
+/** A predefined attribute's value the agent is proficient in, at level 1–5 (Connect's UserProficiency). */
+export interface UserProficiency {
+  attributeName: string;
+  attributeValue: string;
+  level: number;
 }
 
 export interface Prompt {
@@ -59,7 +69,8 @@ export interface FlowReference {
   id: string;
   name: string;
   file: string; // relative to the definition file
-  type?: 'CONTACT_FLOW' | 'CUSTOMER_QUEUE' | 'CUSTOMER_HOLD' | 'CUSTOMER_WHISPER' | 'AGENT_HOLD' | 'AGENT_WHISPER' | 'AGENT_TRANSFER' | 'QUEUE_TRANSFER';
+  /** Connect's flow type (CONTACT_FLOW when absent), or `module`: a flow module that InvokeFlowModule runs. */
+  type?: FlowType;
 }
 
 export interface PhoneNumber {

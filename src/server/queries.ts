@@ -22,7 +22,7 @@ export function parseNumber(v: string | undefined, field: string): number | unde
   return n;
 }
 
-const SEARCH_PARAMETERS = ['from', 'to', 'queue', 'agent', 'customer', 'caller', 'minDuration', 'maxDuration', 'reason', 'limit', 'cursor'];
+const SEARCH_PARAMETERS = ['from', 'to', 'queue', 'agent', 'customer', 'caller', 'minDuration', 'maxDuration', 'reason', 'tag', 'limit', 'cursor'];
 
 /** GET /api/contacts?… as a search filter and page (the store checks the rest, e.g. the cursor and limit bounds). */
 export function contactSearch(q: Query): { filter: ContactSearchFilter; page: ContactSearchPage } {
@@ -41,6 +41,7 @@ export function contactSearch(q: Query): { filter: ContactSearchFilter; page: Co
     ...(q['customer'] ? { customerNumber: q['customer'] } : {}), ...(q['caller'] ? { caller: q['caller'] } : {}),
     ...(min !== undefined ? { minDurationSeconds: min } : {}), ...(max !== undefined ? { maxDurationSeconds: max } : {}),
     ...(reason && isDisconnectReason(reason) ? { disconnectReason: reason } : {}),
+    ...(q['tag'] !== undefined ? { tag: q['tag'] } : {}),
   };
   return { filter, page: { ...(limit !== undefined ? { limit } : {}), ...(q['cursor'] ? { cursor: q['cursor'] } : {}) } };
 }

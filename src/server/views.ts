@@ -35,7 +35,10 @@ export function agentView(a: AgentView | undefined): (Omit<AgentView, 'since'> &
 
 export function agentViews(deps: Pick<ServerDeps, 'agents' | 'definition'>): Record<string, unknown>[] {
   const agents = deps.definition().agents;
-  return deps.agents.agents().map((a) => ({ ...agentView(a), name: agents.find((d) => d.id === a.agentId)?.name }));
+  return deps.agents.agents().map((a) => {
+    const d = agents.find((x) => x.id === a.agentId);
+    return { ...agentView(a), name: d?.name, ...(d?.proficiencies ? { proficiencies: d.proficiencies } : {}) };
+  });
 }
 
 /** An event as the WebSocket sends it: `at`, `ringUntil` and a flow step's `at` in ISO 8601. */

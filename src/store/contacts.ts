@@ -87,6 +87,11 @@ export class SqliteContactStore {
     if (q.minDurationSeconds !== undefined) add('total_duration >= ?', q.minDurationSeconds);
     if (q.maxDurationSeconds !== undefined) add('total_duration <= ?', q.maxDurationSeconds);
     if (q.disconnectReason !== undefined) add('disconnect_reason = ?', q.disconnectReason);
+    // Tags live in the record's JSON (TagContact/UnTagContact): matched by key, and value when given.
+    if (q.tag !== undefined) {
+      if (q.tag.value === undefined) add("EXISTS (SELECT 1 FROM json_each(record, '$.tags') WHERE key = ?)", q.tag.key);
+      else add("EXISTS (SELECT 1 FROM json_each(record, '$.tags') WHERE key = ? AND value = ?)", q.tag.key, q.tag.value);
+    }
     if (q.after !== undefined) add('(initiation_ts, contact_id) < (?, ?)', q.after.initiationTs, q.after.contactId);
     // One row more than the page tells whether another page follows.
     const rows = this.db.prepare(`

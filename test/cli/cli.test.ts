@@ -336,6 +336,23 @@ describe('chokutsu flow check', () => {
     const strict = await run('--data-dir', dir, 'flow', 'check', '--strict', file);
     assert.equal(strict.code, 1);
   });
+
+  test('--type checks each action against the flow type; a file the definition lists has its type there', async () => {
+    const file = join(dir, 'hold.json');
+    writeFileSync(file, JSON.stringify({
+      Version: '2019-10-30', StartAction: 'music',
+      Actions: [{ Identifier: 'music', Type: 'MessageParticipant', Parameters: { Text: 'please hold' }, Transitions: {} }],
+    }));
+    const hold = await run('--data-dir', dir, 'flow', 'check', '--type', 'CUSTOMER_HOLD', file);
+    assert.equal(hold.code, 1);
+    assert.match(hold.out, /error not-in-flow-type \[music\] at \$\.Actions\[0\]\.Type: MessageParticipant is not allowed in a CUSTOMER_HOLD flow/);
+    assert.equal((await run('--data-dir', dir, 'flow', 'check', '--type', 'HOLD', file)).code, 2);
+    // The demo lists flows/customer-queue.json as CUSTOMER_QUEUE: its EndFlowExecution is allowed there, not in an inbound flow.
+    const queueFlow = join(dir, 'flows', 'customer-queue.json');
+    assert.equal((await run('--data-dir', dir, 'flow', 'check', queueFlow)).code, 0);
+    const asInbound = await run('--data-dir', dir, 'flow', 'check', '--type', 'CONTACT_FLOW', queueFlow);
+    assert.match(asInbound.out, /not-in-flow-type .*EndFlowExecution is not allowed in a CONTACT_FLOW flow/);
+  });
 });
 
 test('the chokutsu bin runs as a process', () => {

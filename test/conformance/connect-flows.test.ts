@@ -7,9 +7,11 @@ import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { isWithinHours } from '../../src/calendar/hours.ts';
 import type { FlowCatalog, QueueInfo } from '../../src/flow/catalog.ts';
-import type { Flow, QueueMetricType } from '../../src/flow/types.ts';
+import type { Flow, FlowType, QueueMetricType } from '../../src/flow/types.ts';
 import { checkFlowText, checkPasses } from '../../src/flow/validate.ts';
 import { runTextCall, VirtualClock } from '../../src/runtime/text-call.ts';
+import { generateTestCase } from '../../src/testing/generate.ts';
+import { describeEvent, runTestCase } from '../../src/testing/runner.ts';
 
 // The shared folder sits beside the project's checkout; CHOKUTSU_CONNECT_FLOWS overrides it.
 const CANDIDATES = [
@@ -205,4 +207,96 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
       });
     }
   }
+
+  // The conformance suite as a Testing-language suite: each runnable flow gets a generated case
+  // (src/testing/generate.ts) run by `chokutsu test`'s runner. Generated when the test runs, because
+  // the flows live outside the project (SOURCES.md) and a case must follow its flow as it is.
+  test('the flows that cannot run here are listed with the reason', () => {
+    const reasons = Object.fromEntries(files.filter((f) => check(f).flow === undefined).map((f) => {
+      const r = check(f);
+      const why = r.unsupportedTypes.length > 0 ? `not here: ${r.unsupportedTypes.join(', ')}`
+        : r.problems.filter((p) => p.severity === 'error').map((p) => p.code).join(', ');
+      return [relative(ROOT, f), why];
+    }));
+    assert.deepEqual(reasons, {
+      'godwillcho-cdk/sales_main_flow.json': 'unknown-type',
+      'godwillcho-cdk/support_main_flow.json': 'unknown-type',
+      'goodmeasures-staging/_0x_gm_outbound.json': 'not here: CompleteOutboundCall',
+      'goodmeasures-staging/sample_ab_test.json': 'invalid-json',
+      'goodmeasures-staging/sample_inbound_flow_first_contact_experience.json': 'not here: CreateTask',
+      'goodmeasures-staging/sample_interruptible_queue_flow_with_callback.json': 'not here: CreateCallbackContact, UpdateContactCallbackNumber',
+      'goodmeasures-staging/sample_queue_configurations_flow.json': 'not here: CreateCallbackContact, UpdateContactCallbackNumber',
+      'goodmeasures-staging/sample_secure_input_with_agent.json': 'not here: UpdatePreviousContactParticipantState',
+    });
+  });
+
+  for (const file of runnable) {
+    test(`${relative(ROOT, file)}: its generated Testing-language case passes`, async () => {
+      const flow = check(file).flow as Flow;
+      const testCase = generateTestCase(flow);
+      const clock = new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00'));
+      const result = await runTestCase(testCase, { catalog: foreignCatalog(flow), functions: new Map(), entryFlow: () => flow, clock });
+      assert.equal(result.passed, true, `${result.failure}\n${result.events.map(describeEvent).join('\n')}`);
+      // The path reached an ending through the flow's own actions, each observed in turn.
+      assert.equal(result.observed[0], 'test-initiated');
+      assert.equal(result.observed.at(-1), 'test-completed');
+      assert.deepEqual(result.observed.slice(1, -1), result.state.path.map((s) => s.actionId));
+      assert.ok(result.state.path.length >= 1);
+      assert.notEqual(result.state.ending?.reason, 'FLOW_ERROR', result.state.ending?.message);
+    });
+  }
+
+  test('a generated case presses the menu key it expects, enters stored input and mocks the function it expects to succeed', async () => {
+    const recording = check(join(ROOT, 'goodmeasures-staging', 'sample_recording_behavior.json')).flow as Flow;
+    const clock = new VirtualClock(Date.parse('2026-11-24T10:00:00+09:00'));
+    const r = await runTestCase(generateTestCase(recording), { catalog: foreignCatalog(recording), functions: new Map(), entryFlow: () => recording, clock });
+    assert.deepEqual(r.state.path.map((s) => s.type).slice(0, 5), ['Compare', 'MessageParticipant', 'GetParticipantInput', 'UpdateContactRecordingBehavior', 'TransferToFlow']);
+    assert.equal(r.state.path[3]?.actionId, '8a2cf897-4db1-4524-8acf-d8349bf3b5ee', 'key 1: agent and customer recording');
+
+    const lambda = check(join(ROOT, 'goodmeasures-staging', 'sample_lambda_integration.json')).flow as Flow;
+    const l = await runTestCase(generateTestCase(lambda), { catalog: foreignCatalog(lambda), functions: new Map(), entryFlow: () => lambda, clock });
+    assert.equal(l.passed, true, l.failure);
+    assert.deepEqual(l.state.path.map((s) => s.type).slice(0, 4), ['MessageParticipant', 'InvokeLambdaFunction', 'Compare', 'Compare']);
+
+    const secure = check(join(ROOT, 'goodmeasures-staging', 'sample_secure_input_with_no_agent.json')).flow as Flow;
+    const c = await runTestCase(generateTestCase(secure), { catalog: foreignCatalog(secure), functions: new Map(), entryFlow: () => secure, clock });
+    assert.equal(c.passed, true, c.failure);
+    assert.equal(c.state.attributes['EncryptedCreditCard'], '4111111111111111', 'stored input: the digits before #');
+  });
+
+  test('a generated case fails when the contact takes another branch than the one it expects', async () => {
+    const flow = check(join(ROOT, 'goodmeasures-staging', 'sample_recording_behavior.json')).flow as Flow;
+    const testCase = generateTestCase(flow);
+    // Press 2 where the case expects key 1's branch (agent and customer recording).
+    const menu = testCase.content.Observations.find((o) => o.Identifier === '356d5413-950c-43f1-ab5b-bf8b39ee87f4');
+    const press = menu?.Actions?.[0]?.Parameters as { Instruction: { Properties: { Value: string } } };
+    press.Instruction.Properties.Value = '2';
+    const r = await runTestCase(testCase, { catalog: foreignCatalog(flow), functions: new Map(), entryFlow: () => flow, clock: new VirtualClock(0) });
+    assert.equal(r.passed, false);
+    assert.match(r.failure ?? '', /^observation "8a2cf897-4db1-4524-8acf-d8349bf3b5ee" \(FlowActionStarted UpdateContactRecordingBehavior .*\) did not happen after "356d5413-/);
+  });
+
+  // Each export as the flow type its name says (Connect's default flows and samples, the CDK app's
+  // main/hold/transfer flows): the reference's restrictions accept them, except where Connect would too.
+  const FLOW_TYPE_OF: Record<string, FlowType> = {
+    'godwillcho-cdk/sales_hold_flow.json': 'CUSTOMER_HOLD', 'godwillcho-cdk/support_hold_flow.json': 'CUSTOMER_HOLD',
+    'godwillcho-cdk/sales_transfer_flow.json': 'QUEUE_TRANSFER', 'godwillcho-cdk/support_transfer_flow.json': 'QUEUE_TRANSFER',
+    'goodmeasures-staging/_0x_gm_outbound.json': 'OUTBOUND_WHISPER', 'goodmeasures-staging/_0x_whisper_flow.json': 'AGENT_WHISPER',
+    'goodmeasures-staging/default_agent_hold.json': 'AGENT_HOLD', 'goodmeasures-staging/default_agent_transfer.json': 'AGENT_TRANSFER',
+    'goodmeasures-staging/default_agent_whisper.json': 'AGENT_WHISPER', 'goodmeasures-staging/default_customer_hold.json': 'CUSTOMER_HOLD',
+    'goodmeasures-staging/default_customer_queue.json': 'CUSTOMER_QUEUE', 'goodmeasures-staging/default_customer_whisper.json': 'CUSTOMER_WHISPER',
+    'goodmeasures-staging/default_outbound.json': 'OUTBOUND_WHISPER', 'goodmeasures-staging/default_queue_transfer.json': 'QUEUE_TRANSFER',
+    'goodmeasures-staging/sample_interruptible_queue_flow_with_callback.json': 'CUSTOMER_QUEUE',
+  };
+  test('as the flow types their names say, only the CDK hold flows break a restriction: MessageParticipant is not for hold flows', () => {
+    const violations = files.flatMap((f) => {
+      const name = relative(ROOT, f);
+      const r = checkFlowText(readFileSync(f, 'utf8'), { id: name, type: FLOW_TYPE_OF[name] ?? 'CONTACT_FLOW' });
+      return r.problems.filter((p) => p.code === 'not-in-flow-type').map((p) => `${name} ${p.actionId}: ${p.message}`);
+    });
+    assert.deepEqual(violations, [
+      'godwillcho-cdk/sales_hold_flow.json holdmusic-1: MessageParticipant is not allowed in a CUSTOMER_HOLD flow (Connect\'s reference, "Restrictions")',
+      'godwillcho-cdk/support_hold_flow.json support-hold-1: MessageParticipant is not allowed in a CUSTOMER_HOLD flow (Connect\'s reference, "Restrictions")',
+    ]);
+  });
 });

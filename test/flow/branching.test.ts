@@ -246,6 +246,14 @@ describe('Wait', () => {
     assert.equal(call.state.path[1]?.at, TUESDAY_0900 + 30_000);
   });
 
+  test('TimeoutSeconds, the reference\'s name for it, waits the same way', () => {
+    const byReference = load(flowDoc('wait', [
+      { Identifier: 'wait', Type: 'Wait', Parameters: { TimeoutSeconds: '45' }, Transitions: { Conditions: [cond('Equals', 'WaitCompleted', 'bye')] } },
+      disconnect(),
+    ]));
+    assert.deepEqual(new Call(byReference).last, [{ type: 'StartTimer', timerId: 'contact-1#1', seconds: 45 }]);
+  });
+
   test('a TimerExpired for another timer is ignored', () => {
     const call = new Call(waitFlow);
     assert.ok(call.send({ type: 'TimerExpired', timerId: 'contact-1#9' }).ignored);

@@ -174,6 +174,30 @@ describe('cross-references', () => {
     assert.deepEqual(paths(problems), ['/agents/1/routingProfile']);
   });
 
+  test('agents\' proficiencies: Connect\'s UserProficiency, level 1 to 5, one level per attribute value', () => {
+    const def = demoDefinition();
+    at(def.agents, 0).proficiencies = [
+      { attributeName: 'Language', attributeValue: 'English', level: 5 },
+      { attributeName: 'Language', attributeValue: 'Japanese', level: 1 },
+    ];
+    assert.ok(parseInstance(JSON.stringify(def), 'json', dirWithFlow()).ok, 'loads');
+    const problems = problemsOf((d) => {
+      at(d.agents, 0).proficiencies = [
+        { attributeName: 'Language', attributeValue: 'English', level: 6 },
+        { attributeName: 'Language', attributeValue: 'English', level: 2 },
+      ];
+      at(d.agents, 1).proficiencies = [{ attributeName: 'Language', attributeValue: 'English', level: 2.5 }];
+    });
+    assert.deepEqual(paths(problems), ['/agents/0/proficiencies/0/level', '/agents/1/proficiencies/0/level']);
+    const twice = problemsOf((d) => {
+      at(d.agents, 0).proficiencies = [
+        { attributeName: 'Language', attributeValue: 'English', level: 4 },
+        { attributeName: 'Language', attributeValue: 'English', level: 2 },
+      ];
+    });
+    assert.deepEqual(twice.map((p) => `${p.path}: ${p.message}`), ['/agents/0/proficiencies/1: Language=English is listed twice (first at /agents/0/proficiencies/0)']);
+  });
+
   test('a phone number whose flow is neither a flow id nor a name', () => {
     const problems = problemsOf((def) => {
       at(def.phoneNumbers, 0).flow = 'main-menu';

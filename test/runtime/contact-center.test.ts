@@ -235,6 +235,45 @@ describe('a contact waiting for the agent who knows the project', () => {
   });
 });
 
+describe('agents\' proficiencies from the instance definition', () => {
+  test('a flow\'s proficiency criteria ring the agent at the level asked for, before a better-ranked agent below it', async () => {
+    const { s, time } = await line((def, dir) => {
+      const level = (id: string, n: number) => {
+        const agent = def.agents.find((a) => a.id === id);
+        if (agent) agent.proficiencies = [{ attributeName: 'Language', attributeValue: 'English', level: n }];
+      };
+      level('sato', 2);
+      level('suzuki', 5);
+      writeFileSync(join(dir, 'flows', 'english.json'), JSON.stringify({
+        Version: '2019-10-30', StartAction: 'english',
+        Actions: [
+          {
+            Identifier: 'english', Type: 'UpdateRoutingCriteria',
+            Parameters: { RoutingCriteria: { Steps: [{
+              Expression: { AttributeCondition: { Name: 'Language', Value: 'English', ProficiencyLevel: 4, ComparisonOperator: 'NumberGreaterOrEqualTo' } },
+              Expiry: { DurationInSeconds: 60 },
+            }] } },
+            Transitions: { NextAction: 'sakura', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] },
+          },
+          { Identifier: 'sakura', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'project-sakura' }, Transitions: { NextAction: 'queue', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] } },
+          { Identifier: 'queue', Type: 'TransferContactToQueue', Parameters: {}, Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }, { ErrorType: 'QueueAtCapacity', NextAction: 'bye' }] } },
+          { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+        ],
+      }));
+      def.flows.push({ id: 'english', name: 'english', file: 'flows/english.json' });
+      def.phoneNumbers.push({ number: '+81500000002', flow: 'english' });
+    });
+    s.center.setAgentStatus('sato', 'Available');
+    const caller = dial(s, time, '', 0, '+81500000002');
+    await waitForQueue(s, time, caller.contactId);
+    assert.equal(s.center.contact(caller.contactId)?.phase, 'queued', 'sato (rank 1, English 2) is Available but below level 4');
+    s.center.setAgentStatus('suzuki', 'Available');
+    assert.equal(s.router.agent('suzuki')?.status, 'Ringing', 'suzuki (English 5) rings');
+    assert.equal(s.router.agent('sato')?.status, 'Available');
+    s.close();
+  });
+});
+
 /** The demo line with its customer queue flow replaced by these actions. */
 function withQueueFlow(actions: Record<string, unknown>[]): Parameters<typeof demoDataDir>[0] {
   return (_def, dir) => {
@@ -283,14 +322,9 @@ describe('the customer queue flow beside the contact\'s own flow', () => {
     s.close();
   });
 
-  test('cannot change the recording or move the contact to another queue (Connect\'s restriction)', async () => {
+  test('cannot change the recording; a queue flow that would move the contact to another queue is refused when the line opens (Connect\'s restriction)', async () => {
     const { s, time } = await line(withQueueFlow([
-      { Identifier: 'no-recording', Type: 'UpdateContactRecordingBehavior', Parameters: { RecordingBehavior: { RecordedParticipants: [] } }, Transitions: { NextAction: 'to-fuji', Errors: [] } },
-      { Identifier: 'to-fuji', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/project-fuji' }, Transitions: { NextAction: 'transfer', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'transfer' }] } },
-      {
-        Identifier: 'transfer', Type: 'TransferContactToQueue', Parameters: {},
-        Transitions: { NextAction: 'end', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'end' }, { ErrorType: 'QueueAtCapacity', NextAction: 'end' }] },
-      },
+      { Identifier: 'no-recording', Type: 'UpdateContactRecordingBehavior', Parameters: { RecordingBehavior: { RecordedParticipants: [] } }, Transitions: { NextAction: 'end', Errors: [] } },
       { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
     ]));
     const caller = dial(s, time, '1001#');
@@ -299,10 +333,18 @@ describe('the customer queue flow beside the contact\'s own flow', () => {
     const live = s.center.contact(caller.contactId);
     assert.equal(live?.queueId, 'project-sakura');
     assert.deepEqual(live?.recordedParticipants, ['Agent', 'Customer']);
-    assert.equal(s.router.queueSnapshot('project-sakura')?.waiting, 1);
-    assert.equal(s.router.queueSnapshot('project-fuji')?.waiting, 0);
     assert.equal(caller.heard.filter((h) => h.kind === 'recording').length, 1, 'only the main flow\'s recording block reached the channel');
     s.close();
+
+    // UpdateContactTargetQueue and TransferContactToQueue are for inbound and transfer flows only.
+    await assert.rejects(line(withQueueFlow([
+      { Identifier: 'to-fuji', Type: 'UpdateContactTargetQueue', Parameters: { QueueId: 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/project-fuji' }, Transitions: { NextAction: 'transfer', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'transfer' }] } },
+      {
+        Identifier: 'transfer', Type: 'TransferContactToQueue', Parameters: {},
+        Transitions: { NextAction: 'end', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'end' }, { ErrorType: 'QueueAtCapacity', NextAction: 'end' }] },
+      },
+      { Identifier: 'end', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+    ])), /not-in-flow-type \[to-fuji\].*UpdateContactTargetQueue is not allowed in a CUSTOMER_QUEUE flow[\s\S]*not-in-flow-type \[transfer\]/);
   });
 
   test('DequeueContactAndTransferToQueue moves the waiting contact to another queue; the queue flow\'s tags reach the record', async () => {

@@ -168,6 +168,23 @@ describe('SqliteContactStore', () => {
     );
   });
 
+  test('filters by tag: a key, or key=value (split at the first "="), combined with others', () => {
+    const tagged = new SqliteContactStore(freshDb());
+    const rs = records.slice(0, 6).map((r, i) => ({ ...r, ...(i < 4 ? { tags: i % 2 === 0 ? { Department: 'Sales', 'a=b': 'c' } : { Department: 'Support' } } : {}) }));
+    for (const r of rs) tagged.save(r);
+    const ids = (filter: ContactSearchFilter) => tagged.search(filter, { limit: 500 }).records.map((r) => r.contactId).sort();
+    assert.deepEqual(ids({ tag: 'Department' }), ['c-000', 'c-001', 'c-002', 'c-003']);
+    assert.deepEqual(ids({ tag: 'Department=Sales' }), ['c-000', 'c-002']);
+    assert.deepEqual(ids({ tag: 'Department=' }), [], 'an empty value matches no tag with a value');
+    assert.deepEqual(ids({ tag: 'Department=Support', agentId: SUZUKI.id }), rs.filter((r) => r.tags?.['Department'] === 'Support' && r.agent?.id === SUZUKI.id).map((r) => r.contactId).sort());
+    assert.deepEqual(ids({ tag: 'a' }), [], 'the key is "a" here, not "a=b"');
+    assert.deepEqual(ids({ tag: 'a=b=c' }), []);
+    assert.deepEqual(ids({ tag: 'Region' }), []);
+    const bad = validateContactSearch({ tag: '=Sales' });
+    assert.equal(bad.ok, false);
+    if (!bad.ok) assert.deepEqual(bad.problems, [{ field: 'tag', message: 'a tag key, or key=value' }]);
+  });
+
   test('rejects a bad search, listing every bad field', () => {
     const bad = {
       from: 'yesterday', to: Number.NaN, queueId: '', minDurationSeconds: -1, disconnectReason: 'HUNG_UP', colour: 'red',

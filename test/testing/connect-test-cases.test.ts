@@ -9,8 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import { provisionDemo } from '../../src/app/demo.ts';
 import { openLine, type Line } from '../../src/app/line.ts';
 import { VirtualClock } from '../../src/runtime/text-call.ts';
-import type { TestLine } from '../../src/testing/runner.ts';
 import { runTestFiles, testCaseFiles } from '../../src/testing/suite.ts';
+import { generateTestCase } from '../../src/testing/generate.ts';
+import { runTestCase, type TestLine } from '../../src/testing/runner.ts';
 
 const CASES = join(import.meta.dirname, '..', '..', 'tests', 'connect');
 
@@ -42,6 +43,18 @@ describe('the direct line\'s Connect test cases (tests/connect)', () => {
     const ends = new Set(results.flatMap((r) => r.result?.state.path.map((p) => p.actionId) ?? []));
     for (const id of ['after-hours-message', 'holiday-message', 'not-found-message', 'too-many-tries-message', 'set-customer-queue', 'set-general-queue', 'error-message', 'transfer-to-queue']) {
       assert.ok(ends.has(id), `some case runs ${id}`);
+    }
+  });
+
+  test('the line\'s own flows pass their generated cases too (src/testing/generate.ts)', async () => {
+    for (const ref of line.definition.flows) {
+      const flow = line.catalog.flow(ref.id);
+      assert.ok(flow, ref.id);
+      clock.setTo(Date.parse('2026-11-24T10:00:00+09:00'));
+      const r = await runTestCase(generateTestCase(flow), testLine);
+      assert.equal(r.passed, true, `${ref.id}: ${r.failure}`);
+      assert.deepEqual(r.observed.slice(1, -1), r.state.path.map((p) => p.actionId), `${ref.id}: every action observed in turn`);
+      assert.notEqual(r.state.ending?.reason, 'FLOW_ERROR', r.state.ending?.message);
     }
   });
 

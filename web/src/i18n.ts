@@ -173,6 +173,7 @@ const M = {
   minDuration: ['最短通話秒数', 'Min duration (s)'],
   maxDuration: ['最長通話秒数', 'Max duration (s)'],
   reason: ['切断理由', 'Disconnect reason'],
+  tagFilter: ['タグ (キー または キー=値)', 'Tag (key or key=value)'],
   pageSize: ['件数/ページ', 'Per page'],
   initiated: ['開始時刻', 'Started'],
   duration: ['通話時間', 'Duration'],

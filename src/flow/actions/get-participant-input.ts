@@ -48,9 +48,12 @@ export const getParticipantInput: ActionDefinition<'GetParticipantInput'> = {
     : { ...menu, mustHandle: ['NoMatchingCondition', 'InputTimeLimitExceeded'] }),
   checkParameters(p, checks) {
     checkPromptSource(p, checks);
-    checks.number('InputTimeLimitSeconds', 1, 180);
-    checks.number('InputValidation.CustomValidation.MaximumLength', 1, 20);
-    checks.number('DTMFConfiguration.InterdigitTimeLimitSeconds', 1, 20);
+    // "a valid integer larger than zero" (participant-actions-getparticipantinput), no maximum given.
+    checks.number('InputTimeLimitSeconds', { min: 1, integer: true, usualMax: 180 });
+    // "a number representing the maximum length": no bounds given.
+    checks.number('InputValidation.CustomValidation.MaximumLength', { min: 1, integer: true, usualMax: 20 });
+    // Not on the reference page; real exports carry it.
+    checks.number('DTMFConfiguration.InterdigitTimeLimitSeconds', { min: 1, usualMax: 20 });
     const seq = get(p, 'DTMFConfiguration.InputTerminationSequence');
     if (typeof seq === 'string' && !/^[0-9#*]{1,5}$/.test(seq)) checks.invalid('DTMFConfiguration.InputTerminationSequence', 'a termination sequence is 1–5 of 0-9 # *');
   },

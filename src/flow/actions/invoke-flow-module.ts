@@ -27,6 +27,11 @@ export const invokeFlowModule: ActionDefinition<'InvokeFlowModule'> = {
       lastDetail(out, { error: `unknown flow module ${ref}` });
       return error('NoMatchingError');
     }
+    // The instance definition marks its modules (type: module); a flow of another type is not one.
+    if (flow.type !== undefined && flow.type !== 'module') {
+      lastDetail(out, { error: `flow ${flow.name} is a ${flow.type} flow, not a flow module` });
+      return error('NoMatchingError');
+    }
     if ((out.state.modules ?? []).length >= MAX_MODULE_DEPTH) {
       lastDetail(out, { error: `modules nested deeper than ${MAX_MODULE_DEPTH}` });
       return error('NoMatchingError');

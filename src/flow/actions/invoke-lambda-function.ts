@@ -23,7 +23,7 @@ const DEFAULT_FUNCTION_SECONDS = 3;
 export const invokeLambdaFunction: ActionDefinition<'InvokeLambdaFunction'> = {
   spec: spec({ required: ['LambdaFunctionARN'], errors: ['NoMatchingError'], mustHandle: ['NoMatchingError'] }),
   checkParameters(p, checks) {
-    checks.number('InvocationTimeLimitSeconds', 1, 8);
+    checks.number('InvocationTimeLimitSeconds', { min: 1, max: 8, integer: true }); // "greater than 0, no larger than 8, and an integer"
     if (p.LambdaInvocationAttributes !== undefined && !isStringMap(p.LambdaInvocationAttributes)) checks.invalid('LambdaInvocationAttributes', 'LambdaInvocationAttributes is a map of string values');
   },
   references: () => [{ key: 'LambdaFunctionARN', resource: 'lambdaFunction' }],

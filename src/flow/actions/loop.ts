@@ -18,7 +18,7 @@ export const loop: ActionDefinition<'Loop'> = {
     mustHandleConditions: ['ContinueLooping', 'DoneLooping'], needsNext: false,
   }),
   checkParameters(_p, checks) {
-    checks.number('LoopCount', 0, 100);
+    checks.number('LoopCount', { min: 0, max: 100, integer: true }); // "between 0 and 100 (inclusive)"
   },
   execute({ out, action, data }) {
     const key = `${out.state.flowId}/${action.Identifier}`;

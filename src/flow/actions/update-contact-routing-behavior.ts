@@ -15,6 +15,14 @@ declare module '../types.ts' {
 
 export const updateContactRoutingBehavior: ActionDefinition<'UpdateContactRoutingBehavior'> = {
   spec: spec({}),
+  checkParameters(p, checks) {
+    // "larger than zero, and a valid integer"; "a valid integer" (contact-actions-updatecontactroutingbehavior).
+    checks.number('QueuePriority', { min: 1, integer: true });
+    checks.number('QueueTimeAdjustmentSeconds', { min: Number.NEGATIVE_INFINITY, integer: true });
+    if (p['QueuePriority'] !== undefined && p['QueueTimeAdjustmentSeconds'] !== undefined) {
+      checks.invalid('QueueTimeAdjustmentSeconds', 'give QueuePriority or QueueTimeAdjustmentSeconds, not both');
+    }
+  },
   execute({ out, action }) {
     const p = action.Parameters;
     const priority = p.QueuePriority !== undefined ? Number(p.QueuePriority) : undefined;

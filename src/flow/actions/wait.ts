@@ -1,10 +1,13 @@
-// Wait: waits TimeLimitSeconds, then WaitCompleted.
+// Wait: waits TimeoutSeconds (exports: TimeLimitSeconds), then WaitCompleted.
 import { resolveValue } from '../attributes.ts';
 import { spec, waitsFor, type ActionDefinition } from '../action.ts';
 import { condition, error, wait } from '../outcome.ts';
 import { nextTimer } from '../timers.ts';
 
 export interface WaitParameters {
+  /** The reference's name. */
+  TimeoutSeconds?: string;
+  /** The name real exports use. */
   TimeLimitSeconds?: string;
   Events?: string[];
 }
@@ -19,10 +22,12 @@ export const waitAction: ActionDefinition<'Wait'> = {
     mustHandleConditions: ['WaitCompleted'], needsNext: false,
   }),
   checkParameters(_p, checks) {
-    checks.number('TimeLimitSeconds', 0, 7 * 24 * 3600);
+    // "a positive integer value no greater than 604800 (seven days)" (flow-control-actions-wait).
+    for (const key of ['TimeoutSeconds', 'TimeLimitSeconds']) checks.number(key, { min: 1, max: 7 * 24 * 3600, integer: true });
   },
   execute({ out, action, data }) {
-    const seconds = Number(resolveValue(action.Parameters.TimeLimitSeconds ?? '0', data));
+    const p = action.Parameters;
+    const seconds = Number(resolveValue(p.TimeoutSeconds ?? p.TimeLimitSeconds ?? '0', data));
     if (!Number.isFinite(seconds) || seconds < 0) return error('NoMatchingError');
     return wait({ kind: 'wait', timerId: nextTimer(out, seconds) });
   },

@@ -9,7 +9,7 @@ import { navigate, usePath } from '../route.ts';
 import { useStore } from '../store.ts';
 import { DISCONNECT_REASONS, type ContactRecord } from '../types.ts';
 
-const FIELDS = ['from', 'to', 'queue', 'agent', 'customer', 'caller', 'minDuration', 'maxDuration', 'reason', 'limit'] as const;
+const FIELDS = ['from', 'to', 'queue', 'agent', 'customer', 'caller', 'minDuration', 'maxDuration', 'reason', 'tag', 'limit'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** The API's parameters from the form's: local date-times in the instance's zone become instants. */
@@ -87,6 +87,7 @@ export function ContactSearch() {
             {DISCONNECT_REASONS.map((r) => <option key={r} value={r}>{tv('reason', r)}</option>)}
           </select>
         </label>
+        <label>{t('tagFilter')}{input('tag')}</label>
         <label>{t('pageSize')}
           <select name="limit" value={form.limit} onChange={(e) => setForm({ ...form, limit: e.currentTarget.value })}>
             <option value="">50</option><option value="20">20</option><option value="100">100</option><option value="500">500</option>
