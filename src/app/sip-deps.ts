@@ -27,6 +27,12 @@ export function sipLineDeps(services: LineServices, browserPhones?: PhoneCredent
       recordingFailed: (id, reason) => services.recordingFailed(id, reason),
       holdStarted: (id, side) => c.holdStarted(id, side),
       holdEnded: (id, side) => c.holdEnded(id, side),
+      thirdPartyAnswered: (id) => {
+        c.thirdPartyAnswered(id);
+        services.heartbeat.soon();
+      },
+      thirdPartyFailed: (id, message) => c.thirdPartyFailed(id, message),
+      thirdPartyHungUp: (id) => c.thirdPartyHungUp(id),
     },
     lineNumber: (dialed) => services.line.lineNumber(dialed),
     subscribe: (send) => services.bus.subscribe(() => true, send),

@@ -27,6 +27,13 @@ export interface CallerChannel {
   recordingChanged?(participants: string[]): void;
   /** The line hangs up on the caller. */
   hangUp(reason: string): void;
+  /**
+   * TransferParticipantToThirdParty: dial the number and bridge it with the caller; report back with
+   * `center.thirdPartyAnswered`, `thirdPartyFailed`, `thirdPartyHungUp`. Absent: the channel cannot dial out.
+   */
+  dialThirdParty?(effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): void;
+  /** Stop ringing the third party (no answer within the flow's time limit). */
+  cancelThirdParty?(): void;
   /** Why this caller's side has no audio to record (a simulated caller); the record says so. */
   readonly noAudio?: string;
 }
@@ -39,7 +46,8 @@ export interface LiveContact {
   /** The customer queue flow (UpdateContactEventHooks CustomerQueue) running while the contact waits. */
   queueFlowState?: ContactState;
   initiatedAt: number;
-  phase: 'flow' | 'queued' | 'ringing' | 'connected' | 'ended';
+  /** transferred: the flow ended with the caller bridged to a third party (ContinueFlowExecution False). */
+  phase: 'flow' | 'queued' | 'ringing' | 'connected' | 'transferred' | 'ended';
   queueId?: string;
   enqueuedAt?: number;
   offers: { agentId: string; at: number; outcome?: OfferOutcome; endedAt?: number }[];
@@ -47,7 +55,9 @@ export interface LiveContact {
   connectedAt?: number;
   disconnectedAt?: number;
   /** Who ended it: the flow, the caller, the agent, the queue. */
-  disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM';
+  disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM' | 'THIRD_PARTY';
+  /** The last TransferParticipantToThirdParty: the number dialled and how the outbound leg went. */
+  thirdParty?: ThirdPartyLeg;
   queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
   recordedParticipants: string[];
   recordingLocation?: string;
@@ -58,6 +68,18 @@ export interface LiveContact {
   /** The caller's channel has no audio (CallerChannel.noAudio): nothing can be recorded. */
   noAudio?: string;
   afterContactWork?: { startedAt: number; endedAt?: number; notes?: string };
+}
+
+export interface ThirdPartyLeg {
+  number: string;
+  callerId?: string;
+  continueFlow: boolean;
+  dialedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  /** Undefined while it rings or talks. */
+  outcome?: 'Completed' | 'CallFailed' | 'ConnectionTimeLimitExceeded' | 'Abandoned';
+  failure?: string;
 }
 
 /** Which side put the call on hold: the caller's phone or PBX, or the agent's phone. */
@@ -166,7 +188,7 @@ export class ContactCenter {
    * go first, so no agent freed by the others is offered one of them.
    */
   endAll(reason: string): void {
-    const order: LiveContact['phase'][] = ['queued', 'ringing', 'flow', 'connected'];
+    const order: LiveContact['phase'][] = ['queued', 'ringing', 'flow', 'transferred', 'connected'];
     const live = [...this.contacts.values()].filter((e) => e.live.phase !== 'ended')
       .sort((a, b) => order.indexOf(a.live.phase) - order.indexOf(b.live.phase));
     for (const entry of live) {
@@ -195,6 +217,60 @@ export class ContactCenter {
       this.perform(mainFlow, contactId, live.flowState.path, { ...r, effects: r.effects.filter((e) => e.type !== 'Disconnect') });
     }
     this.finish(live, by, at);
+  }
+
+  // ---- the third party (TransferParticipantToThirdParty) ---------------------------------------
+
+  thirdPartyAnswered(contactId: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (!live?.thirdParty || live.thirdParty.answeredAt !== undefined || live.thirdParty.outcome !== undefined) return;
+    live.thirdParty.answeredAt = this.deps.clock.now();
+    this.advance(mainFlow, contactId, { type: 'ThirdPartyAnswered', at: live.thirdParty.answeredAt });
+    if (live.flowState.ending?.reason === 'TRANSFERRED_TO_THIRD_PARTY') live.phase = 'transferred';
+  }
+
+  /** The outbound leg could not be made: busy, declined, unreachable, no trunk. */
+  thirdPartyFailed(contactId: string, message: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (!live?.thirdParty || live.thirdParty.outcome !== undefined || live.thirdParty.answeredAt !== undefined) return;
+    const at = this.deps.clock.now();
+    Object.assign(live.thirdParty, { outcome: 'CallFailed', failure: message, endedAt: at });
+    this.advance(mainFlow, contactId, { type: 'ThirdPartyFailed', message, at });
+  }
+
+  /** The third party hung up after answering: the flow goes on, or (transferred) the contact ends. */
+  thirdPartyHungUp(contactId: string): void {
+    const entry = this.contacts.get(contactId);
+    const leg = entry?.live.thirdParty;
+    if (!entry || !leg || leg.answeredAt === undefined || leg.outcome !== undefined) return;
+    const at = this.deps.clock.now();
+    Object.assign(leg, { outcome: 'Completed', endedAt: at });
+    if (entry.live.phase === 'transferred') {
+      entry.channel.hangUp('the third party hung up');
+      this.finish(entry.live, 'THIRD_PARTY', at);
+      return;
+    }
+    this.advance(mainFlow, contactId, { type: 'ThirdPartyDisconnected', at });
+  }
+
+  /** The effect of TransferParticipantToThirdParty: only the contact's own flow dials out. */
+  private dialThirdParty(run: FlowRun, entry: ContactEntry, effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): void {
+    const { live, channel } = entry;
+    live.thirdParty = {
+      number: effect.number, continueFlow: effect.continueFlow, dialedAt: this.deps.clock.now(),
+      ...(effect.callerId?.number ? { callerId: effect.callerId.number } : {}),
+    };
+    const refusal = !run.mayRoute ? 'a customer queue flow does not dial out here (the contact would leave its queue)'
+      : channel.dialThirdParty ? undefined : `this caller's channel cannot dial out${channel.noAudio ? ` (${channel.noAudio})` : ''}`;
+    if (refusal === undefined) return channel.dialThirdParty?.(effect);
+    // Reported after the step that asked for it has been performed, as a SIP failure would be.
+    const contactId = live.contactId;
+    queueMicrotask(() => {
+      const leg = this.contacts.get(contactId)?.live.thirdParty;
+      if (!leg || leg.outcome !== undefined) return;
+      Object.assign(leg, { outcome: 'CallFailed', failure: refusal, endedAt: this.deps.clock.now() });
+      this.advance(run, contactId, { type: 'ThirdPartyFailed', message: refusal, at: this.deps.clock.now() });
+    });
   }
 
   // ---- agents -------------------------------------------------------------------------------
@@ -389,6 +465,13 @@ export class ContactCenter {
         return this.moveToQueue(entry, effect);
       case 'Disconnect':
         return this.hangUp(run, entry, effect);
+      case 'DialThirdParty':
+        return this.dialThirdParty(run, entry, effect);
+      case 'CancelThirdParty':
+        if (live.thirdParty && live.thirdParty.outcome === undefined) {
+          Object.assign(live.thirdParty, { outcome: 'ConnectionTimeLimitExceeded', endedAt: this.deps.clock.now() });
+        }
+        return channel.cancelThirdParty?.();
       default:
         effect satisfies never; // a new effect type is a compile error here until handled
     }
@@ -600,6 +683,10 @@ export class ContactCenter {
     const wasConnected = live.phase === 'connected';
     live.phase = 'ended';
     live.disconnectedAt = at;
+    if (live.thirdParty && live.thirdParty.outcome === undefined) {
+      // The caller (or the line) ended the contact while the third party rang or talked.
+      Object.assign(live.thirdParty, { outcome: live.thirdParty.answeredAt !== undefined ? 'Completed' : 'Abandoned', endedAt: at });
+    }
     live.disconnectedBy = by;
     this.clearTimers(mainFlow, live.flowState);
     this.deps.publish({ type: 'contact.disconnected', contactId: live.contactId, by, at, ...(live.agentId !== undefined ? { agentId: live.agentId } : {}) });

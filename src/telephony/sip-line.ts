@@ -26,7 +26,7 @@ export type DialedNumber = { ok: true; number: string } | { ok: false; message: 
 /** What the SIP side needs from the line; the composition root (src/app/) provides it. */
 export interface SipLineDeps {
   center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'agentHangUp'
-    | 'recordingStarted' | 'recordingFailed' | 'holdStarted' | 'holdEnded'>;
+    | 'recordingStarted' | 'recordingFailed' | 'holdStarted' | 'holdEnded' | 'thirdPartyAnswered' | 'thirdPartyFailed' | 'thirdPartyHungUp'>;
   /** Which of the line's phone numbers a dialled string (URI user part, with any phone-context) is. */
   lineNumber(dialed: string): DialedNumber;
   /** Contact and agent events (offers ring the agent's phone). */
@@ -122,6 +122,14 @@ class SipCaller implements CallerChannel, NegotiatedLeg {
     this.recordedParticipants = participants;
   }
 
+  dialThirdParty(effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): void {
+    void this.line.dialThirdParty(this, effect);
+  }
+
+  cancelThirdParty(): void {
+    this.line.hangUpThirdParty(this.contactId);
+  }
+
   hangUp(): void {
     if (this.ended) return;
     this.ended = true;
@@ -152,8 +160,25 @@ interface AgentLeg extends NegotiatedLeg {
   reattaching?: AgentLeg;
 }
 
+/** The outbound leg of TransferParticipantToThirdParty: a number dialled through the trunk, bridged with the caller. */
+interface ThirdPartyLeg extends NegotiatedLeg {
+  readonly number: string;
+  readonly negotiation: RtpNegotiation;
+  call?: OutgoingCall;
+  bridge?: MediaBridge;
+  recorder?: StereoRecorder;
+  answered: boolean;
+  closed: boolean;
+}
+
+/** Connect's ThirdPartyConnectionTimeLimitSeconds tops out at 600 s; with no limit the trunk's ringing stops there too. */
+const THIRD_PARTY_RING_MS = 600_000;
+/** A comma in ThirdPartyDTMFDigits is a pause. */
+const DTMF_PAUSE_MS = 500;
+
 export class SipLine {
   readonly callers = new Map<string, SipCaller>();
+  private readonly thirdParties = new Map<string, ThirdPartyLeg>(); // by contact id
   private readonly agentLegs = new Map<string, AgentLeg>(); // by contact id
   private readonly ports: PortAllocator;
   private readonly prompts: PromptRenderer;
@@ -220,6 +245,7 @@ export class SipLine {
     this.unsubscribe();
     for (const c of this.callers.values()) c.hangUp();
     for (const leg of this.agentLegs.values()) await this.closeAgentLeg(leg);
+    for (const leg of this.thirdParties.values()) await this.closeThirdParty(leg, true);
     await Promise.all(this.legsClosing);
     this.scheduler.clearAll();
     await this.sip.close();
@@ -420,7 +446,118 @@ export class SipLine {
     this.callers.delete(contactId);
     const leg = this.agentLegs.get(contactId);
     if (leg) void this.closeAgentLeg(leg, true);
+    const third = this.thirdParties.get(contactId);
+    if (third) void this.closeThirdParty(third, true);
     void caller.rtp.close();
+  }
+
+  // --- The third party (TransferParticipantToThirdParty) ---
+
+  /**
+   * INVITE sip:<number>@trunk with the caller ID as From user; digest if the trunk challenges. On
+   * answer the caller is bridged to it (and recorded if the flow asked), like an agent's phone.
+   */
+  async dialThirdParty(caller: SipCaller, effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): Promise<void> {
+    const { contactId } = caller;
+    const trunk = (this.o.config.trunks ?? []).find((t) => t.outbound);
+    const outbound = trunk?.outbound;
+    if (!trunk || !outbound) return this.deps.center.thirdPartyFailed(contactId, 'no trunk dials out (telephony.trunks[].outbound)');
+    let rtp: RtpSession;
+    try {
+      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+    } catch (err) {
+      return this.deps.center.thirdPartyFailed(contactId, err instanceof PortsExhaustedError ? 'no RTP port free' : (err as Error).message);
+    }
+    if (this.closing || !this.callers.has(contactId)) return void rtp.close();
+    rtp.setSignallingAddress(outbound.host);
+    const negotiation = { rtp, sdp: this.sdpSession(rtp) };
+    const leg: ThirdPartyLeg = { contactId, side: 'agent', number: effect.number, rtp, negotiation, held: false, answered: false, closed: false };
+    this.thirdParties.set(contactId, leg);
+    const transport = outbound.transport ?? 'udp';
+    const port = outbound.port ?? 5060;
+    const host = outbound.host.includes(':') ? `[${outbound.host}]` : outbound.host;
+    const from = effect.callerId?.number ?? outbound.callerId ?? (caller.call.callerNumber || 'anonymous');
+    const call = this.sip.dial({
+      uri: `sip:${effect.number}@${host}:${port}${transport === 'tcp' ? ';transport=tcp' : ''}`,
+      destination: { protocol: transport, address: outbound.host, port },
+      sdp: negotiation.sdp.offer(),
+      from: { user: from, ...(effect.callerId?.name ? { displayName: effect.callerId.name } : {}) },
+      ...(outbound.username !== undefined && outbound.password !== undefined ? { credentials: { username: outbound.username, password: outbound.password } } : {}),
+      ringTimeoutMs: THIRD_PARTY_RING_MS,
+    });
+    leg.call = call;
+    this.o.log(`contact ${contactId}: dialling ${effect.number} through trunk ${trunk.name} (call ${call.callId})`);
+    call.on('answered', (remoteSdp) => void this.thirdPartyAnswered(leg, caller, remoteSdp, effect.dtmf));
+    call.on('failed', ({ status, reason }) => {
+      if (leg.closed) return;
+      void this.closeThirdParty(leg);
+      this.deps.center.thirdPartyFailed(contactId, `${status} ${reason} from trunk ${trunk.name} (call ${call.callId})`);
+    });
+    call.on('reoffer', (reoffer) => this.renegotiate(leg, reoffer));
+    call.on('hungUp', () => {
+      if (leg.closed) return;
+      void this.closeThirdParty(leg);
+      this.deps.center.thirdPartyHungUp(contactId);
+    });
+  }
+
+  /** The flow gave up waiting for the answer (or the contact ended): CANCEL, or BYE once answered. */
+  hangUpThirdParty(contactId: string): void {
+    const leg = this.thirdParties.get(contactId);
+    if (leg) void this.closeThirdParty(leg, true);
+  }
+
+  private async thirdPartyAnswered(leg: ThirdPartyLeg, caller: SipCaller, remoteSdp: string, dtmf: string | undefined): Promise<void> {
+    const accepted = leg.negotiation.sdp.acceptAnswer(remoteSdp);
+    if (leg.closed) return;
+    if (!accepted.ok) {
+      this.o.log(`contact ${leg.contactId}: third party ${leg.number}: ${accepted.warning.text}; hanging up (call ${leg.call?.callId ?? ''})`);
+      await this.closeThirdParty(leg, true);
+      return this.deps.center.thirdPartyFailed(leg.contactId, `unusable SDP answer: ${accepted.warning.text}`);
+    }
+    leg.negotiation.rtp.configure(accepted.negotiated);
+    leg.negotiation.rtp.start();
+    leg.answered = true;
+    caller.stopPrompt();
+    leg.bridge = new MediaBridge({ customer: caller.rtp, agent: leg.rtp });
+    if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
+    this.deps.center.thirdPartyAnswered(leg.contactId);
+    if (dtmf) void this.sendThirdPartyDigits(leg, dtmf);
+  }
+
+  /** ThirdPartyDTMFDigits once the call is up: RFC 4733 events, a comma a pause. */
+  private async sendThirdPartyDigits(leg: ThirdPartyLeg, digits: string): Promise<void> {
+    for (const part of digits.split(',')) {
+      if (leg.closed) return;
+      try {
+        if (part !== '') await leg.negotiation.rtp.sendDtmf(part);
+      } catch (err) {
+        this.o.log(`contact ${leg.contactId}: third party ${leg.number}: DTMF not sent: ${(err as Error).message}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, DTMF_PAUSE_MS));
+    }
+  }
+
+  private closeThirdParty(leg: ThirdPartyLeg, hangUp = false): Promise<void> {
+    const closed = this.doCloseThirdParty(leg, hangUp);
+    this.legsClosing.add(closed);
+    return closed.finally(() => this.legsClosing.delete(closed));
+  }
+
+  private async doCloseThirdParty(leg: ThirdPartyLeg, hangUp: boolean): Promise<void> {
+    if (this.thirdParties.get(leg.contactId) === leg) this.thirdParties.delete(leg.contactId);
+    if (leg.closed) return;
+    leg.closed = true;
+    if (hangUp) leg.call?.hangUp();
+    leg.bridge?.close();
+    const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
+    leg.bridge = undefined;
+    if (recorder) {
+      leg.recorder = undefined;
+      await recorder.close().catch((err: Error) => this.o.log(`recording ${leg.contactId}: ${err.message}`));
+    }
+    await leg.rtp.close();
   }
 
   private onCenterEvent(e: CenterEvent): void {
@@ -675,7 +812,7 @@ export class SipLine {
     this.agentHungUp(leg);
   }
 
-  private async startRecording(leg: AgentLeg): Promise<void> {
+  private async startRecording(leg: AgentLeg | ThirdPartyLeg): Promise<void> {
     const day = new Date(this.deps.clock.now()).toISOString().slice(0, 10);
     const path = join(this.o.dataDir, 'recordings', day, `${leg.contactId}.wav`);
     // A recording that cannot be written (disk full, no permission) never drops the call: the record says why.

@@ -37,6 +37,7 @@ import { invokeFlowModule } from './invoke-flow-module.ts';
 import { endFlowModuleExecution } from './end-flow-module-execution.ts';
 import { updateRoutingCriteria } from './update-routing-criteria.ts';
 import { updateContactRoutingCriteria } from './update-contact-routing-criteria.ts';
+import { transferParticipantToThirdParty } from './transfer-participant-to-third-party.ts';
 
 export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T> } = {
   MessageParticipant: messageParticipant,
@@ -72,4 +73,5 @@ export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T>
   EndFlowModuleExecution: endFlowModuleExecution,
   UpdateRoutingCriteria: updateRoutingCriteria,
   UpdateContactRoutingCriteria: updateContactRoutingCriteria,
+  TransferParticipantToThirdParty: transferParticipantToThirdParty,
 };
