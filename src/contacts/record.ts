@@ -49,7 +49,12 @@ export interface ContactRecord {
   contactId: string;
   initialContactId: string;
   channel: 'VOICE';
-  initiationMethod: 'INBOUND';
+  /** CALLBACK: a contact CreateCallbackContact created, which calls the customer back. */
+  initiationMethod: 'INBOUND' | 'CALLBACK';
+  /** Connect's PreviousContactId: for a callback, the contact whose flow created it. */
+  previousContactId?: string;
+  /** A callback's attempts to reach the customer (each after an agent took it). */
+  callbackAttempts?: { at: string; answeredAt?: string; failure?: string }[];
   /** Connect's TransferredToEndpoint (its Address): the number TransferParticipantToThirdParty put the caller through to. */
   transferredToEndpoint?: string;
   /** Connect's TransferCompletedTimestamp: when the third party answered. */

@@ -46,8 +46,6 @@ export const knownUnsupportedTypes: ReadonlyMap<string, string> = new Map([
   ['StartVoiceIdStream', VOICE_ID],
   ['CompleteOutboundCall', OUTBOUND],
   ['CheckOutboundCallStatus', OUTBOUND],
-  ['CreateCallbackContact', `${OUTBOUND}: a callback dials the customer back`],
-  ['UpdateContactCallbackNumber', 'belongs to callbacks (CreateCallbackContact), which need an outbound leg (left for later)'],
   ['CreateTask', TASKS],
   ['UpdateContactSchedule', TASKS],
   ['StartOutboundChatContact', TASKS],

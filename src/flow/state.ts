@@ -133,6 +133,8 @@ export interface ContactState {
   contactData?: ContactData;
   /** UpdateRoutingCriteria: routing steps, activated when the contact is queued. */
   routingCriteria?: RoutingCriteria;
+  /** UpdateContactCallbackNumber: the number CreateCallbackContact calls (default: the caller's). */
+  callbackNumber?: string;
   /** GetMetricData: the last queue metrics read ($.Metrics.…). */
   metrics?: QueueMetrics;
   /** InvokeFlowModule: where each running module returns to (innermost last). */
@@ -176,6 +178,8 @@ export type ContactEffect =
   | { type: 'Disconnect'; reason: EndReason; actionId?: string }
   /** TransferParticipantToThirdParty: dial the number through the outbound trunk and bridge it with the caller. */
   | { type: 'DialThirdParty'; actionId: string; number: string; callerId?: { number?: string; name?: string }; dtmf?: string; continueFlow: boolean }
+  /** CreateCallbackContact: a new contact that calls `number` back when an agent of `queue` takes it. */
+  | { type: 'CreateCallback'; actionId: string; number: string; queue: QueueInfo; initialDelaySeconds: number; maxAttempts: number; retryDelaySeconds: number }
   /** The third party did not answer within ThirdPartyConnectionTimeLimitSeconds: cancel the outbound leg. */
   | { type: 'CancelThirdParty'; actionId: string };
 

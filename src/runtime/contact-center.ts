@@ -58,6 +58,8 @@ export interface LiveContact {
   disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM' | 'THIRD_PARTY';
   /** The last TransferParticipantToThirdParty: the number dialled and how the outbound leg went. */
   thirdParty?: ThirdPartyLeg;
+  /** A callback contact (CreateCallbackContact): whom it calls, from which contact, how the attempts went. */
+  callback?: CallbackState;
   queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
   recordedParticipants: string[];
   recordingLocation?: string;
@@ -80,6 +82,26 @@ export interface ThirdPartyLeg {
   /** Undefined while it rings or talks. */
   outcome?: 'Completed' | 'CallFailed' | 'ConnectionTimeLimitExceeded' | 'Abandoned';
   failure?: string;
+}
+
+export interface CallbackState {
+  number: string;
+  /** The contact whose flow created it (Connect's PreviousContactId). */
+  previousContactId: string;
+  /** When the caller joined the queue: the callback waits as if from then (it keeps their place). */
+  placeSince: number;
+  maxAttempts: number;
+  retryDelaySeconds: number;
+  attempts: { at: number; answeredAt?: number; failure?: string }[];
+}
+
+/**
+ * Places the customer's leg of a callback once an agent has taken it (the SIP line, through its
+ * outbound trunk). The channel's `connected(agentId)` dials; the dialer reports back with
+ * `center.callbackAnswered` / `callbackFailed`.
+ */
+export interface CallbackDialer {
+  channel(contactId: string, call: { number: string; lineNumber: string }): CallerChannel;
 }
 
 /** Which side put the call on hold: the caller's phone or PBX, or the agent's phone. */
@@ -143,7 +165,14 @@ export class ContactCenter {
   /** Contacts an agent is in ACW for, by agent. */
   private readonly acw = new Map<string, LiveContact>();
 
+  private dialer: CallbackDialer | undefined;
+
   constructor(private readonly deps: ContactCenterDeps) {}
+
+  /** The SIP line, once it runs: without a dialer a callback cannot be placed (its record says so). */
+  setCallbackDialer(dialer: CallbackDialer | undefined): void {
+    this.dialer = dialer;
+  }
 
   // ---- callers ------------------------------------------------------------------------------
 
@@ -271,6 +300,77 @@ export class ContactCenter {
       Object.assign(leg, { outcome: 'CallFailed', failure: refusal, endedAt: this.deps.clock.now() });
       this.advance(run, contactId, { type: 'ThirdPartyFailed', message: refusal, at: this.deps.clock.now() });
     });
+  }
+
+  // ---- callbacks (CreateCallbackContact) -------------------------------------------------------
+
+  /** The customer answered the callback: the agent and the customer are bridged (by the dialer). */
+  callbackAnswered(contactId: string): void {
+    const attempt = this.contacts.get(contactId)?.live.callback?.attempts.at(-1);
+    if (attempt && attempt.answeredAt === undefined) attempt.answeredAt = this.deps.clock.now();
+  }
+
+  /**
+   * The customer did not answer (busy, no answer, unreachable). The agent's part ends; another attempt
+   * is queued after RetryDelaySeconds while MaximumConnectionAttempts allows, else the contact ends.
+   */
+  callbackFailed(contactId: string, message: string): void {
+    const entry = this.contacts.get(contactId);
+    const cb = entry?.live.callback;
+    const attempt = cb?.attempts.at(-1);
+    if (!entry || !cb || !attempt || attempt.answeredAt !== undefined || attempt.failure !== undefined) return;
+    attempt.failure = message;
+    const { live } = entry;
+    const at = this.deps.clock.now();
+    if (cb.attempts.length >= cb.maxAttempts || live.phase !== 'connected' || !live.agentId) {
+      entry.channel.hangUp(`callback not answered: ${message}`);
+      return this.finish(live, 'CUSTOMER', at);
+    }
+    this.route({ type: 'EndContact', contactId, at });
+    live.phase = 'flow';
+    live.agentId = undefined;
+    live.connectedAt = undefined;
+    this.deps.scheduler.set(callbackTimer(contactId), cb.retryDelaySeconds * 1000, () => this.enqueueCallback(contactId));
+  }
+
+  /** CreateCallbackContact: a new contact, queued after InitialCallDelaySeconds with the caller's place. */
+  private createCallback(from: LiveContact, effect: Extract<ContactEffect, { type: 'CreateCallback' }>): void {
+    const at = this.deps.clock.now();
+    const contactId = randomUUID();
+    const channel: CallerChannel = this.dialer?.channel(contactId, { number: effect.number, lineNumber: from.to }) ?? {
+      playPrompt: () => undefined, stopPrompt: () => undefined, hangUp: () => undefined,
+      noAudio: 'no line dials out here (a SIP line with an outbound trunk places callbacks)',
+    };
+    const { path: _path, ending: _ending, waiting: _waiting, ...state } = from.flowState;
+    const live: LiveContact = {
+      contactId, from: effect.number, to: from.to, initiatedAt: at, phase: 'flow', offers: [], recordedParticipants: from.recordedParticipants,
+      holds: { count: 0, totalMs: 0, longestMs: 0, sides: [] },
+      // The callback's record shows the queue and attributes it was created with; it runs no flow of its own.
+      flowState: { ...state, contactId, initialContactId: contactId, customerAddress: effect.number, queue: effect.queue, status: 'queued', path: [] },
+      callback: {
+        number: effect.number, previousContactId: from.contactId, placeSince: from.enqueuedAt ?? at,
+        maxAttempts: effect.maxAttempts, retryDelaySeconds: effect.retryDelaySeconds, attempts: [],
+      },
+      ...(channel.noAudio !== undefined ? { noAudio: channel.noAudio } : {}),
+    };
+    this.contacts.set(contactId, { live, channel });
+    this.deps.publish({ type: 'contact.started', contactId, from: effect.number, to: from.to, at });
+    this.deps.scheduler.set(callbackTimer(contactId), effect.initialDelaySeconds * 1000, () => this.enqueueCallback(contactId));
+  }
+
+  /** An attempt of a callback joins its queue, as old as the caller's wait was when they chose it. */
+  private enqueueCallback(contactId: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    const cb = live?.callback;
+    const queue = live?.flowState.queue;
+    if (!live || !cb || !queue || live.phase !== 'flow') return;
+    const at = this.deps.clock.now();
+    live.phase = 'queued';
+    live.queueId = queue.id;
+    live.enqueuedAt ??= at;
+    const timeAdjustSeconds = Math.max(0, Math.round((at - cb.placeSince) / 1000));
+    if (queue.agentId !== undefined) this.route({ type: 'OfferToAgent', contactId, agentId: queue.agentId, at });
+    else this.route({ type: 'EnqueueContact', contactId, queueId: queue.id, at, timeAdjustSeconds });
   }
 
   // ---- agents -------------------------------------------------------------------------------
@@ -467,6 +567,8 @@ export class ContactCenter {
         return this.hangUp(run, entry, effect);
       case 'DialThirdParty':
         return this.dialThirdParty(run, entry, effect);
+      case 'CreateCallback':
+        return this.createCallback(live, effect);
       case 'CancelThirdParty':
         if (live.thirdParty && live.thirdParty.outcome === undefined) {
           Object.assign(live.thirdParty, { outcome: 'ConnectionTimeLimitExceeded', endedAt: this.deps.clock.now() });
@@ -635,6 +737,8 @@ export class ContactCenter {
     live.phase = 'connected';
     live.agentId = out.agentId;
     live.connectedAt = at;
+    // A callback's agent has taken it: now the customer is called.
+    if (live.callback) live.callback.attempts.push({ at });
     // The main flow ends (CONNECTED_TO_AGENT); its Disconnect is not performed: the caller is with the agent now.
     live.flowState = step(this.deps.catalog, live.flowState, { type: 'AgentConnected', agentId: out.agentId, at }).state;
     this.contacts.get(out.contactId)?.channel.connected?.(out.agentId);
@@ -689,6 +793,7 @@ export class ContactCenter {
     }
     live.disconnectedBy = by;
     this.clearTimers(mainFlow, live.flowState);
+    if (live.callback) this.deps.scheduler.clear(callbackTimer(live.contactId));
     this.deps.publish({ type: 'contact.disconnected', contactId: live.contactId, by, at, ...(live.agentId !== undefined ? { agentId: live.agentId } : {}) });
     this.deps.onEnded(live);
     // A contact with an agent stays until the agent's after-contact work is done.
@@ -699,6 +804,8 @@ export class ContactCenter {
     }
   }
 }
+
+const callbackTimer = (contactId: string): string => `callback:${contactId}`;
 
 /** Ends the open hold, if any, adding it to the tally. */
 function closeHold(live: LiveContact, at: number): void {

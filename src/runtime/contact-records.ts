@@ -58,7 +58,13 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     contactId: live.contactId,
     initialContactId: s.initialContactId,
     channel: 'VOICE',
-    initiationMethod: 'INBOUND',
+    initiationMethod: live.callback ? 'CALLBACK' : 'INBOUND',
+    ...(live.callback ? {
+      previousContactId: live.callback.previousContactId,
+      callbackAttempts: live.callback.attempts.map((a) => ({
+        at: iso(a.at), ...(a.answeredAt !== undefined ? { answeredAt: iso(a.answeredAt) } : {}), ...(a.failure ? { failure: a.failure } : {}),
+      })),
+    } : {}),
     customerEndpoint: live.from,
     systemEndpoint: live.to,
     ...(caller.customerNumber ? { customerNumber: caller.customerNumber } : {}),

@@ -201,6 +201,7 @@ class TextLine {
       case 'MoveToQueue':
       case 'Disconnect':
       case 'CancelThirdParty':
+      case 'CreateCallback':
         return;
       default:
         effect satisfies never; // a new effect type is a compile error here until handled

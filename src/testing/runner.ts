@@ -186,7 +186,7 @@ class TestRun {
         this.pending.push(...simulatedThirdParty(effect, now));
         return;
       case 'TransferToQueue': case 'TransferToAgent': case 'MoveToQueue':
-      case 'UpdateRecording': case 'UpdateContactRecord': case 'Disconnect': case 'CancelThirdParty':
+      case 'UpdateRecording': case 'UpdateContactRecord': case 'Disconnect': case 'CancelThirdParty': case 'CreateCallback':
         return;
       default:
         effect satisfies never;

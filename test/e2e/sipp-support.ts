@@ -271,7 +271,7 @@ Content-Length: 0
       <ereg regexp="sip:${re(o.callerId)}@" search_in="hdr" header="From:" check_it="true" assign_to="fromuser"/>
     </action>
   </recv>
-  ${reply('401 Unauthorized', '\nWWW-Authenticate: Digest realm="trunk.test", nonce="5f1c0d2e9a", algorithm=MD5')}
+  ${reply('401 Unauthorized', '\nWWW-Authenticate: Digest realm="trunk.test", nonce="5f1c0d2e9a", algorithm=MD5\nX-Checked: [$ruri] [$fromuser]')}
   <recv request="ACK" crlf="true"/>
   <recv request="INVITE" crlf="true">
     <action>

@@ -72,9 +72,9 @@ describe('the line dials out through a SIP trunk (sipp caller and sipp trunk pee
     try {
       const sipPort = line.server.sip?.port;
       assert.ok(sipPort);
-      const peer = await sipp(trunkPeerScenario({ number: THIRD_PARTY, callerId: CALLER_ID, username: 'chokutsu', password: 'trunk-secret', hangUpAfterMs: 1000 }),
+      const peer = await sipp(trunkPeerScenario({ number: THIRD_PARTY, callerId: CALLER_ID, username: 'chokutsu', password: 'trunk-secret', hangUpAfterMs: 8000 }),
         sipPort, [], undefined, trunkPort);
-      const caller = await sipp(callerScenario({ steps: [{ waitMs: 1000 }], talk: true }), sipPort);
+      const caller = await sipp(callerScenario({ steps: [], talk: true }), sipPort);
       const [peerResult, callerResult] = await Promise.all([peer.done, caller.done]);
       assert.equal(peerResult.code, 0, `trunk peer: ${peerResult.errors}`);
       assert.equal(callerResult.code, 0, `caller: ${callerResult.errors}`);

@@ -38,6 +38,8 @@ import { endFlowModuleExecution } from './end-flow-module-execution.ts';
 import { updateRoutingCriteria } from './update-routing-criteria.ts';
 import { updateContactRoutingCriteria } from './update-contact-routing-criteria.ts';
 import { transferParticipantToThirdParty } from './transfer-participant-to-third-party.ts';
+import { updateContactCallbackNumber } from './update-contact-callback-number.ts';
+import { createCallbackContact } from './create-callback-contact.ts';
 
 export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T> } = {
   MessageParticipant: messageParticipant,
@@ -74,4 +76,6 @@ export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T>
   UpdateRoutingCriteria: updateRoutingCriteria,
   UpdateContactRoutingCriteria: updateContactRoutingCriteria,
   TransferParticipantToThirdParty: transferParticipantToThirdParty,
+  UpdateContactCallbackNumber: updateContactCallbackNumber,
+  CreateCallbackContact: createCallbackContact,
 };
