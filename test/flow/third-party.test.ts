@@ -84,3 +84,39 @@ describe('TransferParticipantToThirdParty', () => {
     assert.equal(problems(flowDoc('dial', [{ ...transfer({}), Parameters: {} }, ...ends])).length, 1, 'a number is needed');
   });
 });
+
+describe('UpdateContactCallbackNumber and CreateCallbackContact', () => {
+  const callback = (Parameters: Record<string, unknown>): RawAction => ({
+    Identifier: 'callback', Type: 'CreateCallbackContact', Parameters, Transitions: { NextAction: 'after', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'other' }] },
+  });
+  const setNumber: RawAction = {
+    Identifier: 'number', Type: 'UpdateContactCallbackNumber', Parameters: { CallbackNumber: '$.Attributes.phone' },
+    Transitions: { NextAction: 'callback', Errors: [{ ErrorType: 'InvalidCallbackNumber', NextAction: 'failed' }, { ErrorType: 'CallbackNumberNotDialable', NextAction: 'failed' }] },
+  };
+  const params = { QueueId: 'support', InitialCallDelaySeconds: '5', MaximumConnectionAttempts: '3', RetryDelaySeconds: '600' };
+
+  test('the callback number set, the callback is created for the queue with its delays and attempts', () => {
+    const flow = load(flowDoc('number', [setNumber, callback(params), ...ends]));
+    const call = new Call(flow, { attributes: { phone: '+819011112222' }, customerAddress: '0312345678' });
+    assert.equal(call.state.callbackNumber, '+819011112222');
+    const [effect] = call.of('CreateCallback');
+    assert.equal(effect?.number, '+819011112222');
+    assert.equal(effect?.queue.id, 'support');
+    assert.deepEqual([effect?.initialDelaySeconds, effect?.maxAttempts, effect?.retryDelaySeconds], [5, 3, 600]);
+    assert.deepEqual(call.path(), ['number next', 'callback next', 'after end']);
+  });
+
+  test('a number that is not E.164 is InvalidCallbackNumber; without one set, the caller\'s own number is called', () => {
+    const bad = new Call(load(flowDoc('number', [setNumber, callback(params), ...ends])), { attributes: { phone: '12' } });
+    assert.deepEqual(bad.path(), ['number error InvalidCallbackNumber', 'failed end']);
+    const own = new Call(load(flowDoc('callback', [callback(params), ...ends])), { customerAddress: '0312345678' });
+    assert.equal(own.of('CreateCallback')[0]?.number, '0312345678');
+  });
+
+  test('no queue to call back from takes NoMatchingError; CallbackNumber must be a reference; the delays are whole seconds from 1', () => {
+    const { QueueId: _q, ...noQueue } = params;
+    assert.deepEqual(new Call(load(flowDoc('callback', [callback(noQueue), ...ends])), { customerAddress: '0312345678' }).path(), ['callback error NoMatchingError', 'other end']);
+    assert.equal(problems(flowDoc('number', [{ ...setNumber, Parameters: { CallbackNumber: '+819011112222' } }, callback(params), ...ends])).length, 1);
+    assert.equal(problems(flowDoc('callback', [callback({ ...params, InitialCallDelaySeconds: '0' }), ...ends])).length, 1);
+  });
+});
