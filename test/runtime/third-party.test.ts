@@ -107,70 +107,71 @@ describe('TransferParticipantToThirdParty on the live line', () => {
   });
 });
 
-describe('CreateCallbackContact on the live line', () => {
-  /** The demo line whose customer queue flow offers callers from +8190... 0001 a callback and leaves others waiting. */
-  async function callbackLine(attempts: string) {
-    let now = AT;
-    const timers = new Map<string, { due: number; fn: () => void }>();
-    const dir = demoDataDir((_def, d) => {
-      writeFileSync(join(d, 'flows', 'customer-queue.json'), JSON.stringify({
-        Version: '2019-10-30', StartAction: 'who',
-        Actions: [
-          {
-            Identifier: 'who', Type: 'Compare', Parameters: { ComparisonValue: '$.CustomerEndpoint.Address' },
-            Transitions: { NextAction: 'stay', Errors: [{ ErrorType: 'NoMatchingCondition', NextAction: 'stay' }], Conditions: [{ NextAction: 'callback', Condition: { Operator: 'Equals', Operands: ['+819011110001'] } }] },
-          },
-          {
-            Identifier: 'callback', Type: 'CreateCallbackContact',
-            Parameters: { InitialCallDelaySeconds: '5', MaximumConnectionAttempts: attempts, RetryDelaySeconds: '60' },
-            Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'stay' }] },
-          },
-          { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
-          { Identifier: 'stay', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
-        ],
-      }));
-    });
-    const s = await createLineServices(dir, {
-      clock: { now: () => now },
-      scheduler: { set: (id, ms, fn) => void timers.set(id, { due: now + ms, fn }), clear: (id) => void timers.delete(id), clearAll: () => timers.clear() },
-      log: () => {},
-    });
-    s.line.directory.importAll(demoCustomers(), new Date(now));
-    const customers: DialingCaller[] = [];
-    s.center.setCallbackDialer({
-      channel: () => {
-        const c = new DialingCaller();
-        customers.push(c);
-        return c;
-      },
-    });
-    /** Runs every timer due within `ms` (prompts, the flow's timers, the callback's delay), in time order. */
-    const advance = async (ms: number): Promise<void> => {
-      const until = now + ms;
-      for (let n = 0; n < 10_000; n++) {
-        await new Promise((r) => setImmediate(r));
-        const next = [...timers].filter(([, t]) => t.due <= until).sort((a, b) => a[1].due - b[1].due)[0];
-        if (!next) break;
-        timers.delete(next[0]);
-        now = Math.max(now, next[1].due);
-        next[1].fn();
-      }
-      now = until;
+/** The demo line whose customer queue flow offers callers from +8190... 0001 a callback and leaves others waiting. */
+/** `attempts` undefined: the demo's own customer queue flow (press 1 to be called back). */
+async function callbackLine(attempts?: string) {
+  let now = AT;
+  const timers = new Map<string, { due: number; fn: () => void }>();
+  const dir = demoDataDir(attempts === undefined ? undefined : (_def, d) => {
+    writeFileSync(join(d, 'flows', 'customer-queue.json'), JSON.stringify({
+      Version: '2019-10-30', StartAction: 'who',
+      Actions: [
+        {
+          Identifier: 'who', Type: 'Compare', Parameters: { ComparisonValue: '$.CustomerEndpoint.Address' },
+          Transitions: { NextAction: 'stay', Errors: [{ ErrorType: 'NoMatchingCondition', NextAction: 'stay' }], Conditions: [{ NextAction: 'callback', Condition: { Operator: 'Equals', Operands: ['+819011110001'] } }] },
+        },
+        {
+          Identifier: 'callback', Type: 'CreateCallbackContact',
+          Parameters: { InitialCallDelaySeconds: '5', MaximumConnectionAttempts: attempts, RetryDelaySeconds: '60' },
+          Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'stay' }] },
+        },
+        { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+        { Identifier: 'stay', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+      ],
+    }));
+  });
+  const s = await createLineServices(dir, {
+    clock: { now: () => now },
+    scheduler: { set: (id, ms, fn) => void timers.set(id, { due: now + ms, fn }), clear: (id) => void timers.delete(id), clearAll: () => timers.clear() },
+    log: () => {},
+  });
+  s.line.directory.importAll(demoCustomers(), new Date(now));
+  const customers: DialingCaller[] = [];
+  s.center.setCallbackDialer({
+    channel: () => {
+      const c = new DialingCaller();
+      customers.push(c);
+      return c;
+    },
+  });
+  /** Runs every timer due within `ms` (prompts, the flow's timers, the callback's delay), in time order. */
+  const advance = async (ms: number): Promise<void> => {
+    const until = now + ms;
+    for (let n = 0; n < 10_000; n++) {
+      await new Promise((r) => setImmediate(r));
+      const next = [...timers].filter(([, t]) => t.due <= until).sort((a, b) => a[1].due - b[1].due)[0];
+      if (!next) break;
+      timers.delete(next[0]);
+      now = Math.max(now, next[1].due);
+      next[1].fn();
+    }
+    now = until;
+  };
+  /** A caller who keys in 1001# (the sakura project's queue); prompts are said at once. */
+  const call = (from: string): string => {
+    const contactId = s.newContactId();
+    const caller: CallerChannel = {
+      playPrompt: (e) => void timers.set(`prompt:${contactId}`, { due: now, fn: () => s.center.promptFinished(contactId, e.actionId) }),
+      stopPrompt: () => undefined, hangUp: () => undefined,
     };
-    /** A caller who keys in 1001# (the sakura project's queue); prompts are said at once. */
-    const call = (from: string): string => {
-      const contactId = s.newContactId();
-      const caller: CallerChannel = {
-        playPrompt: (e) => void timers.set(`prompt:${contactId}`, { due: now, fn: () => s.center.promptFinished(contactId, e.actionId) }),
-        stopPrompt: () => undefined, hangUp: () => undefined,
-      };
-      s.center.startContact(caller, { contactId, from, to: '+81501234567' });
-      for (const [i, d] of [...'1001#'].entries()) timers.set(`key:${contactId}:${i}`, { due: now + 8000 + i * 300, fn: () => s.center.dtmf(contactId, d) });
-      return contactId;
-    };
-    return { s, call, advance, customers, now: () => now };
-  }
+    s.center.startContact(caller, { contactId, from, to: '+81501234567' });
+    for (const [i, d] of [...'1001#'].entries()) timers.set(`key:${contactId}:${i}`, { due: now + 8000 + i * 300, fn: () => s.center.dtmf(contactId, d) });
+    return contactId;
+  };
+  return { s, call, advance, customers, now: () => now };
+}
 
+describe('CreateCallbackContact on the live line', () => {
   test('the caller leaves the queue and keeps their place: the callback is offered before a later caller, then the customer is called', async () => {
     const { s, call, advance, customers } = await callbackLine('2');
     const first = call('+819011110001');
@@ -219,6 +220,22 @@ describe('CreateCallbackContact on the live line', () => {
     const record = s.contacts.get(callback.contactId);
     assert.equal(record?.callbackAttempts?.length, 2);
     assert.deepEqual(record?.callbackAttempts?.map((a) => a.failure), ['480 Temporarily Unavailable', '486 Busy Here']);
+    s.close();
+  });
+});
+
+describe('the demo customer queue flow (flows/customer-queue.json)', () => {
+  test('a caller told all agents are busy presses 1: a callback is created for their queue and the caller is let go', async () => {
+    const { s, call, advance } = await callbackLine();
+    const first = call('+819011110001');
+    await advance(10_000);
+    assert.equal(s.center.contact(first)?.phase, 'queued');
+    s.center.dtmf(first, '1');
+    await advance(10_000);
+    assert.equal(s.center.contact(first), undefined, 'the queue flow confirmed and hung up');
+    const callback = s.center.liveContacts().find((c) => c.callback?.previousContactId === first);
+    assert.equal(callback?.queueId, 'project-sakura');
+    assert.equal(callback?.phase, 'queued');
     s.close();
   });
 });
