@@ -6,7 +6,9 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseWav } from '../../src/telephony/media/wav.ts';
-import { callerScenario, freePort, sipp, trunkPeerScenario } from './sipp-support.ts';
+import { SqlitePhoneStore } from '../../src/store/phones.ts';
+import { setPhonePassword } from '../../src/app/accounts.ts';
+import { agentAnswersScenario, agentPhoneScenario, callerScenario, freePort, sipp, trunkPeerScenario } from './sipp-support.ts';
 import { api, eventually, startTestLine } from './support.ts';
 
 const THIRD_PARTY = '+81312345678';
@@ -98,6 +100,59 @@ describe('the line dials out through a SIP trunk (sipp caller and sipp trunk pee
       });
       assert.ok(channelRms(wav.samples, 0) > 100, `caller channel RMS ${channelRms(wav.samples, 0)}`);
       assert.ok(channelRms(wav.samples, 1) > 100, `third party channel RMS ${channelRms(wav.samples, 1)}`);
+    } finally {
+      await line.close();
+    }
+  });
+});
+
+describe('callbacks through the SIP trunk (sipp caller, sipp agent phone, sipp trunk peer)', { timeout: 180_000 }, () => {
+  test('the caller presses 1 and hangs up; the ranked agent answers; the line calls the caller back and bridges them', async () => {
+    const trunkPort = await freePort();
+    const rtpBase = 45200;
+    const line = await startTestLine(undefined, {
+      telephony: {
+        sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
+        rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
+        trunks: [{
+          name: 'test trunk', addresses: ['127.0.0.1'],
+          outbound: { host: '127.0.0.1', port: trunkPort, username: 'chokutsu', password: 'trunk-secret' },
+        }],
+        tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
+      },
+    });
+    try {
+      const sipPort = line.server.sip?.port;
+      assert.ok(sipPort);
+      const phones = new SqlitePhoneStore(line.server.services.line.db);
+      setPhonePassword(phones, { username: '201', agentId: 'sato', realm: 'chokutsu', password: 'secret201' }, new Date());
+      const phone = await sipp(agentPhoneScenario('201', 'secret201', 60_000), sipPort, [], agentAnswersScenario({ answerAfterMs: 300, talk: true }));
+      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 300);
+
+      // 1001# reaches the sakura queue; nobody is Available, so the customer queue flow offers the callback.
+      const caller = await sipp(callerScenario({ steps: ['1001#', { waitMs: 6000 }, '1'] }), sipPort);
+      const callerResult = await caller.done;
+      assert.equal(callerResult.code, 0, `caller: ${callerResult.errors}`);
+
+      const peer = await sipp(trunkPeerScenario({ number: '0312345678', callerId: '+81501234567', username: 'chokutsu', password: 'trunk-secret', hangUpAfterMs: 8000 }),
+        sipPort, [], undefined, trunkPort);
+      const sato = await line.agent('sato');
+      await api(line.url, sato, 'PUT', '/api/agent/status', { status: 'Available' });
+      const peerResult = await peer.done;
+      assert.equal(peerResult.code, 0, `trunk peer: ${peerResult.errors}`);
+      phone.kill();
+
+      const record = await eventually('the callback\'s record', async () => {
+        const all = (await api(line.url, line.admin, 'GET', '/api/contacts')).body as { records: Record<string, unknown>[] };
+        return all.records.find((r) => r['initiationMethod'] === 'CALLBACK');
+      }, 200);
+      assert.equal((record['agent'] as { id: string }).id, 'sato');
+      assert.equal(record['customerEndpoint'], '0312345678');
+      const attempts = record['callbackAttempts'] as { answeredAt?: string }[];
+      assert.equal(attempts.length, 1);
+      assert.ok(attempts[0]?.answeredAt, 'the customer answered the callback');
+      assert.equal(record['disconnectReason'], 'CUSTOMER_DISCONNECT');
+      assert.ok(Number(record['talkDuration']) >= 6, `talked ${String(record['talkDuration'])} s`);
     } finally {
       await line.close();
     }
