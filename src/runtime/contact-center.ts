@@ -337,9 +337,11 @@ export class ContactCenter {
   private createCallback(from: LiveContact, effect: Extract<ContactEffect, { type: 'CreateCallback' }>): void {
     const at = this.deps.clock.now();
     const contactId = randomUUID();
+    const noLine = 'no line dials out here (a SIP line with an outbound trunk places callbacks)';
     const channel: CallerChannel = this.dialer?.channel(contactId, { number: effect.number, lineNumber: from.to }) ?? {
-      playPrompt: () => undefined, stopPrompt: () => undefined, hangUp: () => undefined,
-      noAudio: 'no line dials out here (a SIP line with an outbound trunk places callbacks)',
+      playPrompt: () => undefined, stopPrompt: () => undefined, hangUp: () => undefined, noAudio: noLine,
+      // The agent took it but nobody can call the customer: the attempt fails at once.
+      connected: () => queueMicrotask(() => this.callbackFailed(contactId, noLine)),
     };
     const { path: _path, ending: _ending, waiting: _waiting, ...state } = from.flowState;
     const live: LiveContact = {

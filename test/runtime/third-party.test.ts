@@ -107,8 +107,10 @@ describe('TransferParticipantToThirdParty on the live line', () => {
   });
 });
 
-/** The demo line whose customer queue flow offers callers from +8190... 0001 a callback and leaves others waiting. */
-/** `attempts` undefined: the demo's own customer queue flow (press 1 to be called back). */
+/**
+ * The demo line whose customer queue flow offers the caller from +819011110001 a callback with
+ * `attempts` and leaves others waiting; `attempts` undefined: the demo's own customer queue flow.
+ */
 async function callbackLine(attempts?: string) {
   let now = AT;
   const timers = new Map<string, { due: number; fn: () => void }>();
@@ -220,6 +222,24 @@ describe('CreateCallbackContact on the live line', () => {
     const record = s.contacts.get(callback.contactId);
     assert.equal(record?.callbackAttempts?.length, 2);
     assert.deepEqual(record?.callbackAttempts?.map((a) => a.failure), ['480 Temporarily Unavailable', '486 Busy Here']);
+    s.close();
+  });
+});
+
+describe('a callback with no line to dial it', () => {
+  test('the agent takes it, the attempt fails at once with the reason, and the last attempt ends it', async () => {
+    const { s, call, advance } = await callbackLine('1');
+    s.center.setCallbackDialer(undefined);
+    call('+819011110001');
+    await advance(30_000);
+    const callback = s.center.liveContacts().find((c) => c.callback);
+    assert.ok(callback);
+    s.center.setAgentStatus('sato', 'Available');
+    s.center.accept('sato', callback.contactId);
+    await advance(0);
+    const record = s.contacts.get(callback.contactId);
+    assert.match(record?.callbackAttempts?.[0]?.failure ?? '', /no line dials out/);
+    assert.equal(s.center.contact(callback.contactId)?.phase, 'ended');
     s.close();
   });
 });
