@@ -101,7 +101,7 @@ export interface CallbackState {
  * `center.callbackAnswered` / `callbackFailed`.
  */
 export interface CallbackDialer {
-  channel(contactId: string, call: { number: string; lineNumber: string }): CallerChannel;
+  channel(contactId: string, call: { number: string; lineNumber: string; recordedParticipants: readonly string[] }): CallerChannel;
 }
 
 /** Which side put the call on hold: the caller's phone or PBX, or the agent's phone. */
@@ -338,7 +338,7 @@ export class ContactCenter {
     const at = this.deps.clock.now();
     const contactId = randomUUID();
     const noLine = 'no line dials out here (a SIP line with an outbound trunk places callbacks)';
-    const channel: CallerChannel = this.dialer?.channel(contactId, { number: effect.number, lineNumber: from.to }) ?? {
+    const channel: CallerChannel = this.dialer?.channel(contactId, { number: effect.number, lineNumber: from.to, recordedParticipants: from.recordedParticipants }) ?? {
       playPrompt: () => undefined, stopPrompt: () => undefined, hangUp: () => undefined, noAudio: noLine,
       // The agent took it but nobody can call the customer: the attempt fails at once.
       connected: () => queueMicrotask(() => this.callbackFailed(contactId, noLine)),

@@ -153,7 +153,11 @@ class SipCaller implements CallerChannel, NegotiatedLeg {
  * the line calls the customer through the trunk and bridges them with the agent's phone.
  */
 class CallbackCustomer implements CallerChannel {
-  constructor(readonly contactId: string, readonly number: string, readonly lineNumber: string, private readonly line: SipLine) {}
+  constructor(
+    readonly contactId: string, readonly number: string, readonly lineNumber: string,
+    /** The caller's flow asked for recording (UpdateContactRecordingBehavior): the callback call is recorded too. */
+    readonly recordedParticipants: readonly string[], private readonly line: SipLine,
+  ) {}
 
   // A callback runs no flow of its own: nothing is played to it.
   playPrompt(): void {}
@@ -548,8 +552,8 @@ export class SipLine {
 
   // --- Callbacks (CreateCallbackContact) ---
 
-  callbackChannel(contactId: string, call: { number: string; lineNumber: string }): CallerChannel {
-    const customer = new CallbackCustomer(contactId, call.number, call.lineNumber, this);
+  callbackChannel(contactId: string, call: { number: string; lineNumber: string; recordedParticipants: readonly string[] }): CallerChannel {
+    const customer = new CallbackCustomer(contactId, call.number, call.lineNumber, call.recordedParticipants, this);
     this.callbackCustomers.set(contactId, customer);
     return customer;
   }
@@ -581,6 +585,7 @@ export class SipLine {
       leg.answered = true;
       const agentLeg = this.agentLegs.get(contactId);
       if (agentLeg) leg.bridge = new MediaBridge({ customer: leg.rtp, agent: agentLeg.rtp });
+      if (agentLeg && customer.recordedParticipants.length > 0) void this.startRecording(leg);
       this.o.log(`contact ${contactId}: callback answered by ${customer.number}, bridged with agent ${agentId}`);
       this.deps.center.callbackAnswered(contactId);
     });

@@ -153,6 +153,15 @@ describe('callbacks through the SIP trunk (sipp caller, sipp agent phone, sipp t
       assert.ok(attempts[0]?.answeredAt, 'the customer answered the callback');
       assert.equal(record['disconnectReason'], 'CUSTOMER_DISCONNECT');
       assert.ok(Number(record['talkDuration']) >= 6, `talked ${String(record['talkDuration'])} s`);
+      // The demo flow records agent and customer: the bridged callback carries audio both ways.
+      const recording = record['recording'] as { location: string } | undefined;
+      assert.ok(recording, 'the callback call was recorded');
+      const wav = await eventually('the recording to be closed', async () => {
+        const parsed = parseWav(readFileSync(join(line.dir, recording.location)));
+        return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
+      });
+      assert.ok(channelRms(wav.samples, 0) > 100, `customer channel RMS ${channelRms(wav.samples, 0)}`);
+      assert.ok(channelRms(wav.samples, 1) > 100, `agent channel RMS ${channelRms(wav.samples, 1)}`);
     } finally {
       await line.close();
     }
