@@ -390,6 +390,8 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
     const headers = call.invite.headers.map((h) => (h.name === 'Via' ? { name: 'Via', value: this.via(call.destination) }
       : h.name === 'CSeq' ? { name: 'CSeq', value: `${seq} INVITE` } : h));
     headers.push({ name: response.status === 407 ? 'Proxy-Authorization' : 'Authorization', value: `Digest ${fields.join(', ')}` });
+    // A new transaction: a CANCEL waits for its own provisional response (§9.1).
+    call.state = 'calling';
     this.send(call, { ...call.invite, headers });
     return true;
   }
@@ -687,7 +689,8 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
       }
       return;
     }
-    if ((response.status === 401 || response.status === 407) && call.state === 'calling' && !call.cancelRequested && this.authenticate(call, response)) return;
+    const pending = call.state === 'calling' || call.state === 'ringing';
+    if ((response.status === 401 || response.status === 407) && pending && !call.cancelRequested && this.authenticate(call, response)) return;
     if (response.status >= 300) {
       const failure = call.failure ?? { status: response.status, reason: response.reason };
       this.failOutgoing(call, failure.status, failure.reason);
