@@ -8,6 +8,8 @@ import { createLineServices } from '../../src/app/services.ts';
 import type { ContactEffect } from '../../src/flow/interpreter.ts';
 import type { CallerChannel } from '../../src/runtime/contact-center.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';
+import { runTextCall, VirtualClock } from '../../src/runtime/text-call.ts';
+import { catalogWith, flowDoc, load, TUESDAY_0900 } from '../flow/support.ts';
 import { demoDataDir } from './support.ts';
 
 const AT = Date.parse('2026-11-24T10:00:00+09:00');
@@ -257,5 +259,19 @@ describe('the demo customer queue flow (flows/customer-queue.json)', () => {
     assert.equal(callback?.queueId, 'project-sakura');
     assert.equal(callback?.phase, 'queued');
     s.close();
+  });
+});
+
+describe('without a telephone line (the text channel)', () => {
+  test('the third party answers and, when the flow continues, hangs up at once', async () => {
+    const flow = load(flowDoc('dial', [
+      {
+        Identifier: 'dial', Type: 'TransferParticipantToThirdParty', Parameters: { ThirdPartyPhoneNumber: '+81312345678', ThirdPartyConnectionTimeLimitSeconds: '30' },
+        Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'CallFailed', NextAction: 'bye' }, { ErrorType: 'ConnectionTimeLimitExceeded', NextAction: 'bye' }, { ErrorType: 'NoMatchingError', NextAction: 'bye' }] },
+      },
+      { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+    ]));
+    const result = await runTextCall({ catalog: catalogWith({ flows: [flow] }), flow, keys: '', clock: new VirtualClock(TUESDAY_0900), functions: new Map() });
+    assert.deepEqual(result.state.path.map((p) => `${p.actionId} ${p.branch}`), ['dial next', 'bye end']);
   });
 });
