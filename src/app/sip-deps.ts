@@ -27,7 +27,16 @@ export function sipLineDeps(services: LineServices, browserPhones?: PhoneCredent
       recordingFailed: (id, reason) => services.recordingFailed(id, reason),
       holdStarted: (id, side) => c.holdStarted(id, side),
       holdEnded: (id, side) => c.holdEnded(id, side),
+      thirdPartyAnswered: (id) => {
+        c.thirdPartyAnswered(id);
+        services.heartbeat.soon();
+      },
+      thirdPartyFailed: (id, message) => c.thirdPartyFailed(id, message),
+      thirdPartyHungUp: (id) => c.thirdPartyHungUp(id),
+      callbackAnswered: (id) => c.callbackAnswered(id),
+      callbackFailed: (id, message) => c.callbackFailed(id, message),
     },
+    setCallbackDialer: (dialer) => c.setCallbackDialer(dialer),
     lineNumber: (dialed) => services.line.lineNumber(dialed),
     subscribe: (send) => services.bus.subscribe(() => true, send),
     agentExtension: (agentId) => def().agents.find((a) => a.id === agentId)?.extension,

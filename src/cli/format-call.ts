@@ -48,6 +48,7 @@ export function describeEnding(s: ContactState): string {
     case 'FLOW_ENDED': return `flow ended at ${e.actionId}`;
     case 'CUSTOMER_DISCONNECT': return 'the caller hung up';
     case 'CONNECTED_TO_AGENT': return 'connected to an agent';
+    case 'TRANSFERRED_TO_THIRD_PARTY': return `transferred to a third party at ${e.actionId}`;
     case 'FLOW_ERROR': return `flow error at ${e.actionId}: ${e.message ?? ''}`;
   }
 }

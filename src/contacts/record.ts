@@ -12,7 +12,7 @@ export interface ContactCost {
 export const DISCONNECT_REASONS = [
   'CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'ABANDONED_IN_QUEUE', 'AFTER_HOURS', 'HOLIDAY',
   'CUSTOMER_NOT_FOUND', 'QUEUE_AT_CAPACITY', 'QUEUE_TIMEOUT', 'FLOW_ERROR', 'FLOW_DISCONNECT',
-  'LINE_SHUTDOWN', 'LINE_CRASH',
+  'LINE_SHUTDOWN', 'LINE_CRASH', 'THIRD_PARTY_DISCONNECT',
 ] as const;
 
 export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
@@ -32,11 +32,35 @@ export interface AgentOffer {
   outcome: OfferOutcome;
 }
 
+export interface ThirdPartyTransfer {
+  number: string;
+  callerId?: string;
+  dialTimestamp: string;
+  connectedTimestamp?: string;
+  disconnectTimestamp?: string;
+  /** Seconds the caller and the third party were bridged. */
+  duration: number;
+  outcome: 'Completed' | 'CallFailed' | 'ConnectionTimeLimitExceeded' | 'Abandoned';
+  /** Why the call failed (the trunk's SIP status, no trunk …). */
+  failure?: string;
+}
+
 export interface ContactRecord {
   contactId: string;
   initialContactId: string;
   channel: 'VOICE';
-  initiationMethod: 'INBOUND';
+  /** CALLBACK: a contact CreateCallbackContact created, which calls the customer back. */
+  initiationMethod: 'INBOUND' | 'CALLBACK';
+  /** Connect's PreviousContactId: for a callback, the contact whose flow created it. */
+  previousContactId?: string;
+  /** A callback's attempts to reach the customer (each after an agent took it). */
+  callbackAttempts?: { at: string; answeredAt?: string; failure?: string }[];
+  /** Connect's TransferredToEndpoint (its Address): the number TransferParticipantToThirdParty put the caller through to. */
+  transferredToEndpoint?: string;
+  /** Connect's TransferCompletedTimestamp: when the third party answered. */
+  transferCompletedTimestamp?: string;
+  /** The last third-party transfer's outbound leg, as the line saw it. */
+  thirdParty?: ThirdPartyTransfer;
   /** The caller's number. */
   customerEndpoint: string;
   /** The number dialed. */
@@ -136,13 +160,17 @@ export interface DisconnectFacts {
   enqueued: boolean;
   connectedToAgent: boolean;
   /** Who ended the contact. */
-  disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM';
+  disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM' | 'THIRD_PARTY';
   queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
+  /** The flow ended with the caller bridged to a third party (ContinueFlowExecution False). */
+  transferredToThirdParty?: boolean;
 }
 
 /** The disconnect reason of any contact: agent leg first, then the queue, then the flow. */
 export function classifyDisconnect(facts: DisconnectFacts): DisconnectReason {
   if (facts.disconnectedBy === 'SYSTEM') return 'LINE_SHUTDOWN'; // the server stopped with the contact on the line
+  if (facts.disconnectedBy === 'THIRD_PARTY') return 'THIRD_PARTY_DISCONNECT';
+  if (facts.transferredToThirdParty) return 'CUSTOMER_DISCONNECT';
   if (facts.connectedToAgent) return facts.disconnectedBy === 'AGENT' ? 'AGENT_DISCONNECT' : 'CUSTOMER_DISCONNECT';
   // The queue's error branch usually plays a message and disconnects; the queue is still the cause.
   if (facts.queueError === 'QueueAtCapacity') return 'QUEUE_AT_CAPACITY';

@@ -20,7 +20,9 @@ const LEX = 'needs an Amazon Lex bot (speech or text understanding); chokutsu ta
 const PROFILES = 'needs Amazon Connect Customer Profiles; chokutsu keeps its own customer list';
 const CASES = 'needs Amazon Connect Cases';
 const VOICE_ID = 'needs Amazon Connect Voice ID (caller voice authentication)';
-const OUTBOUND = 'needs an outbound call leg over a SIP trunk (left for later)';
+// These run in an outbound contact's whisper flow (an agent's or a campaign's dial-out, answering-machine
+// detection); the line's outbound legs belong to inbound contacts (docs/flow-language.md).
+const OUTBOUND = 'runs only in an outbound contact (an agent\'s or a campaign\'s dial-out, with answering-machine detection); chokutsu dials out only for inbound contacts (third-party transfers, callbacks)';
 const TASKS = 'needs the task or chat channel; chokutsu has voice calls only';
 const WISDOM = 'needs Amazon Q in Connect (Wisdom) or Connect AI agents';
 
@@ -46,9 +48,6 @@ export const knownUnsupportedTypes: ReadonlyMap<string, string> = new Map([
   ['StartVoiceIdStream', VOICE_ID],
   ['CompleteOutboundCall', OUTBOUND],
   ['CheckOutboundCallStatus', OUTBOUND],
-  ['TransferParticipantToThirdParty', OUTBOUND],
-  ['CreateCallbackContact', `${OUTBOUND}: a callback dials the customer back`],
-  ['UpdateContactCallbackNumber', 'belongs to callbacks (CreateCallbackContact), which need an outbound leg (left for later)'],
   ['CreateTask', TASKS],
   ['UpdateContactSchedule', TASKS],
   ['StartOutboundChatContact', TASKS],
@@ -90,6 +89,9 @@ export const allowedFlowTypes: Partial<Record<SupportedActionType, readonly Flow
   UpdateContactRoutingCriteria: AND_CUSTOMER_QUEUE,
   InvokeFlowModule: ['CONTACT_FLOW', 'module'],
   EndFlowModuleExecution: ['module'],
+  TransferParticipantToThirdParty: AND_CUSTOMER_QUEUE,
+  CreateCallbackContact: AND_CUSTOMER_QUEUE,
+  UpdateContactCallbackNumber: AND_CUSTOMER_QUEUE,
 };
 
 /** Whether an action type may be used in a flow of this type. */

@@ -21,7 +21,7 @@ export type Outcome =
   /** A module's run ends: back to the flow that invoked it. */
   | { kind: 'return' }
   /** The flow ends the contact's run here. */
-  | { kind: 'end'; reason: 'DISCONNECTED_BY_FLOW' | 'FLOW_ENDED'; message?: string }
+  | { kind: 'end'; reason: 'DISCONNECTED_BY_FLOW' | 'FLOW_ENDED' | 'TRANSFERRED_TO_THIRD_PARTY'; message?: string }
   /** An agent took the queued contact. */
   | { kind: 'connected' }
   /** The flow cannot go on (FLOW_ERROR). */

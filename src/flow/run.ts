@@ -163,7 +163,8 @@ function end(out: Run, reason: EndReason, message?: string): void {
     status: 'ended',
     ending: { reason, at: out.state.now, ...(out.state.actionId !== undefined ? { actionId: out.state.actionId } : {}), ...(message ? { message } : {}) },
   };
-  if (reason !== 'CUSTOMER_DISCONNECT' && reason !== 'CONNECTED_TO_AGENT') {
+  // The caller is gone, with an agent, or bridged to a third party: nobody to hang up on.
+  if (reason !== 'CUSTOMER_DISCONNECT' && reason !== 'CONNECTED_TO_AGENT' && reason !== 'TRANSFERRED_TO_THIRD_PARTY') {
     out.effects.push({ type: 'Disconnect', reason, ...(out.state.actionId !== undefined ? { actionId: out.state.actionId } : {}) });
   }
 }

@@ -49,7 +49,9 @@ export type Waiting =
   | { kind: 'function'; functionArn: string }
   | { kind: 'wait'; timerId: string }
   | { kind: 'queue'; queue: QueueInfo }
-  | { kind: 'iterate'; messages: PromptContent[]; index: number; timerId?: string };
+  | { kind: 'iterate'; messages: PromptContent[]; index: number; timerId?: string }
+  /** TransferParticipantToThirdParty: the outbound leg rings (timerId: ThirdPartyConnectionTimeLimitSeconds), then talks. */
+  | { kind: 'thirdParty'; number: string; continueFlow: boolean; answered: boolean; timerId?: string };
 
 export type WaitingFor<K extends Waiting['kind']> = Extract<Waiting, { kind: K }>;
 
@@ -87,7 +89,9 @@ export interface ModuleFrame {
 }
 
 export type EndReason =
-  | 'DISCONNECTED_BY_FLOW' | 'FLOW_ENDED' | 'CUSTOMER_DISCONNECT' | 'FLOW_ERROR' | 'CONNECTED_TO_AGENT';
+  | 'DISCONNECTED_BY_FLOW' | 'FLOW_ENDED' | 'CUSTOMER_DISCONNECT' | 'FLOW_ERROR' | 'CONNECTED_TO_AGENT'
+  /** TransferParticipantToThirdParty with ContinueFlowExecution False: the caller stays bridged to the third party. */
+  | 'TRANSFERRED_TO_THIRD_PARTY';
 
 export interface ContactEnding {
   reason: EndReason;
@@ -129,6 +133,8 @@ export interface ContactState {
   contactData?: ContactData;
   /** UpdateRoutingCriteria: routing steps, activated when the contact is queued. */
   routingCriteria?: RoutingCriteria;
+  /** UpdateContactCallbackNumber: the number CreateCallbackContact calls (default: the caller's). */
+  callbackNumber?: string;
   /** GetMetricData: the last queue metrics read ($.Metrics.…). */
   metrics?: QueueMetrics;
   /** InvokeFlowModule: where each running module returns to (innermost last). */
@@ -150,7 +156,11 @@ export type ContactEvent =
   | { type: 'FunctionFailed'; error: string; message: string; at: number }
   | { type: 'QueueTransferFailed'; error: 'QueueAtCapacity' | 'NoMatchingError'; message?: string; at: number }
   | { type: 'AgentConnected'; agentId: string; at: number }
-  | { type: 'CustomerDisconnected'; at: number };
+  | { type: 'CustomerDisconnected'; at: number }
+  /** The third party (TransferParticipantToThirdParty) answered, could not be reached, or hung up after answering. */
+  | { type: 'ThirdPartyAnswered'; at: number }
+  | { type: 'ThirdPartyFailed'; message: string; at: number }
+  | { type: 'ThirdPartyDisconnected'; at: number };
 
 export type ContactEffect =
   | { type: 'PlayPrompt'; actionId: string; content: PromptContent; voice: Voice; interruptible: boolean }
@@ -165,7 +175,13 @@ export type ContactEffect =
   /** TagContact, UnTagContact, UpdateContactData: what the contact record shows changed. */
   | { type: 'UpdateContactRecord'; tags?: Record<string, string>; contactData?: ContactData }
   | { type: 'TransferToAgent'; actionId: string; agentId: string; queue: QueueInfo }
-  | { type: 'Disconnect'; reason: EndReason; actionId?: string };
+  | { type: 'Disconnect'; reason: EndReason; actionId?: string }
+  /** TransferParticipantToThirdParty: dial the number through the outbound trunk and bridge it with the caller. */
+  | { type: 'DialThirdParty'; actionId: string; number: string; callerId?: { number?: string; name?: string }; dtmf?: string; continueFlow: boolean }
+  /** CreateCallbackContact: a new contact that calls `number` back when an agent of `queue` takes it. */
+  | { type: 'CreateCallback'; actionId: string; number: string; queue: QueueInfo; initialDelaySeconds: number; maxAttempts: number; retryDelaySeconds: number }
+  /** The third party did not answer within ThirdPartyConnectionTimeLimitSeconds: cancel the outbound leg. */
+  | { type: 'CancelThirdParty'; actionId: string };
 
 export interface StepResult {
   state: ContactState;

@@ -19,7 +19,8 @@ export interface Transitions {
 
 /** The error types the supported actions raise (Transitions.Errors[].ErrorType). */
 export type FlowErrorType =
-  | 'NoMatchingError' | 'NoMatchingCondition' | 'InputTimeLimitExceeded' | 'InvalidPhoneNumber' | 'QueueAtCapacity';
+  | 'NoMatchingError' | 'NoMatchingCondition' | 'InputTimeLimitExceeded' | 'InvalidPhoneNumber' | 'QueueAtCapacity'
+  | 'CallFailed' | 'ConnectionTimeLimitExceeded' | 'InvalidCallbackNumber' | 'CallbackNumberNotDialable';
 
 /** A prompt source shared by MessageParticipant and GetParticipantInput: exactly one of these. */
 export interface PromptParameters {

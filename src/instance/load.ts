@@ -219,6 +219,16 @@ function crossReferenceProblems(def: InstanceDefinition, dir: string): InstanceP
     if (!existsSync(resolve(dir, f.file))) report(pointer('/flows', i, 'file'), `flow file not found: ${resolve(dir, f.file)}`);
   });
 
+  const outbound = (def.telephony?.trunks ?? []).flatMap((t, i) => (t.outbound ? [{ t, i }] : []));
+  for (const { i } of outbound.slice(1)) {
+    report(pointer('/telephony/trunks', i, 'outbound'), `only one trunk dials out; trunk ${JSON.stringify(outbound[0]?.t.name)} already has outbound`);
+  }
+  for (const { t, i } of outbound) {
+    if ((t.outbound?.username === undefined) !== (t.outbound?.password === undefined)) {
+      report(pointer('/telephony/trunks', i, 'outbound'), 'outbound digest credentials need both username and password');
+    }
+  }
+
   def.closures.forEach((c, i) => {
     for (const problem of closureProblems(c.from, c.to)) report(pointer('/closures', i, problem.field), problem.message);
   });

@@ -78,12 +78,28 @@ export interface PhoneNumber {
   flow: string; // flow id or name
 }
 
+/** Where and how the line sends its outbound INVITEs: sip:<number>@host:port, digest when challenged (401/407). */
+export interface OutboundTrunk {
+  host: string;
+  /** Default 5060. */
+  port?: number;
+  /** Default udp. */
+  transport?: 'udp' | 'tcp';
+  username?: string;
+  password?: string;
+  /** E.164 caller ID presented when the flow sets none (CallerId.Number); default: the caller's own number. */
+  callerId?: string;
+}
+
 /** SIP and RTP for the embedded line (ignored when the definition deploys to Amazon Connect). */
 export interface TelephonyConfig {
   sip?: { host?: string; port?: number; udp?: boolean; tcp?: boolean; realm?: string };
   rtp?: { host?: string; portMin?: number; portMax?: number };
-  /** SIP trunks allowed to send calls in: by source address (IP or CIDR) and/or digest credentials. */
-  trunks?: { name: string; addresses?: string[]; username?: string; password?: string }[];
+  /**
+   * SIP trunks allowed to send calls in: by source address (IP or CIDR) and/or digest credentials.
+   * The one trunk with `outbound` is where the line dials out (TransferParticipantToThirdParty).
+   */
+  trunks?: { name: string; addresses?: string[]; username?: string; password?: string; outbound?: OutboundTrunk }[];
   /** Text-to-speech for prompts given as text: espeak-ng offline, or Amazon Polly with AWS credentials. */
   tts?: { engine: 'espeak-ng' | 'polly'; /** espeak-ng's speed (-s), 80–450; default 175. */ wordsPerMinute?: number };
 }

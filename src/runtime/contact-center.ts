@@ -27,6 +27,13 @@ export interface CallerChannel {
   recordingChanged?(participants: string[]): void;
   /** The line hangs up on the caller. */
   hangUp(reason: string): void;
+  /**
+   * TransferParticipantToThirdParty: dial the number and bridge it with the caller; report back with
+   * `center.thirdPartyAnswered`, `thirdPartyFailed`, `thirdPartyHungUp`. Absent: the channel cannot dial out.
+   */
+  dialThirdParty?(effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): void;
+  /** Stop ringing the third party (no answer within the flow's time limit). */
+  cancelThirdParty?(): void;
   /** Why this caller's side has no audio to record (a simulated caller); the record says so. */
   readonly noAudio?: string;
 }
@@ -39,7 +46,8 @@ export interface LiveContact {
   /** The customer queue flow (UpdateContactEventHooks CustomerQueue) running while the contact waits. */
   queueFlowState?: ContactState;
   initiatedAt: number;
-  phase: 'flow' | 'queued' | 'ringing' | 'connected' | 'ended';
+  /** transferred: the flow ended with the caller bridged to a third party (ContinueFlowExecution False). */
+  phase: 'flow' | 'queued' | 'ringing' | 'connected' | 'transferred' | 'ended';
   queueId?: string;
   enqueuedAt?: number;
   offers: { agentId: string; at: number; outcome?: OfferOutcome; endedAt?: number }[];
@@ -47,7 +55,11 @@ export interface LiveContact {
   connectedAt?: number;
   disconnectedAt?: number;
   /** Who ended it: the flow, the caller, the agent, the queue. */
-  disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM';
+  disconnectedBy?: 'FLOW' | 'CUSTOMER' | 'AGENT' | 'QUEUE' | 'SYSTEM' | 'THIRD_PARTY';
+  /** The last TransferParticipantToThirdParty: the number dialled and how the outbound leg went. */
+  thirdParty?: ThirdPartyLeg;
+  /** A callback contact (CreateCallbackContact): whom it calls, from which contact, how the attempts went. */
+  callback?: CallbackState;
   queueError?: 'QueueAtCapacity' | 'MaxWaitExceeded';
   recordedParticipants: string[];
   recordingLocation?: string;
@@ -58,6 +70,38 @@ export interface LiveContact {
   /** The caller's channel has no audio (CallerChannel.noAudio): nothing can be recorded. */
   noAudio?: string;
   afterContactWork?: { startedAt: number; endedAt?: number; notes?: string };
+}
+
+export interface ThirdPartyLeg {
+  number: string;
+  callerId?: string;
+  continueFlow: boolean;
+  dialedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  /** Undefined while it rings or talks. */
+  outcome?: 'Completed' | 'CallFailed' | 'ConnectionTimeLimitExceeded' | 'Abandoned';
+  failure?: string;
+}
+
+export interface CallbackState {
+  number: string;
+  /** The contact whose flow created it (Connect's PreviousContactId). */
+  previousContactId: string;
+  /** When the caller joined the queue: the callback waits as if from then (it keeps their place). */
+  placeSince: number;
+  maxAttempts: number;
+  retryDelaySeconds: number;
+  attempts: { at: number; answeredAt?: number; failure?: string }[];
+}
+
+/**
+ * Places the customer's leg of a callback once an agent has taken it (the SIP line, through its
+ * outbound trunk). The channel's `connected(agentId)` dials; the dialer reports back with
+ * `center.callbackAnswered` / `callbackFailed`.
+ */
+export interface CallbackDialer {
+  channel(contactId: string, call: { number: string; lineNumber: string; recordedParticipants: readonly string[] }): CallerChannel;
 }
 
 /** Which side put the call on hold: the caller's phone or PBX, or the agent's phone. */
@@ -121,7 +165,14 @@ export class ContactCenter {
   /** Contacts an agent is in ACW for, by agent. */
   private readonly acw = new Map<string, LiveContact>();
 
+  private dialer: CallbackDialer | undefined;
+
   constructor(private readonly deps: ContactCenterDeps) {}
+
+  /** The SIP line, once it runs: without a dialer a callback cannot be placed (its record says so). */
+  setCallbackDialer(dialer: CallbackDialer | undefined): void {
+    this.dialer = dialer;
+  }
 
   // ---- callers ------------------------------------------------------------------------------
 
@@ -166,7 +217,7 @@ export class ContactCenter {
    * go first, so no agent freed by the others is offered one of them.
    */
   endAll(reason: string): void {
-    const order: LiveContact['phase'][] = ['queued', 'ringing', 'flow', 'connected'];
+    const order: LiveContact['phase'][] = ['queued', 'ringing', 'flow', 'transferred', 'connected'];
     const live = [...this.contacts.values()].filter((e) => e.live.phase !== 'ended')
       .sort((a, b) => order.indexOf(a.live.phase) - order.indexOf(b.live.phase));
     for (const entry of live) {
@@ -195,6 +246,133 @@ export class ContactCenter {
       this.perform(mainFlow, contactId, live.flowState.path, { ...r, effects: r.effects.filter((e) => e.type !== 'Disconnect') });
     }
     this.finish(live, by, at);
+  }
+
+  // ---- the third party (TransferParticipantToThirdParty) ---------------------------------------
+
+  thirdPartyAnswered(contactId: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (!live?.thirdParty || live.thirdParty.answeredAt !== undefined || live.thirdParty.outcome !== undefined) return;
+    live.thirdParty.answeredAt = this.deps.clock.now();
+    this.advance(mainFlow, contactId, { type: 'ThirdPartyAnswered', at: live.thirdParty.answeredAt });
+    if (live.flowState.ending?.reason === 'TRANSFERRED_TO_THIRD_PARTY') live.phase = 'transferred';
+  }
+
+  /** The outbound leg could not be made: busy, declined, unreachable, no trunk. */
+  thirdPartyFailed(contactId: string, message: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    if (!live?.thirdParty || live.thirdParty.outcome !== undefined || live.thirdParty.answeredAt !== undefined) return;
+    const at = this.deps.clock.now();
+    Object.assign(live.thirdParty, { outcome: 'CallFailed', failure: message, endedAt: at });
+    this.advance(mainFlow, contactId, { type: 'ThirdPartyFailed', message, at });
+  }
+
+  /** The third party hung up after answering: the flow goes on, or (transferred) the contact ends. */
+  thirdPartyHungUp(contactId: string): void {
+    const entry = this.contacts.get(contactId);
+    const leg = entry?.live.thirdParty;
+    if (!entry || !leg || leg.answeredAt === undefined || leg.outcome !== undefined) return;
+    const at = this.deps.clock.now();
+    Object.assign(leg, { outcome: 'Completed', endedAt: at });
+    if (entry.live.phase === 'transferred') {
+      entry.channel.hangUp('the third party hung up');
+      this.finish(entry.live, 'THIRD_PARTY', at);
+      return;
+    }
+    this.advance(mainFlow, contactId, { type: 'ThirdPartyDisconnected', at });
+  }
+
+  /** The effect of TransferParticipantToThirdParty: only the contact's own flow dials out. */
+  private dialThirdParty(run: FlowRun, entry: ContactEntry, effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): void {
+    const { live, channel } = entry;
+    live.thirdParty = {
+      number: effect.number, continueFlow: effect.continueFlow, dialedAt: this.deps.clock.now(),
+      ...(effect.callerId?.number ? { callerId: effect.callerId.number } : {}),
+    };
+    const refusal = !run.mayRoute ? 'a customer queue flow does not dial out here (the contact would leave its queue)'
+      : channel.dialThirdParty ? undefined : `this caller's channel cannot dial out${channel.noAudio ? ` (${channel.noAudio})` : ''}`;
+    if (refusal === undefined) return channel.dialThirdParty?.(effect);
+    // Reported after the step that asked for it has been performed, as a SIP failure would be.
+    const contactId = live.contactId;
+    queueMicrotask(() => {
+      const leg = this.contacts.get(contactId)?.live.thirdParty;
+      if (!leg || leg.outcome !== undefined) return;
+      Object.assign(leg, { outcome: 'CallFailed', failure: refusal, endedAt: this.deps.clock.now() });
+      this.advance(run, contactId, { type: 'ThirdPartyFailed', message: refusal, at: this.deps.clock.now() });
+    });
+  }
+
+  // ---- callbacks (CreateCallbackContact) -------------------------------------------------------
+
+  /** The customer answered the callback: the agent and the customer are bridged (by the dialer). */
+  callbackAnswered(contactId: string): void {
+    const attempt = this.contacts.get(contactId)?.live.callback?.attempts.at(-1);
+    if (attempt && attempt.answeredAt === undefined) attempt.answeredAt = this.deps.clock.now();
+  }
+
+  /**
+   * The customer did not answer (busy, no answer, unreachable). The agent's part ends; another attempt
+   * is queued after RetryDelaySeconds while MaximumConnectionAttempts allows, else the contact ends.
+   */
+  callbackFailed(contactId: string, message: string): void {
+    const entry = this.contacts.get(contactId);
+    const cb = entry?.live.callback;
+    const attempt = cb?.attempts.at(-1);
+    if (!entry || !cb || !attempt || attempt.answeredAt !== undefined || attempt.failure !== undefined) return;
+    attempt.failure = message;
+    const { live } = entry;
+    const at = this.deps.clock.now();
+    if (cb.attempts.length >= cb.maxAttempts || live.phase !== 'connected' || !live.agentId) {
+      entry.channel.hangUp(`callback not answered: ${message}`);
+      return this.finish(live, 'CUSTOMER', at);
+    }
+    this.route({ type: 'EndContact', contactId, at });
+    live.phase = 'flow';
+    live.agentId = undefined;
+    live.connectedAt = undefined;
+    this.deps.scheduler.set(callbackTimer(contactId), cb.retryDelaySeconds * 1000, () => this.enqueueCallback(contactId));
+  }
+
+  /** CreateCallbackContact: a new contact, queued after InitialCallDelaySeconds with the caller's place. */
+  private createCallback(from: LiveContact, effect: Extract<ContactEffect, { type: 'CreateCallback' }>): void {
+    const at = this.deps.clock.now();
+    const contactId = randomUUID();
+    const noLine = 'no line dials out here (a SIP line with an outbound trunk places callbacks)';
+    const channel: CallerChannel = this.dialer?.channel(contactId, { number: effect.number, lineNumber: from.to, recordedParticipants: from.recordedParticipants }) ?? {
+      playPrompt: () => undefined, stopPrompt: () => undefined, hangUp: () => undefined, noAudio: noLine,
+      // The agent took it but nobody can call the customer: the attempt fails at once.
+      connected: () => queueMicrotask(() => this.callbackFailed(contactId, noLine)),
+    };
+    const { path: _path, ending: _ending, waiting: _waiting, ...state } = from.flowState;
+    const live: LiveContact = {
+      contactId, from: effect.number, to: from.to, initiatedAt: at, phase: 'flow', offers: [], recordedParticipants: from.recordedParticipants,
+      holds: { count: 0, totalMs: 0, longestMs: 0, sides: [] },
+      // The callback's record shows the queue and attributes it was created with; it runs no flow of its own.
+      flowState: { ...state, contactId, initialContactId: contactId, customerAddress: effect.number, queue: effect.queue, status: 'queued', path: [] },
+      callback: {
+        number: effect.number, previousContactId: from.contactId, placeSince: from.enqueuedAt ?? at,
+        maxAttempts: effect.maxAttempts, retryDelaySeconds: effect.retryDelaySeconds, attempts: [],
+      },
+      ...(channel.noAudio !== undefined ? { noAudio: channel.noAudio } : {}),
+    };
+    this.contacts.set(contactId, { live, channel });
+    this.deps.publish({ type: 'contact.started', contactId, from: effect.number, to: from.to, at });
+    this.deps.scheduler.set(callbackTimer(contactId), effect.initialDelaySeconds * 1000, () => this.enqueueCallback(contactId));
+  }
+
+  /** An attempt of a callback joins its queue, as old as the caller's wait was when they chose it. */
+  private enqueueCallback(contactId: string): void {
+    const live = this.contacts.get(contactId)?.live;
+    const cb = live?.callback;
+    const queue = live?.flowState.queue;
+    if (!live || !cb || !queue || live.phase !== 'flow') return;
+    const at = this.deps.clock.now();
+    live.phase = 'queued';
+    live.queueId = queue.id;
+    live.enqueuedAt ??= at;
+    const timeAdjustSeconds = Math.max(0, Math.round((at - cb.placeSince) / 1000));
+    if (queue.agentId !== undefined) this.route({ type: 'OfferToAgent', contactId, agentId: queue.agentId, at });
+    else this.route({ type: 'EnqueueContact', contactId, queueId: queue.id, at, timeAdjustSeconds });
   }
 
   // ---- agents -------------------------------------------------------------------------------
@@ -389,6 +567,15 @@ export class ContactCenter {
         return this.moveToQueue(entry, effect);
       case 'Disconnect':
         return this.hangUp(run, entry, effect);
+      case 'DialThirdParty':
+        return this.dialThirdParty(run, entry, effect);
+      case 'CreateCallback':
+        return this.createCallback(live, effect);
+      case 'CancelThirdParty':
+        if (live.thirdParty && live.thirdParty.outcome === undefined) {
+          Object.assign(live.thirdParty, { outcome: 'ConnectionTimeLimitExceeded', endedAt: this.deps.clock.now() });
+        }
+        return channel.cancelThirdParty?.();
       default:
         effect satisfies never; // a new effect type is a compile error here until handled
     }
@@ -552,6 +739,8 @@ export class ContactCenter {
     live.phase = 'connected';
     live.agentId = out.agentId;
     live.connectedAt = at;
+    // A callback's agent has taken it: now the customer is called.
+    if (live.callback) live.callback.attempts.push({ at });
     // The main flow ends (CONNECTED_TO_AGENT); its Disconnect is not performed: the caller is with the agent now.
     live.flowState = step(this.deps.catalog, live.flowState, { type: 'AgentConnected', agentId: out.agentId, at }).state;
     this.contacts.get(out.contactId)?.channel.connected?.(out.agentId);
@@ -600,8 +789,13 @@ export class ContactCenter {
     const wasConnected = live.phase === 'connected';
     live.phase = 'ended';
     live.disconnectedAt = at;
+    if (live.thirdParty && live.thirdParty.outcome === undefined) {
+      // The caller (or the line) ended the contact while the third party rang or talked.
+      Object.assign(live.thirdParty, { outcome: live.thirdParty.answeredAt !== undefined ? 'Completed' : 'Abandoned', endedAt: at });
+    }
     live.disconnectedBy = by;
     this.clearTimers(mainFlow, live.flowState);
+    if (live.callback) this.deps.scheduler.clear(callbackTimer(live.contactId));
     this.deps.publish({ type: 'contact.disconnected', contactId: live.contactId, by, at, ...(live.agentId !== undefined ? { agentId: live.agentId } : {}) });
     this.deps.onEnded(live);
     // A contact with an agent stays until the agent's after-contact work is done.
@@ -612,6 +806,8 @@ export class ContactCenter {
     }
   }
 }
+
+const callbackTimer = (contactId: string): string => `callback:${contactId}`;
 
 /** Ends the open hold, if any, adding it to the tally. */
 function closeHold(live: LiveContact, at: number): void {

@@ -30,6 +30,24 @@ function recordingNoteOf(live: LiveContact): { recordingNote?: string } {
   return { recordingNote: `not recorded (${live.recordedParticipants.join(', ')} requested): ${live.noAudio ?? 'no audio was bridged (the agent answered without a phone)'}` };
 }
 
+/** The third-party transfer as Connect shows it (TransferredToEndpoint, TransferCompletedTimestamp), and the leg itself. */
+function thirdPartyOf(live: LiveContact): Pick<ContactRecord, 'transferredToEndpoint' | 'transferCompletedTimestamp' | 'thirdParty'> {
+  const leg = live.thirdParty;
+  if (!leg) return {};
+  const end = leg.endedAt ?? live.disconnectedAt;
+  const duration = leg.answeredAt !== undefined && end !== undefined ? Math.round(Math.max(0, end - leg.answeredAt) / 1000) : 0;
+  return {
+    ...(leg.answeredAt !== undefined ? { transferredToEndpoint: leg.number, transferCompletedTimestamp: iso(leg.answeredAt) } : {}),
+    thirdParty: {
+      number: leg.number, dialTimestamp: iso(leg.dialedAt), duration, outcome: leg.outcome ?? 'Abandoned',
+      ...(leg.callerId ? { callerId: leg.callerId } : {}),
+      ...(leg.answeredAt !== undefined ? { connectedTimestamp: iso(leg.answeredAt) } : {}),
+      ...(end !== undefined ? { disconnectTimestamp: iso(end) } : {}),
+      ...(leg.failure ? { failure: leg.failure } : {}),
+    },
+  };
+}
+
 export function contactRecordOf(live: LiveContact, def: InstanceDefinition, catalog: InstanceCatalog, summarizer: ContactSummarizer): ContactRecord {
   const s = live.flowState;
   const caller = summarizer.summarize(s.attributes);
@@ -40,7 +58,13 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     contactId: live.contactId,
     initialContactId: s.initialContactId,
     channel: 'VOICE',
-    initiationMethod: 'INBOUND',
+    initiationMethod: live.callback ? 'CALLBACK' : 'INBOUND',
+    ...(live.callback ? {
+      previousContactId: live.callback.previousContactId,
+      callbackAttempts: live.callback.attempts.map((a) => ({
+        at: iso(a.at), ...(a.answeredAt !== undefined ? { answeredAt: iso(a.answeredAt) } : {}), ...(a.failure ? { failure: a.failure } : {}),
+      })),
+    } : {}),
     customerEndpoint: live.from,
     systemEndpoint: live.to,
     ...(caller.customerNumber ? { customerNumber: caller.customerNumber } : {}),
@@ -59,7 +83,9 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
       connectedToAgent: live.connectedAt !== undefined,
       ...(live.disconnectedBy ? { disconnectedBy: live.disconnectedBy } : {}),
       ...(live.queueError ? { queueError: live.queueError } : {}),
+      ...(s.ending?.reason === 'TRANSFERRED_TO_THIRD_PARTY' ? { transferredToThirdParty: true } : {}),
     }),
+    ...thirdPartyOf(live),
     attributes: { ...s.attributes },
     ...(s.tags && Object.keys(s.tags).length > 0 ? { tags: { ...s.tags } } : {}),
     ...(s.contactData?.name !== undefined ? { name: s.contactData.name } : {}),

@@ -113,6 +113,15 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
   return { state, effects: line.log, unusedKeys: line.keys, outcome: state.status === 'queued' ? 'queued' : 'ended' };
 }
 
+/**
+ * With no telephone line, the third party of TransferParticipantToThirdParty answers at once and, when
+ * the flow continues after it, hangs up at once (docs/flow-language.md).
+ */
+export function simulatedThirdParty(effect: Extract<ContactEffect, { type: 'DialThirdParty' }>, at: number): ContactEvent[] {
+  const answered: ContactEvent = { type: 'ThirdPartyAnswered', at };
+  return effect.continueFlow ? [answered, { type: 'ThirdPartyDisconnected', at }] : [answered];
+}
+
 /** Flow timers on a virtual clock: each timer's due time; the earliest fires first. */
 export class VirtualTimers {
   private readonly due = new Map<string, number>(); // timerId → due (virtual ms)
@@ -184,10 +193,15 @@ class TextLine {
         if (answer) this.pending.push(answer);
         return;
       }
+      case 'DialThirdParty':
+        this.pending.push(...simulatedThirdParty(effect, now));
+        return;
       case 'UpdateRecording':
       case 'UpdateContactRecord':
       case 'MoveToQueue':
       case 'Disconnect':
+      case 'CancelThirdParty':
+      case 'CreateCallback':
         return;
       default:
         effect satisfies never; // a new effect type is a compile error here until handled

@@ -4,8 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ContactEffect } from '../flow/interpreter.ts';
-import type { TelephonyConfig } from '../instance/types.ts';
-import type { CallerChannel, CenterEvent, ContactCenter } from '../runtime/contact-center.ts';
+import type { OutboundTrunk, TelephonyConfig } from '../instance/types.ts';
+import type { CallbackDialer, CallerChannel, CenterEvent, ContactCenter } from '../runtime/contact-center.ts';
 import { TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
 import { MediaBridge } from './media/bridge.ts';
 import { PollyClient } from '@aws-sdk/client-polly';
@@ -26,7 +26,8 @@ export type DialedNumber = { ok: true; number: string } | { ok: false; message: 
 /** What the SIP side needs from the line; the composition root (src/app/) provides it. */
 export interface SipLineDeps {
   center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'agentHangUp'
-    | 'recordingStarted' | 'recordingFailed' | 'holdStarted' | 'holdEnded'>;
+    | 'recordingStarted' | 'recordingFailed' | 'holdStarted' | 'holdEnded' | 'thirdPartyAnswered' | 'thirdPartyFailed' | 'thirdPartyHungUp'
+    | 'callbackAnswered' | 'callbackFailed'>;
   /** Which of the line's phone numbers a dialled string (URI user part, with any phone-context) is. */
   lineNumber(dialed: string): DialedNumber;
   /** Contact and agent events (offers ring the agent's phone). */
@@ -36,6 +37,8 @@ export interface SipLineDeps {
   /** Digest HA1 of a phone's credentials in this realm, if the phone is known: a desk phone's and a signed-in browser's may both hold. */
   phoneHa1(username: string, realm: string): string | readonly string[] | undefined;
   newContactId(): string;
+  /** The line places callbacks (CreateCallbackContact) through its outbound trunk. */
+  setCallbackDialer?(dialer: CallbackDialer | undefined): void;
   clock: Clock;
   /** The instance's language (espeak-ng voice) and AWS region (Polly). */
   language: string;
@@ -122,6 +125,14 @@ class SipCaller implements CallerChannel, NegotiatedLeg {
     this.recordedParticipants = participants;
   }
 
+  dialThirdParty(effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): void {
+    void this.line.dialThirdParty(this, effect);
+  }
+
+  cancelThirdParty(): void {
+    this.line.hangUpThirdParty(this.contactId);
+  }
+
   hangUp(): void {
     if (this.ended) return;
     this.ended = true;
@@ -134,6 +145,30 @@ class SipCaller implements CallerChannel, NegotiatedLeg {
   left(): void {
     this.ended = true;
     this.playToken++;
+  }
+}
+
+/**
+ * The customer of a callback contact: nobody is on the line until an agent takes the contact, then
+ * the line calls the customer through the trunk and bridges them with the agent's phone.
+ */
+class CallbackCustomer implements CallerChannel {
+  constructor(
+    readonly contactId: string, readonly number: string, readonly lineNumber: string,
+    /** The caller's flow asked for recording (UpdateContactRecordingBehavior): the callback call is recorded too. */
+    readonly recordedParticipants: readonly string[], private readonly line: SipLine,
+  ) {}
+
+  // A callback runs no flow of its own: nothing is played to it.
+  playPrompt(): void {}
+  stopPrompt(): void {}
+
+  connected(agentId: string): void {
+    void this.line.dialCallback(this, agentId);
+  }
+
+  hangUp(): void {
+    this.line.endCallback(this.contactId);
   }
 }
 
@@ -152,8 +187,28 @@ interface AgentLeg extends NegotiatedLeg {
   reattaching?: AgentLeg;
 }
 
+/** The outbound leg of TransferParticipantToThirdParty: a number dialled through the trunk, bridged with the caller. */
+interface ThirdPartyLeg extends NegotiatedLeg {
+  readonly number: string;
+  readonly negotiation: RtpNegotiation;
+  call?: OutgoingCall;
+  bridge?: MediaBridge;
+  recorder?: StereoRecorder;
+  answered: boolean;
+  closed: boolean;
+}
+
+/** Connect's ThirdPartyConnectionTimeLimitSeconds tops out at 600 s; with no limit the trunk's ringing stops there too. */
+const THIRD_PARTY_RING_MS = 600_000;
+/** A comma in ThirdPartyDTMFDigits is a pause. */
+const DTMF_PAUSE_MS = 500;
+
 export class SipLine {
   readonly callers = new Map<string, SipCaller>();
+  private readonly thirdParties = new Map<string, ThirdPartyLeg>(); // by contact id
+  /** Callback contacts (CreateCallbackContact): the customer to call, and their leg once dialled. */
+  private readonly callbackCustomers = new Map<string, CallbackCustomer>();
+  private readonly callbackLegs = new Map<string, ThirdPartyLeg>();
   private readonly agentLegs = new Map<string, AgentLeg>(); // by contact id
   private readonly ports: PortAllocator;
   private readonly prompts: PromptRenderer;
@@ -200,6 +255,7 @@ export class SipLine {
     sip.on('connectionClosed', (peer) => line.onConnectionClosed(peer));
     sip.on('registered', ({ aor }) => line.onRegistered(aor));
     line.unsubscribe = o.deps.subscribe((e) => line.onCenterEvent(e));
+    o.deps.setCallbackDialer?.({ channel: (contactId, call) => line.callbackChannel(contactId, call) });
     return line;
   }
 
@@ -220,6 +276,8 @@ export class SipLine {
     this.unsubscribe();
     for (const c of this.callers.values()) c.hangUp();
     for (const leg of this.agentLegs.values()) await this.closeAgentLeg(leg);
+    this.deps.setCallbackDialer?.(undefined);
+    for (const leg of [...this.thirdParties.values(), ...this.callbackLegs.values()]) await this.closeThirdParty(leg, true);
     await Promise.all(this.legsClosing);
     this.scheduler.clearAll();
     await this.sip.close();
@@ -420,7 +478,196 @@ export class SipLine {
     this.callers.delete(contactId);
     const leg = this.agentLegs.get(contactId);
     if (leg) void this.closeAgentLeg(leg, true);
+    const third = this.thirdParties.get(contactId);
+    if (third) void this.closeThirdParty(third, true);
     void caller.rtp.close();
+  }
+
+  // --- The third party (TransferParticipantToThirdParty) ---
+
+  /**
+   * INVITE sip:<number>@trunk with the caller ID as From user; digest if the trunk challenges. On
+   * answer the caller is bridged to it (and recorded if the flow asked), like an agent's phone.
+   */
+  async dialThirdParty(caller: SipCaller, effect: Extract<ContactEffect, { type: 'DialThirdParty' }>): Promise<void> {
+    const { contactId } = caller;
+    const placed = await this.trunkCall(this.thirdParties, contactId, effect.number,
+      (outbound) => ({ user: effect.callerId?.number ?? outbound.callerId ?? (caller.call.callerNumber || 'anonymous'), displayName: effect.callerId?.name }),
+      () => this.callers.has(contactId));
+    if (typeof placed === 'string') return this.deps.center.thirdPartyFailed(contactId, placed);
+    if (!placed) return;
+    const { leg, call, trunk } = placed;
+    call.on('answered', (remoteSdp) => void this.thirdPartyAnswered(leg, caller, remoteSdp, effect.dtmf));
+    call.on('failed', ({ status, reason }) => {
+      if (leg.closed) return;
+      void this.closeThirdParty(leg);
+      this.deps.center.thirdPartyFailed(contactId, `${status} ${reason} from trunk ${trunk} (call ${call.callId})`);
+    });
+    call.on('hungUp', () => {
+      if (leg.closed) return;
+      void this.closeThirdParty(leg);
+      this.deps.center.thirdPartyHungUp(contactId);
+    });
+  }
+
+  /**
+   * An INVITE sip:<number>@trunk with its own RTP leg (kept in `legs`), digest if the trunk challenges:
+   * the call, or why none was made (undefined: no longer wanted).
+   */
+  private async trunkCall(
+    legs: Map<string, ThirdPartyLeg>, contactId: string, number: string,
+    from: (outbound: OutboundTrunk) => { user: string; displayName: string | undefined }, wanted: () => boolean,
+  ): Promise<{ leg: ThirdPartyLeg; call: OutgoingCall; trunk: string } | string | undefined> {
+    const trunk = (this.o.config.trunks ?? []).find((t) => t.outbound);
+    const outbound = trunk?.outbound;
+    if (!trunk || !outbound) return 'no trunk dials out (telephony.trunks[].outbound)';
+    let rtp: RtpSession;
+    try {
+      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+    } catch (err) {
+      return err instanceof PortsExhaustedError ? 'no RTP port free' : (err as Error).message;
+    }
+    if (this.closing || !wanted()) return void rtp.close();
+    rtp.setSignallingAddress(outbound.host);
+    const negotiation = { rtp, sdp: this.sdpSession(rtp) };
+    const leg: ThirdPartyLeg = { contactId, side: 'agent', number, rtp, negotiation, held: false, answered: false, closed: false };
+    legs.set(contactId, leg);
+    const transport = outbound.transport ?? 'udp';
+    const port = outbound.port ?? 5060;
+    const host = outbound.host.includes(':') ? `[${outbound.host}]` : outbound.host;
+    const { user, displayName } = from(outbound);
+    const call = this.sip.dial({
+      uri: `sip:${number}@${host}:${port}${transport === 'tcp' ? ';transport=tcp' : ''}`,
+      destination: { protocol: transport, address: outbound.host, port },
+      sdp: negotiation.sdp.offer(),
+      from: { user, ...(displayName ? { displayName } : {}) },
+      ...(outbound.username !== undefined && outbound.password !== undefined ? { credentials: { username: outbound.username, password: outbound.password } } : {}),
+      ringTimeoutMs: THIRD_PARTY_RING_MS,
+    });
+    leg.call = call;
+    this.o.log(`contact ${contactId}: dialling ${number} through trunk ${trunk.name} (call ${call.callId})`);
+    call.on('reoffer', (reoffer) => this.renegotiate(leg, reoffer));
+    return { leg, call, trunk: trunk.name };
+  }
+
+  // --- Callbacks (CreateCallbackContact) ---
+
+  callbackChannel(contactId: string, call: { number: string; lineNumber: string; recordedParticipants: readonly string[] }): CallerChannel {
+    const customer = new CallbackCustomer(contactId, call.number, call.lineNumber, call.recordedParticipants, this);
+    this.callbackCustomers.set(contactId, customer);
+    return customer;
+  }
+
+  /** An agent took the callback: the customer is called through the trunk, from the number they had dialled. */
+  async dialCallback(customer: CallbackCustomer, agentId: string): Promise<void> {
+    const { contactId } = customer;
+    const placed = await this.trunkCall(this.callbackLegs, contactId, customer.number,
+      (outbound) => ({ user: outbound.callerId ?? customer.lineNumber, displayName: undefined }),
+      () => this.callbackCustomers.has(contactId));
+    const failed = (message: string): void => {
+      // The agent's phone leg of this attempt ends with it; a retry rings an agent again.
+      const agentLeg = this.agentLegs.get(contactId);
+      if (agentLeg) void this.closeAgentLeg(agentLeg, true);
+      this.deps.center.callbackFailed(contactId, message);
+    };
+    if (typeof placed === 'string') return failed(placed);
+    if (!placed) return;
+    const { leg, call, trunk } = placed;
+    call.on('answered', (remoteSdp) => {
+      const accepted = leg.negotiation.sdp.acceptAnswer(remoteSdp);
+      if (leg.closed) return;
+      if (!accepted.ok) {
+        void this.closeThirdParty(leg, true);
+        return failed(`unusable SDP answer: ${accepted.warning.text}`);
+      }
+      leg.negotiation.rtp.configure(accepted.negotiated);
+      leg.negotiation.rtp.start();
+      leg.answered = true;
+      const agentLeg = this.agentLegs.get(contactId);
+      if (agentLeg) leg.bridge = new MediaBridge({ customer: leg.rtp, agent: agentLeg.rtp });
+      if (agentLeg && customer.recordedParticipants.length > 0) void this.startRecording(leg);
+      this.o.log(`contact ${contactId}: callback answered by ${customer.number}, bridged with agent ${agentId}`);
+      this.deps.center.callbackAnswered(contactId);
+    });
+    call.on('failed', ({ status, reason }) => {
+      if (leg.closed) return;
+      void this.closeThirdParty(leg);
+      failed(`${status} ${reason} from trunk ${trunk} (call ${call.callId})`);
+    });
+    call.on('hungUp', () => {
+      if (leg.closed) return;
+      void this.closeThirdParty(leg);
+      this.deps.center.customerHangUp(contactId);
+      this.endCallback(contactId);
+    });
+  }
+
+  /** The callback contact ended: its customer leg and the agent's phone hang up. */
+  endCallback(contactId: string): void {
+    this.callbackCustomers.delete(contactId);
+    const leg = this.callbackLegs.get(contactId);
+    if (leg) void this.closeThirdParty(leg, true);
+    const agentLeg = this.agentLegs.get(contactId);
+    if (agentLeg) void this.closeAgentLeg(agentLeg, true);
+  }
+
+  /** The flow gave up waiting for the answer (or the contact ended): CANCEL, or BYE once answered. */
+  hangUpThirdParty(contactId: string): void {
+    const leg = this.thirdParties.get(contactId);
+    if (leg) void this.closeThirdParty(leg, true);
+  }
+
+  private async thirdPartyAnswered(leg: ThirdPartyLeg, caller: SipCaller, remoteSdp: string, dtmf: string | undefined): Promise<void> {
+    const accepted = leg.negotiation.sdp.acceptAnswer(remoteSdp);
+    if (leg.closed) return;
+    if (!accepted.ok) {
+      this.o.log(`contact ${leg.contactId}: third party ${leg.number}: ${accepted.warning.text}; hanging up (call ${leg.call?.callId ?? ''})`);
+      await this.closeThirdParty(leg, true);
+      return this.deps.center.thirdPartyFailed(leg.contactId, `unusable SDP answer: ${accepted.warning.text}`);
+    }
+    leg.negotiation.rtp.configure(accepted.negotiated);
+    leg.negotiation.rtp.start();
+    leg.answered = true;
+    caller.stopPrompt();
+    leg.bridge = new MediaBridge({ customer: caller.rtp, agent: leg.rtp });
+    if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
+    this.deps.center.thirdPartyAnswered(leg.contactId);
+    if (dtmf) void this.sendThirdPartyDigits(leg, dtmf);
+  }
+
+  /** ThirdPartyDTMFDigits once the call is up: RFC 4733 events, a comma a pause. */
+  private async sendThirdPartyDigits(leg: ThirdPartyLeg, digits: string): Promise<void> {
+    for (const part of digits.split(',')) {
+      if (leg.closed) return;
+      try {
+        if (part !== '') await leg.negotiation.rtp.sendDtmf(part);
+      } catch (err) {
+        this.o.log(`contact ${leg.contactId}: third party ${leg.number}: DTMF not sent: ${(err as Error).message}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, DTMF_PAUSE_MS));
+    }
+  }
+
+  private closeThirdParty(leg: ThirdPartyLeg, hangUp = false): Promise<void> {
+    const closed = this.doCloseThirdParty(leg, hangUp);
+    this.legsClosing.add(closed);
+    return closed.finally(() => this.legsClosing.delete(closed));
+  }
+
+  private async doCloseThirdParty(leg: ThirdPartyLeg, hangUp: boolean): Promise<void> {
+    for (const legs of [this.thirdParties, this.callbackLegs]) if (legs.get(leg.contactId) === leg) legs.delete(leg.contactId);
+    if (leg.closed) return;
+    leg.closed = true;
+    if (hangUp) leg.call?.hangUp();
+    leg.bridge?.close();
+    const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
+    leg.bridge = undefined;
+    if (recorder) {
+      leg.recorder = undefined;
+      await recorder.close().catch((err: Error) => this.o.log(`recording ${leg.contactId}: ${err.message}`));
+    }
+    await leg.rtp.close();
   }
 
   private onCenterEvent(e: CenterEvent): void {
@@ -458,8 +705,9 @@ export class SipLine {
   /** Rings the agent's registered phone for a SIP caller; agents without one answer in the app. */
   private async ringAgent(contactId: string, agentId: string): Promise<void> {
     const caller = this.callers.get(contactId);
+    const callback = caller ? undefined : this.callbackCustomers.get(contactId);
     const extension = this.deps.agentExtension(agentId);
-    if (!caller || !extension) return;
+    if ((!caller && !callback) || !extension) return;
     // Agents without a registered phone answer in the app; no media is opened for them. The phone
     // rung is the newest binding (as sip.call picks it); a browser's came over WebSocket.
     const binding = this.sip.registrations().filter((b) => b.aor === extension).at(-1);
@@ -476,8 +724,9 @@ export class SipLine {
     const leg: AgentLeg = { agentId, contactId, side: 'agent', rtp: media.rtp, negotiation: media.negotiation, ...(media.webrtc ? { webrtc: media.webrtc } : {}), held: false, answered: false, closed: false };
     this.agentLegs.set(contactId, leg);
     // The contact's id rides along, so a browser desktop answers the offer it shows (a desk phone ignores it).
+    const shown = caller ? caller.call.callerNumber : callback?.number ?? '';
     const placed = this.sip.call(extension, {
-      sdp: media.offer, from: { user: caller.call.callerNumber || 'anonymous', displayName: caller.call.callerNumber },
+      sdp: media.offer, from: { user: shown || 'anonymous', displayName: caller ? shown : `callback ${shown}` },
       headers: [{ name: 'X-Chokutsu-Contact', value: contactId }],
     });
     if (!placed.ok) {
@@ -522,7 +771,8 @@ export class SipLine {
   }
 
   /** The agent's phone answered: accept the offer, bridge the two legs, record if the flow asked. */
-  private async agentAnswered(leg: AgentLeg, caller: SipCaller, remoteSdp: string): Promise<void> {
+  /** No caller: a callback, whose customer is called once the agent has accepted (dialCallback bridges them). */
+  private async agentAnswered(leg: AgentLeg, caller: SipCaller | undefined, remoteSdp: string): Promise<void> {
     const accepted = await this.acceptAgentAnswer(leg, remoteSdp);
     if (!accepted || leg.closed) {
       leg.call?.hangUp();
@@ -536,6 +786,7 @@ export class SipLine {
       void this.closeAgentLeg(leg, true);
       return;
     }
+    if (!caller) return;
     caller.stopPrompt();
     leg.bridge = new MediaBridge({ customer: caller.rtp, agent: leg.rtp });
     if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
@@ -675,7 +926,7 @@ export class SipLine {
     this.agentHungUp(leg);
   }
 
-  private async startRecording(leg: AgentLeg): Promise<void> {
+  private async startRecording(leg: AgentLeg | ThirdPartyLeg): Promise<void> {
     const day = new Date(this.deps.clock.now()).toISOString().slice(0, 10);
     const path = join(this.o.dataDir, 'recordings', day, `${leg.contactId}.wav`);
     // A recording that cannot be written (disk full, no permission) never drops the call: the record says why.

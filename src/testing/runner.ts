@@ -14,7 +14,7 @@ import { contactData } from '../flow/run.ts';
 import type { Flow } from '../flow/types.ts';
 import type { ResolvedFunction } from '../functions/invoke.ts';
 import { performInvocation } from '../runtime/invoke-effect.ts';
-import { promptDurationMs, VirtualClock, VirtualTimers } from '../runtime/text-call.ts';
+import { promptDurationMs, simulatedThirdParty, VirtualClock, VirtualTimers } from '../runtime/text-call.ts';
 import { textMatches, type MatchingCriteria } from './text-match.ts';
 import type { Observation, TestAction, TestCase, TestEvent } from './test-case.ts';
 
@@ -182,8 +182,11 @@ class TestRun {
         return;
       case 'InvokeFunction':
         return this.invoke(effect);
+      case 'DialThirdParty':
+        this.pending.push(...simulatedThirdParty(effect, now));
+        return;
       case 'TransferToQueue': case 'TransferToAgent': case 'MoveToQueue':
-      case 'UpdateRecording': case 'UpdateContactRecord': case 'Disconnect':
+      case 'UpdateRecording': case 'UpdateContactRecord': case 'Disconnect': case 'CancelThirdParty': case 'CreateCallback':
         return;
       default:
         effect satisfies never;

@@ -91,23 +91,21 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
   test('action types chokutsu does not run yet are listed per flow', () => {
     const unsupported = new Set(files.flatMap((f) => check(f).unsupportedTypes));
     assert.deepEqual([...unsupported].sort(), [
-      'CompleteOutboundCall', 'CreateCallbackContact', 'CreateTask', 'UpdateContactCallbackNumber',
-      'UpdatePreviousContactParticipantState',
+      'CompleteOutboundCall', 'CreateTask', 'UpdatePreviousContactParticipantState',
     ]);
-    assert.deepEqual(check(join(ROOT, 'goodmeasures-staging', 'sample_queue_configurations_flow.json')).unsupportedTypes, ['CreateCallbackContact', 'UpdateContactCallbackNumber']);
+    assert.deepEqual(check(join(ROOT, 'goodmeasures-staging', 'sample_queue_configurations_flow.json')).unsupportedTypes, []);
   });
 
-  test('flow check passes 15 of the 27 (placeholders are warnings that pass unless --strict); the rest need what is not here', () => {
+  test('flow check passes 17 of the 27 (placeholders are warnings that pass unless --strict); the rest need what is not here', () => {
     const failing = files.filter((f) => !checkPasses(check(f))).map((f) => relative(ROOT, f));
     assert.deepEqual(failing, [
       // CDK hold/transfer flows: a MessageParticipant without transitions, a real dead end.
       'godwillcho-cdk/sales_hold_flow.json', 'godwillcho-cdk/sales_main_flow.json', 'godwillcho-cdk/sales_transfer_flow.json',
       'godwillcho-cdk/support_hold_flow.json', 'godwillcho-cdk/support_main_flow.json', 'godwillcho-cdk/support_transfer_flow.json',
       'goodmeasures-staging/_0x_gm_outbound.json', 'goodmeasures-staging/sample_ab_test.json',
-      'goodmeasures-staging/sample_inbound_flow_first_contact_experience.json', 'goodmeasures-staging/sample_interruptible_queue_flow_with_callback.json',
-      'goodmeasures-staging/sample_queue_configurations_flow.json', 'goodmeasures-staging/sample_secure_input_with_agent.json',
+      'goodmeasures-staging/sample_inbound_flow_first_contact_experience.json', 'goodmeasures-staging/sample_secure_input_with_agent.json',
     ]);
-    assert.equal(files.length - failing.length, 15);
+    assert.equal(files.length - failing.length, 17);
     assert.ok(files.every((f) => checkPasses(check(f), true) === (check(f).problems.length === 0)), '--strict fails on any problem');
   });
 
@@ -127,7 +125,7 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
       const allSupported = r.unsupportedTypes.length === 0 && !r.problems.some((p) => p.code === 'unknown-type' || p.code === 'invalid-json');
       assert.equal(r.flow !== undefined, allSupported, relative(ROOT, f));
     }
-    assert.equal(runnable.length, 19, `${runnable.length} runnable`);
+    assert.equal(runnable.length, 21, `${runnable.length} runnable`);
   });
 
   // The same flows as a transfer or customer queue flow would run them: the contact is already in a
@@ -192,7 +190,10 @@ describe('real Amazon Connect flows', { skip: existsSync(ROOT) ? false : `no exp
     assert.equal(transfer.agentId, 'sato');
   });
 
-  for (const file of runnable) {
+  // Its hold loop (MessageParticipantIteratively) plays a prompt of the exporting instance and has no
+  // error branch: with that prompt unknown here, the flow fails, as it would on another instance.
+  const failsOnForeignPrompt = new Set(['goodmeasures-staging/sample_interruptible_queue_flow_with_callback.json']);
+  for (const file of runnable.filter((f) => !failsOnForeignPrompt.has(relative(ROOT, f)))) {
     for (const keys of ['', '1#', '2', '1234567890#']) {
       test(`${relative(ROOT, file)} takes a contact to an ending (keys "${keys}")`, async () => {
         const flow = check(file).flow as Flow;

@@ -9,7 +9,7 @@ const SIPP = '/usr/bin/sipp';
 const PCAPS = '/usr/share/sip-tester';
 
 /** A UDP port nobody holds now (the OS picks it), and for media an even one with its neighbours free. */
-async function freePort(even = false): Promise<number> {
+export async function freePort(even = false): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const sockets: dgram.Socket[] = [];
     try {
@@ -40,11 +40,11 @@ export interface SippRun {
 }
 
 /** Runs one sipp scenario (bounded by -timeout) and collects its error log. */
-export async function sipp(scenarioXml: string, serverPort: number, extra: readonly string[] = [], oocsXml?: string): Promise<SippRun> {
+export async function sipp(scenarioXml: string, serverPort: number, extra: readonly string[] = [], oocsXml?: string, localPort?: number): Promise<SippRun> {
   const dir = mkdtempSync(join(tmpdir(), 'chokutsu-sipp-'));
   const file = join(dir, 'scenario.xml');
   writeFileSync(file, scenarioXml);
-  const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(await freePort()), '-mp', String(await freePort(true)), '-m', '1',
+  const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(localPort ?? await freePort()), '-mp', String(await freePort(true)), '-m', '1',
     '-timeout', '60s', '-timeout_error', '-nostdin', '-trace_err', '-error_file', join(dir, 'errors.log'), ...extra];
   if (oocsXml) {
     const ooc = join(dir, 'ooc.xml');
@@ -245,5 +245,64 @@ ${pcmaSdp('agent')}
   <recv request="ACK" crlf="true"/>
   ${o.talk ? `${playPcap('g711a.pcap')}` : ''}
   ${end}
+</scenario>`;
+}
+
+/**
+ * A trunk's far end for the line's outbound calls: challenges the first INVITE with 401 (digest), checks
+ * the Request-URI and From of the second, answers with PCMA, talks (g711a capture), then hangs up.
+ */
+export function trunkPeerScenario(o: { number: string; callerId: string; username: string; password: string; hangUpAfterMs: number }): string {
+  const re = (s: string) => s.replace(/[+.]/g, (c) => `\\${c}`);
+  const reply = (status: string, extra = '') => `<send><![CDATA[
+SIP/2.0 ${status}
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]${extra}
+Content-Length: 0
+]]></send>`;
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="trunk peer">
+  <recv request="INVITE" crlf="true">
+    <action>
+      <ereg regexp="^INVITE sip:${re(o.number)}@127\\.0\\.0\\.1:[0-9]+ SIP/2\\.0" search_in="msg" check_it="true" assign_to="ruri"/>
+      <ereg regexp="sip:${re(o.callerId)}@" search_in="hdr" header="From:" check_it="true" assign_to="fromuser"/>
+    </action>
+  </recv>
+  ${reply('401 Unauthorized', '\nWWW-Authenticate: Digest realm="trunk.test", nonce="5f1c0d2e9a", algorithm=MD5\nX-Checked: [$ruri] [$fromuser]')}
+  <recv request="ACK" crlf="true"/>
+  <recv request="INVITE" crlf="true">
+    <action>
+      <verifyauth assign_to="authvalid" username="${o.username}" password="${o.password}"/>
+      <ereg regexp="sips?:[^>;]*" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/>
+      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="to"/>
+    </action>
+  </recv>
+  <nop hide="true" test="authvalid" next="authorized"/>
+  ${reply('403 Forbidden')}
+  <recv request="ACK" crlf="true"/>
+  <recv request="NEVER" timeout="100"/>
+  <label id="authorized"/>
+  ${reply('180 Ringing')}
+  <send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:${o.number}@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+${pcmaSdp('trunk')}
+]]></send>
+  <recv request="ACK" crlf="true"/>
+  ${playPcap('g711a.pcap')}
+  <pause milliseconds="${o.hangUpAfterMs}"/>
+  ${sendBye('[$contact]', '[$to];tag=[pid]SIPpTag01[call_number]', '[$from]', 1)}
 </scenario>`;
 }

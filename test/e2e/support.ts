@@ -21,10 +21,10 @@ export interface TestLine {
 
 /** The demo line, edited, on an ephemeral port; time runs from Tuesday 10:00 JST. */
 export async function startTestLine(
-  edit?: (def: InstanceDefinition) => void,
+  edit?: (def: InstanceDefinition, dir: string) => void,
   options: { at?: number; telephony?: TelephonyConfig; log?: (m: string) => void } = {},
 ): Promise<TestLine> {
-  const dir = demoDataDir((def) => edit?.(def));
+  const dir = demoDataDir((def, d) => edit?.(def, d));
   const realStart = Date.now();
   const start = options.at ?? TUESDAY_10AM;
   const clock = { now: () => start + (Date.now() - realStart) };

@@ -18,7 +18,7 @@ describe('the action registry', () => {
   test('has one module in src/flow/actions for each supported action type, and no other', () => {
     const modules = readdirSync(ACTIONS_DIR).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.slice(0, -'.ts'.length));
     assert.deepEqual(modules.sort(), supportedActionTypes.map(kebab).sort());
-    assert.equal(supportedActionTypes.length, 33);
+    assert.equal(supportedActionTypes.length, 36);
   });
 
   test('supportedActionTypes, isSupportedType and actionSpecs cover exactly the registered types', () => {

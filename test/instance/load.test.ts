@@ -264,3 +264,29 @@ describe('cross-references', () => {
     assert.equal(problems.length, 3);
   });
 });
+
+describe('the outbound trunk', () => {
+  test('one trunk dials out; its digest needs both username and password; the caller ID is E.164', () => {
+    const problems = problemsOf((def) => {
+      def.telephony = {
+        trunks: [
+          { name: 'a', outbound: { host: '127.0.0.1', username: 'only-user' } },
+          { name: 'b', outbound: { host: '127.0.0.2' } },
+        ],
+      };
+    });
+    assert.deepEqual(paths(problems), ['/telephony/trunks/0/outbound', '/telephony/trunks/1/outbound']);
+    assert.match(problems.map((p) => p.message).join(' '), /only one trunk dials out; trunk "a" already has outbound/);
+    const badCallerId = problemsOf((def) => {
+      def.telephony = { trunks: [{ name: 'a', outbound: { host: '127.0.0.1', callerId: '0501234567' } }] };
+    });
+    assert.deepEqual(paths(badCallerId), ['/telephony/trunks/0/outbound/callerId']);
+  });
+
+  test('a trunk with a host, port, transport and credentials loads', () => {
+    const def = demoDefinition();
+    def.telephony = { trunks: [{ name: 'carrier', addresses: ['127.0.0.1'], outbound: { host: '127.0.0.1', port: 5070, transport: 'tcp', username: 'u', password: 'p', callerId: '+81501234567' } }] };
+    const result = parseInstance(JSON.stringify(def), 'json', dirWithFlow());
+    assert.equal(result.ok, true, JSON.stringify(result.ok ? [] : result.problems));
+  });
+});

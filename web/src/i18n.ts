@@ -316,6 +316,7 @@ const M = {
   'reason.FLOW_DISCONNECT': ['フローが切断', 'Flow disconnected'],
   'reason.LINE_SHUTDOWN': ['回線の停止', 'Line shut down'],
   'reason.LINE_CRASH': ['回線の異常終了', 'Line stopped unexpectedly'],
+  'reason.THIRD_PARTY_DISCONNECT': ['転送先が切断', 'Third party hung up'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof M;

@@ -37,6 +37,9 @@ import { invokeFlowModule } from './invoke-flow-module.ts';
 import { endFlowModuleExecution } from './end-flow-module-execution.ts';
 import { updateRoutingCriteria } from './update-routing-criteria.ts';
 import { updateContactRoutingCriteria } from './update-contact-routing-criteria.ts';
+import { transferParticipantToThirdParty } from './transfer-participant-to-third-party.ts';
+import { updateContactCallbackNumber } from './update-contact-callback-number.ts';
+import { createCallbackContact } from './create-callback-contact.ts';
 
 export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T> } = {
   MessageParticipant: messageParticipant,
@@ -72,4 +75,7 @@ export const actions: { readonly [T in SupportedActionType]: ActionDefinition<T>
   EndFlowModuleExecution: endFlowModuleExecution,
   UpdateRoutingCriteria: updateRoutingCriteria,
   UpdateContactRoutingCriteria: updateContactRoutingCriteria,
+  TransferParticipantToThirdParty: transferParticipantToThirdParty,
+  UpdateContactCallbackNumber: updateContactCallbackNumber,
+  CreateCallbackContact: createCallbackContact,
 };

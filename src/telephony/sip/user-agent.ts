@@ -16,6 +16,8 @@
 //     events: 'confirmed' (ACK; its SDP, the answer to a delayed offer), 'dtmf' ({ digit, durationMs }) from SIP INFO,
 //             'reoffer' (Reoffer: a re-INVITE or UPDATE in the dialog), 'hungUp' ({ reason: 'bye' | 'cancel' | 'ack-timeout' })
 //   sip.call(aor, { sdp, from, ringTimeoutMs? }) → { ok: true, call: OutgoingCall } | { ok: false, reason: 'not-registered', aor }
+//   sip.dial({ uri, destination, sdp, from, credentials?, ringTimeoutMs? }) → OutgoingCall   (out through a trunk;
+//     a 401/407 is answered once with digest credentials, RFC 3261 §22.2)
 //     call.callId, call.aor, call.state
 //     call.cancel()          CANCEL before answer; call.hangUp() BYE after
 //     events: 'ringing', 'answered' (remote SDP, after our ACK), 'failed' ({ status, reason }), 'reoffer', 'hungUp'
@@ -30,11 +32,12 @@
 //   sip.close()
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { digestHa1, digestResponse } from './digest.ts';
 import { dtmfFromInfo, type DtmfEvent } from './dtmf-info.ts';
 import { dialogKey, inDialogRequest, nextHop, uacDialog, uasDialog, type Dialog } from './dialog.ts';
 import { InboundPolicy, type InboundPolicyOptions } from './inbound-policy.ts';
 import {
-  createResponse, formatNameAddr, getHeader, getHeaders, parseNameAddr, parseUri,
+  createResponse, formatNameAddr, getHeader, getHeaders, parseAuthHeader, parseNameAddr, parseUri,
   type Header, type IncomingRequest, type IncomingResponse, type NameAddr, type SipRequest, type SipResponse,
 } from './message.ts';
 import { Registrar, type Binding } from './registrar.ts';
@@ -196,10 +199,13 @@ export class OutgoingCall extends EventEmitter<{
   /** @internal */ cancelRequested = false;
   /** @internal */ failure: { status: number; reason: string } | undefined;
   /** @internal */ ringTimer: TimerHandle | undefined;
+  /** @internal Digest credentials for a trunk's challenge; cleared once used (one try). */
+  credentials: { username: string; password: string } | undefined;
 
   constructor(
     readonly aor: string,
-    readonly invite: SipRequest,
+    /** The INVITE sent last: a challenged INVITE is sent again with credentials. */
+    public invite: SipRequest,
     readonly fromAddr: NameAddr,
     readonly destination: Endpoint,
     private readonly core: Core,
@@ -319,31 +325,86 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
     const destination = this.phoneDestination(binding);
     const tag = newTag();
     const from: NameAddr = { displayName: options.from.displayName, uri: `sip:${options.from.user}@${this.hostPort}`, params: { tag }, tag };
-    const invite = this.initialInvite(binding.contact, aor, from, destination, options.sdp, options.headers ?? []);
+    const invite = this.initialInvite(binding.contact, `<sip:${aor}@${this.hostPort}>`, from, destination, options.sdp, options.headers ?? []);
     const call = new OutgoingCall(aor, invite, from, destination, this);
-    if (options.ringTimeoutMs !== undefined) {
-      call.ringTimer = this.scheduler.after(options.ringTimeoutMs, () => {
+    this.place(call, options.ringTimeoutMs);
+    return { ok: true, call };
+  }
+
+  /**
+   * Calls out through a trunk (the third-party leg): the Request-URI and To are `uri`, sent to a fixed
+   * next hop. A 401/407 is answered once with the credentials (RFC 3261 §22.2); a second one fails the call.
+   */
+  dial(options: {
+    uri: string; destination: Endpoint; sdp: string; from: { user: string; displayName?: string };
+    credentials?: { username: string; password: string }; ringTimeoutMs?: number;
+  }): OutgoingCall {
+    const tag = newTag();
+    const from: NameAddr = { displayName: options.from.displayName, uri: `sip:${options.from.user}@${this.hostPort}`, params: { tag }, tag };
+    const invite = this.initialInvite(options.uri, `<${options.uri}>`, from, options.destination, options.sdp, []);
+    const call = new OutgoingCall(options.uri, invite, from, options.destination, this);
+    call.credentials = options.credentials;
+    this.place(call, options.ringTimeoutMs);
+    return call;
+  }
+
+  private place(call: OutgoingCall, ringTimeoutMs: number | undefined): void {
+    if (ringTimeoutMs !== undefined) {
+      call.ringTimer = this.scheduler.after(ringTimeoutMs, () => {
         if (call.state !== 'calling' && call.state !== 'ringing') return;
         call.failure = { status: 408, reason: 'No Answer' };
         call.cancel();
       });
     }
-    this.transactions.request(invite, destination, {
+    this.send(call, call.invite);
+  }
+
+  private send(call: OutgoingCall, invite: SipRequest): void {
+    call.invite = invite;
+    this.transactions.request(invite, call.destination, {
       onResponse: (response) => this.onInviteResponse(call, response),
       onTimeout: () => this.failOutgoing(call, 408, 'Request Timeout'),
     });
-    return { ok: true, call };
   }
 
-  // §8.1.1: a new dialog-creating request towards the phone's contact.
-  private initialInvite(contact: string, aor: string, from: NameAddr, destination: Endpoint, sdp: string, extra: readonly Header[]): SipRequest {
+  /** §22.2: the same INVITE again (CSeq + 1, a new branch) with the digest the challenge asks for. */
+  private authenticate(call: OutgoingCall, response: IncomingResponse): boolean {
+    const credentials = call.credentials;
+    const challenge = getHeader(response, response.status === 407 ? 'proxy-authenticate' : 'www-authenticate');
+    const parsed = challenge === undefined ? undefined : parseAuthHeader(challenge);
+    const nonce = parsed?.params['nonce'];
+    if (!credentials || parsed?.scheme.toLowerCase() !== 'digest' || nonce === undefined) return false;
+    call.credentials = undefined;
+    const realm = parsed.params['realm'] ?? '';
+    const qop = (parsed.params['qop'] ?? '').split(',').map((q) => q.trim()).includes('auth') ? 'auth' : undefined;
+    const cnonce = qop ? randomBytes(8).toString('hex') : undefined;
+    const nc = qop ? '00000001' : undefined;
+    const uri = call.invite.uri;
+    const digest = digestResponse({ ha1: digestHa1(credentials.username, realm, credentials.password), method: 'INVITE', uri, nonce, qop, nc, cnonce });
+    const fields = [
+      `username="${credentials.username}"`, `realm="${realm}"`, `nonce="${nonce}"`, `uri="${uri}"`, `response="${digest}"`, 'algorithm=MD5',
+      ...(parsed.params['opaque'] !== undefined ? [`opaque="${parsed.params['opaque']}"`] : []),
+      ...(qop ? [`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`] : []),
+    ];
+    const seq = Number(/^\d+/.exec(getHeader(call.invite, 'cseq') ?? '1')?.[0] ?? '1') + 1;
+    const headers = call.invite.headers.map((h) => (h.name === 'Via' ? { name: 'Via', value: this.via(call.destination) }
+      : h.name === 'CSeq' ? { name: 'CSeq', value: `${seq} INVITE` } : h));
+    headers.push({ name: response.status === 407 ? 'Proxy-Authorization' : 'Authorization', value: `Digest ${fields.join(', ')}` });
+    // A new transaction: a CANCEL waits for its own provisional response (§9.1).
+    call.state = 'calling';
+    this.send(call, { ...call.invite, headers });
+    return true;
+  }
+
+  // §8.1.1: a new dialog-creating request towards the phone's contact (or a trunk's number).
+  private initialInvite(requestUri: string, to: string, from: NameAddr, destination: Endpoint, sdp: string, extra: readonly Header[]): SipRequest {
     return {
-      kind: 'request', method: 'INVITE', uri: contact, body: sdp,
+      kind: 'request', method: 'INVITE', uri: requestUri, body: sdp,
       headers: [
         { name: 'Via', value: this.via(destination) },
         { name: 'Max-Forwards', value: '70' },
         { name: 'From', value: formatNameAddr(from) },
-        { name: 'To', value: `<sip:${aor}@${this.hostPort}>` },
+        { name: 'To', value: to },
         { name: 'Call-ID', value: `${randomBytes(12).toString('hex')}@chokutsu` },
         { name: 'CSeq', value: '1 INVITE' },
         { name: 'Contact', value: this.contact(destination) },
@@ -628,6 +689,8 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
       }
       return;
     }
+    const pending = call.state === 'calling' || call.state === 'ringing';
+    if ((response.status === 401 || response.status === 407) && pending && !call.cancelRequested && this.authenticate(call, response)) return;
     if (response.status >= 300) {
       const failure = call.failure ?? { status: response.status, reason: response.reason };
       this.failOutgoing(call, failure.status, failure.reason);

@@ -67,3 +67,60 @@ describe('inbound call security', () => {
     }
   });
 });
+
+describe('dialling out through a trunk (sip.dial)', () => {
+  const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+
+  /** A far end that lets in only calls with the trunk's digest credentials (401, qop=auth). */
+  async function trunkPeer() {
+    return SipUserAgent.start({
+      host: '127.0.0.1', port: 0, tcp: false, realm: 'carrier', lookupUser: () => undefined,
+      trunks: [{ name: 'line', username: 'chokutsu', password: 'trunk-secret' }], log: () => undefined,
+    });
+  }
+
+  test('answers the challenge once with the digest; the Request-URI and From are the number and the caller ID', async () => {
+    const peer = await trunkPeer();
+    const line = await SipUserAgent.start({ host: '127.0.0.1', port: 0, tcp: false, realm: 'chokutsu', lookupUser: () => undefined, log: () => undefined });
+    try {
+      const arrived = new Promise<{ requestUri: string; from: string }>((resolve) => {
+        peer.on('incomingCall', (call) => {
+          resolve({ requestUri: call.requestUri, from: call.from.uri });
+          call.answer(SDP);
+        });
+      });
+      const call = line.dial({
+        uri: `sip:+81312345678@127.0.0.1:${peer.port}`, destination: { protocol: 'udp', address: '127.0.0.1', port: peer.port },
+        sdp: SDP, from: { user: '+81501234567' }, credentials: { username: 'chokutsu', password: 'trunk-secret' },
+      });
+      const answered = new Promise<string>((resolve, reject) => {
+        call.once('answered', resolve);
+        call.once('failed', ({ status }) => reject(new Error(`failed ${status}`)));
+      });
+      const seen = await arrived;
+      assert.equal(seen.requestUri, `sip:+81312345678@127.0.0.1:${peer.port}`);
+      assert.match(seen.from, /^sip:\+81501234567@127\.0\.0\.1:\d+$/);
+      assert.match(await answered, /m=audio 40000/);
+      call.hangUp();
+    } finally {
+      await line.close();
+      await peer.close();
+    }
+  });
+
+  test('wrong credentials: the second challenge fails the call (no loop)', async () => {
+    const peer = await trunkPeer();
+    const line = await SipUserAgent.start({ host: '127.0.0.1', port: 0, tcp: false, realm: 'chokutsu', lookupUser: () => undefined, log: () => undefined });
+    try {
+      const call = line.dial({
+        uri: `sip:+81312345678@127.0.0.1:${peer.port}`, destination: { protocol: 'udp', address: '127.0.0.1', port: peer.port },
+        sdp: SDP, from: { user: '+81501234567' }, credentials: { username: 'chokutsu', password: 'wrong' },
+      });
+      const failed = await new Promise<number>((resolve) => call.once('failed', ({ status }) => resolve(status)));
+      assert.ok(failed === 401 || failed === 403, `failed with ${failed}`);
+    } finally {
+      await line.close();
+      await peer.close();
+    }
+  });
+});
