@@ -89,9 +89,13 @@ function bindSocket(socket: dgram.Socket, port: number, address: string): Promis
 }
 
 /** One address written two ways (an IPv4-mapped IPv6 address, letter case) is the same address. */
+// Asked several times per packet: the common case (the same string) is answered first.
 function sameAddress(a: string, b: string): boolean {
-  const plain = (x: string) => x.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
-  return plain(a) === plain(b);
+  return a === b || plainAddress(a) === plainAddress(b);
+}
+
+function plainAddress(address: string): string {
+  return address.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
 }
 
 function closeSocket(socket: dgram.Socket): Promise<void> {
