@@ -159,7 +159,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     // RFC 3550 §5.1: initial sequence number and timestamp are random.
     this.sequence = random.readUInt16BE(4);
     this.timestamp = random.readUInt32BE(6);
-    rtp.on('message', (msg, rinfo) => this.onRtp(msg, { address: rinfo.address, port: rinfo.port }));
+    rtp.on('message', (msg, rinfo) => this.onRtp(msg, rinfo));
     rtcp.on('message', (msg, rinfo) => this.onRtcp(msg, { address: rinfo.address, port: rinfo.port }));
     rtp.on('error', (error) => this.emit('socketError', error));
     rtcp.on('error', (error) => this.emit('socketError', error));
@@ -370,7 +370,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     const packet = parseRtp(msg);
     if (!packet || this.closed || !this.latch(from)) return;
     // Not counted, a packet is still played: a restarting sender's first packet is audio too.
-    const verdict = this.received.sequence(packet.ssrc, packet.sequenceNumber, this.monotonic());
+    const now = this.monotonic(); // one clock read per packet
+    const verdict = this.received.sequence(packet.ssrc, packet.sequenceNumber, now);
     // Another SSRC interleaved with the one we hear is not the peer's stream (RFC 3550 §8.2).
     if (verdict === 'foreign') return;
     if (verdict === 'new-source') this.dtmfIn.sourceChanged();
@@ -383,7 +384,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     }
     const law = this.lawOf(packet);
     if (!law) return;
-    if (verdict !== 'held') this.received.transit(packet.timestamp, this.monotonic());
+    if (verdict !== 'held') this.received.transit(packet.timestamp, now);
     this.deliver(law, packet.payload, packet.timestamp);
   }
 
@@ -419,8 +420,9 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     } else if (this.latchedRtp) {
       return sameAddress(from.address, this.latchedRtp.address) && from.port === this.latchedRtp.port;
     }
-    this.latchedRtp = from;
-    this.emit('latched', from);
+    // Kept: a copy, not Node's receive info of this packet.
+    this.latchedRtp = { address: from.address, port: from.port };
+    this.emit('latched', this.latchedRtp);
     return true;
   }
 
