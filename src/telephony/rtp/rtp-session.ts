@@ -88,8 +88,10 @@ function bindSocket(socket: dgram.Socket, port: number, address: string): Promis
   });
 }
 
-/** One address written two ways (an IPv4-mapped IPv6 address, letter case) is the same address. */
-// Asked several times per packet: the common case (the same string) is answered first.
+/**
+ * One address written two ways (an IPv4-mapped IPv6 address, letter case) is the same address.
+ * Asked several times per packet: the common case, the same string, is answered first.
+ */
 function sameAddress(a: string, b: string): boolean {
   return a === b || plainAddress(a) === plainAddress(b);
 }
