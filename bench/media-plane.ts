@@ -19,8 +19,8 @@ import { encodeG711 } from '../src/telephony/rtp/g711.ts';
 import { PortAllocator } from '../src/telephony/rtp/ports.ts';
 import { RtpSession } from '../src/telephony/rtp/rtp-session.ts';
 
-const PORT_MIN = 42000;
-const PORT_MAX = 43999;
+const PORT_MIN = 52000;
+const PORT_MAX = 53999;
 const WARMUP_MS = 3000;
 
 type FarMessage = { ports: number[] } | { lines: number[] };
