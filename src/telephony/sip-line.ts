@@ -422,7 +422,7 @@ export class SipLine {
   private wireCaller(caller: SipCaller): void {
     const { contactId, call, rtp } = caller;
     this.callers.set(contactId, caller);
-    rtp.listen({ audio: () => undefined, dtmf: (digit) => this.deps.center.dtmf(contactId, digit) });
+    rtp.listen({ dtmf: (digit) => this.deps.center.dtmf(contactId, digit) });
     call.on('dtmf', (e) => this.deps.center.dtmf(contactId, e.digit));
     call.on('reoffer', (reoffer) => this.renegotiate(caller, reoffer));
     call.on('hungUp', () => {

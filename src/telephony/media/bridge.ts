@@ -1,8 +1,11 @@
 // B2BUA media: the customer leg and the agent leg are separate media legs (RTP sessions
-// today). Audio is decoded on one leg and re-encoded on the other, so each leg keeps its own
-// codec (PCMU on one, PCMA on the other), SSRC, sequence numbers and timestamps. The bridge
-// knows legs only as MediaLeg (leg.ts), so an RTP leg and a WebRTC leg are interchangeable.
+// today), each with its own SSRC, sequence numbers, timestamps and pacing. Between two G.711
+// legs the payload is forwarded as it came (bytes converted when one leg speaks PCMU and the
+// other PCMA), and decoded only for the recording; a leg that takes only PCM is fed decoded
+// audio. The bridge knows legs only as MediaLeg (leg.ts), so an RTP leg and a WebRTC leg are
+// interchangeable.
 import { EventEmitter } from 'node:events';
+import type { G711Law } from '../rtp/g711.ts';
 import type { MediaLeg } from './leg.ts';
 import type { StereoRecorder } from './recorder.ts';
 
@@ -56,7 +59,14 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
   }
 
   private connect(leg: Leg, from: MediaLeg, to: MediaLeg): void {
+    const forward = to.feedG711?.bind(to);
     const stop = from.listen({
+      ...(forward ? {
+        g711: (law: G711Law, payload: Uint8Array) => {
+          if (!this.held) forward(law, payload);
+          this.recorder?.writeG711(leg, law, payload);
+        },
+      } : {}),
       audio: (pcm) => {
         if (!this.held) to.feed(pcm);
         this.recorder?.write(leg, pcm);

@@ -1,12 +1,18 @@
 // One party's media as the bridge sees it: what the party says comes out as decoded 8 kHz
 // PCM and key presses, what the other party says goes in as PCM. RtpSession is one; a WebRTC
 // leg can be another, and the bridge and the recorder need not know which.
+import type { G711Law } from '../rtp/g711.ts';
 import type { ReceiveTotals } from '../rtp/receive-stats.ts';
 
-/** Where a leg delivers what its party sends. */
+/** Where a leg delivers what its party sends. A sink without audio handlers costs no decoding. */
 export interface MediaSink {
   /** One decoded frame of 8 kHz mono PCM16, as it arrives. */
-  audio(pcm: Int16Array): void;
+  audio?(pcm: Int16Array): void;
+  /**
+   * One frame as the G.711 payload it arrived in, given instead of audio() when the sink takes it:
+   * a bridge forwards it without transcoding. The bytes are the sink's to keep.
+   */
+  g711?(law: G711Law, payload: Uint8Array): void;
   /** One key press, reported once however it was signalled. */
   dtmf(digit: string): void;
 }
@@ -16,6 +22,8 @@ export interface MediaLeg {
   listen(sink: MediaSink): () => void;
   /** Live 8 kHz PCM for the party to hear (a prompt playing on the leg goes first). */
   feed(pcm: Int16Array): void;
+  /** Live G.711 for the party to hear, as feed() without decoding: a G.711 leg sends it as it is (in its law). */
+  feedG711?(law: G711Law, payload: Uint8Array): void;
   /** Whether the leg can signal digits to its party (RFC 4733 on RTP). */
   readonly canSendDtmf: boolean;
   /** Signals digits to the party; resolves once they are sent. */

@@ -1,6 +1,9 @@
 // Stereo call recording as Connect stores it: customer on the left channel, agent on the
 // right, 8 kHz PCM16. The two legs arrive independently, so each is placed on a shared
 // wall-clock timeline and gaps (silence suppression, lost packets, hold) become silence.
+// Audio is gathered per channel in a growing buffer (G.711 decoded straight into it) and written
+// once per flush interval: no allocation per packet, one file write per second per call.
+import { decodeG711Into, type G711Law } from '../rtp/g711.ts';
 import { WavWriter } from './wav.ts';
 
 export type RecordedParty = 'customer' | 'agent';
@@ -28,18 +31,39 @@ export interface RecordingResult {
 
 const RATE = 8000;
 
+/** A second and a half of one channel: a flush every second empties it, so it rarely grows. */
+const INITIAL_TRACK_SAMPLES = 12_000;
+
 interface Track {
   /** Samples placed on the timeline so far (audio and inserted silence). */
   position: number;
-  chunks: Int16Array[];
+  /** Samples not yet written, `buffered` of them from the start. */
+  samples: Int16Array;
   buffered: number;
+}
+
+function emptyTrack(): Track {
+  return { position: 0, samples: new Int16Array(INITIAL_TRACK_SAMPLES), buffered: 0 };
+}
+
+/** Room for `more` samples after what the track holds; returns where they go. */
+function append(track: Track, more: number): number {
+  const at = track.buffered;
+  if (at + more > track.samples.length) {
+    const grown = new Int16Array(Math.max(2 * track.samples.length, at + more));
+    grown.set(track.samples.subarray(0, at));
+    track.samples = grown;
+  }
+  track.buffered += more;
+  track.position += more;
+  return at;
 }
 
 export class StereoRecorder {
   private readonly started: number;
   private readonly tracks: Record<RecordedParty, Track> = {
-    customer: { position: 0, chunks: [], buffered: 0 },
-    agent: { position: 0, chunks: [], buffered: 0 },
+    customer: emptyTrack(),
+    agent: emptyTrack(),
   };
   private readonly timer: NodeJS.Timeout;
   private closing: Promise<RecordingResult> | undefined;
@@ -64,13 +88,18 @@ export class StereoRecorder {
 
   /** Audio heard from one party, just received (it ends now on the timeline). */
   write(party: RecordedParty, pcm: Int16Array): void {
-    if (this.closing || this.failed) return;
-    const track = this.tracks[party];
-    const start = this.elapsedSamples() - pcm.length;
-    if (start - track.position > this.slackSamples()) this.pad(track, start - track.position);
-    track.chunks.push(pcm);
-    track.buffered += pcm.length;
-    track.position += pcm.length;
+    const track = this.placed(party, pcm.length);
+    if (!track) return;
+    const at = append(track, pcm.length); // may grow track.samples
+    track.samples.set(pcm, at);
+  }
+
+  /** As write(), for a G.711 payload: decoded straight into the channel. */
+  writeG711(party: RecordedParty, law: G711Law, payload: Uint8Array): void {
+    const track = this.placed(party, payload.length);
+    if (!track) return;
+    const at = append(track, payload.length);
+    decodeG711Into(law, payload, track.samples, at);
   }
 
   /** Pads both channels to the end of the call and finalises the WAV header. */
@@ -93,10 +122,7 @@ export class StereoRecorder {
     if (this.failed) return;
     this.failed = err;
     clearInterval(this.timer);
-    for (const track of Object.values(this.tracks)) {
-      track.chunks = [];
-      track.buffered = 0;
-    }
+    for (const party of ['customer', 'agent'] as const) this.tracks[party] = emptyTrack();
     this.options.onError?.(err);
   }
 
@@ -112,10 +138,18 @@ export class StereoRecorder {
     return ((this.options.jitterMs ?? 60) * RATE) / 1000;
   }
 
+  // The track `samples` of new audio go on, after silence for a gap longer than the jitter allowed.
+  private placed(party: RecordedParty, samples: number): Track | undefined {
+    if (this.closing || this.failed) return undefined;
+    const track = this.tracks[party];
+    const start = this.elapsedSamples() - samples;
+    if (start - track.position > this.slackSamples()) this.pad(track, start - track.position);
+    return track;
+  }
+
   private pad(track: Track, samples: number): void {
-    track.chunks.push(new Int16Array(samples));
-    track.buffered += samples;
-    track.position += samples;
+    const at = append(track, samples);
+    track.samples.fill(0, at, at + samples);
   }
 
   // A silent party sends nothing (or is on hold): fill its channel up to the timeline
@@ -129,29 +163,17 @@ export class StereoRecorder {
     for (const track of [customer, agent]) if (track.position < target) this.pad(track, target - track.position);
     const frames = Math.min(customer.buffered, agent.buffered);
     if (frames <= 0) return Promise.resolve();
-    const left = take(customer, frames);
-    const right = take(agent, frames);
+    const left = customer.samples;
+    const right = agent.samples;
     const interleaved = new Int16Array(frames * 2);
     for (let i = 0; i < frames; i++) {
       interleaved[2 * i] = left[i] ?? 0;
       interleaved[2 * i + 1] = right[i] ?? 0;
     }
+    for (const track of [customer, agent]) {
+      track.samples.copyWithin(0, frames, track.buffered);
+      track.buffered -= frames;
+    }
     return this.writer.write(interleaved).catch((err: NodeJS.ErrnoException) => this.fail(err));
   }
-}
-
-function take(track: Track, count: number): Int16Array {
-  const out = new Int16Array(count);
-  let filled = 0;
-  while (filled < count) {
-    const chunk = track.chunks[0];
-    if (!chunk) break;
-    const n = Math.min(chunk.length, count - filled);
-    out.set(chunk.subarray(0, n), filled);
-    filled += n;
-    if (n === chunk.length) track.chunks.shift();
-    else track.chunks[0] = chunk.subarray(n);
-  }
-  track.buffered -= filled;
-  return out;
 }

@@ -83,16 +83,49 @@ export const G711_PAYLOAD_TYPE: Record<G711Law, number> = { PCMU: 0, PCMA: 8 };
 /** The encoded byte of digital silence (used for keep-alive frames). */
 export const G711_SILENCE: Record<G711Law, number> = { PCMU: 0xff, PCMA: 0xd5 };
 
+// One law's byte as the other law's byte (through the linear value): a bridge between a PCMU
+// leg and a PCMA leg converts bytes, it does not decode and re-encode frames.
+function convertTable(from: G711Law, to: G711Law): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) table[i] = ENCODE[to][(DECODE[from][i] ?? 0) + 32768] ?? 0;
+  return table;
+}
+
+const CONVERT: Record<G711Law, Record<G711Law, Uint8Array | undefined>> = {
+  PCMU: { PCMU: undefined, PCMA: convertTable('PCMU', 'PCMA') },
+  PCMA: { PCMA: undefined, PCMU: convertTable('PCMA', 'PCMU') },
+};
+
 export function encodeG711(law: G711Law, pcm: Int16Array): Uint8Array {
-  const table = ENCODE[law];
   const out = new Uint8Array(pcm.length);
-  for (let i = 0; i < pcm.length; i++) out[i] = table[(pcm[i] ?? 0) + 32768] ?? 0;
+  encodeG711Into(law, pcm, out, 0);
   return out;
 }
 
+/** Encodes `pcm` into `out` from `offset` (a packet being built): no allocation. */
+export function encodeG711Into(law: G711Law, pcm: Int16Array, out: Uint8Array, offset: number): void {
+  const table = ENCODE[law];
+  for (let i = 0; i < pcm.length; i++) out[offset + i] = table[(pcm[i] ?? 0) + 32768] ?? 0;
+}
+
 export function decodeG711(law: G711Law, payload: Uint8Array): Int16Array {
-  const table = DECODE[law];
   const out = new Int16Array(payload.length);
-  for (let i = 0; i < payload.length; i++) out[i] = table[payload[i] ?? 0] ?? 0;
+  decodeG711Into(law, payload, out, 0);
   return out;
+}
+
+/** Decodes `payload` into `out` from `offset` (a recorder's track): no allocation. */
+export function decodeG711Into(law: G711Law, payload: Uint8Array, out: Int16Array, offset: number): void {
+  const table = DECODE[law];
+  for (let i = 0; i < payload.length; i++) out[offset + i] = table[payload[i] ?? 0] ?? 0;
+}
+
+/** Copies G.711 bytes of law `from` into `out` at `offset` as law `to` (a plain copy when they are the same). */
+export function copyG711(from: G711Law, payload: Uint8Array, to: G711Law, out: Uint8Array, offset: number): void {
+  const table = CONVERT[from][to];
+  if (!table) {
+    out.set(payload, offset);
+    return;
+  }
+  for (let i = 0; i < payload.length; i++) out[offset + i] = table[payload[i] ?? 0] ?? 0;
 }

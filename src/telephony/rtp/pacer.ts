@@ -5,8 +5,17 @@
 // than a 10 ms base clock ticking everyone: no extra wake-ups for the common 20 ms case, and
 // any ptime works without a common divisor.
 
-/** Called with the number of frame periods since the last call: 1, more if the loop stalled. */
+/**
+ * Called with the number of frame periods since the last call: 1, more if the loop stalled. Every
+ * period is owed a frame: a late frame goes out late, none is skipped to catch up.
+ */
 export type FrameHandler = (frames: number) => void;
+
+/** What a leg needs of a send clock (the pacer, or a test's hand-driven one). */
+export interface FrameClock {
+  /** Calls `handler` every `ptimeMs`; returns the function that removes it. */
+  add(ptimeMs: number, handler: FrameHandler): () => void;
+}
 
 export interface PacerOptions {
   /** Monotonic clock in ns. */
@@ -63,7 +72,7 @@ class Clock {
   }
 }
 
-export class Pacer {
+export class Pacer implements FrameClock {
   private readonly clocks = new Map<number, Clock>();
   private readonly monotonic: () => bigint;
 

@@ -7,13 +7,13 @@
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { decodeG711, encodeG711, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
+import { decodeG711, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
 import { buildRtp, parseRtp, type DtmfDigit, type RtpPacket } from './packet.ts';
 import { DtmfDetector } from './dtmf-detector.ts';
 import { DtmfSender } from './dtmf-sender.ts';
 import { FrameSource, type PlaybackEnd } from './frame-source.ts';
 import { realIntervalTimer, type IntervalTimer } from './interval.ts';
-import { defaultPacer, type Pacer } from './pacer.ts';
+import { defaultPacer, type FrameClock } from './pacer.ts';
 import { PortsExhaustedError, type PortAllocator } from './ports.ts';
 import { ReceiveStatistics, type ReceiveTotals } from './receive-stats.ts';
 import { buildRtcpBye, buildRtcpReport, parseRtcp, toNtp, type RtcpPacket, type SenderInfo } from './rtcp.ts';
@@ -51,8 +51,8 @@ export interface RtpSessionOptions {
   now?: () => Date;
   /** Monotonic clock in ns, for jitter and RTCP delay since the last SR. */
   monotonic?: () => bigint;
-  /** Send clock shared with other sessions; defaults to the process-wide one. */
-  pacer?: Pacer;
+  /** Send clock shared with other sessions; defaults to the process-wide pacer. */
+  pacer?: FrameClock;
   /** Clock of the periodic RTCP reports; defaults to an unref'd setInterval. */
   rtcpTimer?: IntervalTimer;
   ssrc?: number;
@@ -75,7 +75,7 @@ export interface RtpSessionEvents {
   socketError: [error: Error];
 }
 
-const MAX_BURST_FRAMES = 5;
+const RTP_HEADER = 12;
 
 function bindSocket(socket: dgram.Socket, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -88,10 +88,16 @@ function bindSocket(socket: dgram.Socket, port: number, address: string): Promis
   });
 }
 
-/** One address written two ways (an IPv4-mapped IPv6 address, letter case) is the same address. */
+/**
+ * One address written two ways (an IPv4-mapped IPv6 address, letter case) is the same address.
+ * Asked several times per packet: the common case, the same string, is answered first.
+ */
 function sameAddress(a: string, b: string): boolean {
-  const plain = (x: string) => x.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
-  return plain(a) === plain(b);
+  return a === b || plainAddress(a) === plainAddress(b);
+}
+
+function plainAddress(address: string): string {
+  return address.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
 }
 
 function closeSocket(socket: dgram.Socket): Promise<void> {
@@ -130,6 +136,9 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   private readonly dtmfOut = new DtmfSender();
   private readonly dtmfIn = new DtmfDetector();
   private readonly received = new ReceiveStatistics(SAMPLE_RATE);
+  /** Who listen()s: a bridge (G.711 as it came), the line (keys only). */
+  private sinks: MediaSink[] = [];
+  private discardBuffer = new Uint8Array(0);
 
   private constructor(
     private readonly rtp: dgram.Socket,
@@ -145,14 +154,14 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.direction = options.direction ?? 'sendrecv';
     this.ptime = options.ptime ?? 20;
     this.samplesPerFrame = (this.ptime * SAMPLE_RATE) / 1000;
-    this.outbound = new FrameSource(((options.feedBufferMs ?? 200) * SAMPLE_RATE) / 1000);
+    this.outbound = new FrameSource(((options.feedBufferMs ?? 200) * SAMPLE_RATE) / 1000, options.codec);
     this.sdpRemote = options.remote;
     const random = randomBytes(10);
     this.ssrc = options.ssrc ?? random.readUInt32BE(0);
     // RFC 3550 §5.1: initial sequence number and timestamp are random.
     this.sequence = random.readUInt16BE(4);
     this.timestamp = random.readUInt32BE(6);
-    rtp.on('message', (msg, rinfo) => this.onRtp(msg, { address: rinfo.address, port: rinfo.port }));
+    rtp.on('message', (msg, rinfo) => this.onRtp(msg, rinfo));
     rtcp.on('message', (msg, rinfo) => this.onRtcp(msg, { address: rinfo.address, port: rinfo.port }));
     rtp.on('error', (error) => this.emit('socketError', error));
     rtcp.on('error', (error) => this.emit('socketError', error));
@@ -181,6 +190,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   /** Applies a (re-)negotiation: codec, payload types, remote address, direction, ptime. */
   configure(negotiated: NegotiatedAudio): void {
     this.codec = negotiated.codec;
+    this.outbound.law = negotiated.codec;
     this.payloadType = negotiated.payloadType;
     this.telephoneEventPt = negotiated.telephoneEventPt;
     this.direction = negotiated.direction;
@@ -240,15 +250,16 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.outbound.feed(pcm);
   }
 
-  /** MediaLeg: decoded audio and digits as they arrive, until the returned function is called. */
+  /** Live G.711 from another leg: sent as it came, converted only when this leg speaks the other law. */
+  feedG711(law: G711Law, payload: Uint8Array): void {
+    this.outbound.feedG711(law, payload);
+  }
+
+  /** MediaLeg: audio (G.711 if the sink takes it, else decoded) and digits as they arrive, until the returned function is called. */
   listen(sink: MediaSink): () => void {
-    const onAudio = (pcm: Int16Array) => sink.audio(pcm);
-    const onDtmf = (digit: DtmfDigit) => sink.dtmf(digit);
-    this.on('audio', onAudio);
-    this.on('dtmf', onDtmf);
+    this.sinks = [...this.sinks, sink];
     return () => {
-      this.off('audio', onAudio);
-      this.off('dtmf', onDtmf);
+      this.sinks = this.sinks.filter((s) => s !== sink);
     };
   }
 
@@ -306,38 +317,51 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.unpace = (this.options.pacer ?? defaultPacer).add(this.ptime, (frames) => this.onFrames(frames));
   }
 
+  // Every period owed gets its frame, in order: after a stall the frames go out late, back to
+  // back, with consecutive timestamps. Skipping them would cut audio and jump the timestamp.
   private onFrames(frames: number): void {
-    let due = frames;
-    if (due > MAX_BURST_FRAMES) {
-      // The event loop stalled: skip the lost time rather than burst it at the peer, keeping
-      // the timestamp in step with the clock.
-      this.timestamp = (this.timestamp + (due - 1) * this.samplesPerFrame) >>> 0;
-      due = 1;
-    }
-    for (; due > 0; due--) this.sendFrame();
+    for (let due = frames; due > 0; due--) this.sendFrame();
   }
 
   // A digit being sent takes the frame; otherwise the prompt, the fed audio or silence.
   private sendFrame(): void {
     const event = this.dtmfOut.next(this.timestamp, this.samplesPerFrame);
     if (event) {
-      this.sendRtp(this.telephoneEventPt ?? 101, event.marker, event.timestamp, event.payload);
+      this.sendRtp(buildRtp({
+        payloadType: this.telephoneEventPt ?? 101, marker: event.marker, sequenceNumber: this.sequence, timestamp: event.timestamp,
+        ssrc: this.ssrc, payload: event.payload,
+      }));
+    } else if (this.remote && this.sends()) {
+      // The frame is written straight into the packet. One buffer per packet from Node's pool: the
+      // send reads it after this returns (address lookup), so a reused buffer could be overwritten.
+      const packet = Buffer.allocUnsafe(RTP_HEADER + this.samplesPerFrame);
+      if (!this.outbound.next(packet, RTP_HEADER, this.samplesPerFrame)) packet.fill(G711_SILENCE[this.codec], RTP_HEADER);
+      writeHeader(packet, this.payloadType, this.firstPacket, this.sequence, this.timestamp, this.ssrc);
+      this.sendRtp(packet);
     } else {
-      const pcm = this.outbound.next(this.samplesPerFrame);
-      const payload = pcm ? encodeG711(this.codec, pcm) : new Uint8Array(this.samplesPerFrame).fill(G711_SILENCE[this.codec]);
-      this.sendRtp(this.payloadType, this.firstPacket, this.timestamp, payload);
+      // Not sending (on hold, no address yet): the prompt still moves on with the clock.
+      this.outbound.next(this.discard, 0, this.samplesPerFrame);
     }
     this.timestamp = (this.timestamp + this.samplesPerFrame) >>> 0;
   }
 
-  private sendRtp(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void {
+  private sends(): boolean {
+    return this.direction === 'sendrecv' || this.direction === 'sendonly';
+  }
+
+  /** Scratch space for frames taken while nothing is sent. */
+  private get discard(): Uint8Array {
+    if (this.discardBuffer.length < this.samplesPerFrame) this.discardBuffer = new Uint8Array(this.samplesPerFrame);
+    return this.discardBuffer;
+  }
+
+  private sendRtp(packet: Buffer): void {
     const remote = this.remote;
-    if (!remote || this.direction === 'recvonly' || this.direction === 'inactive') return;
-    const packet = buildRtp({ payloadType, marker, sequenceNumber: this.sequence, timestamp, ssrc: this.ssrc, payload });
+    if (!remote || !this.sends()) return;
     this.sequence = (this.sequence + 1) & 0xffff;
     this.firstPacket = false;
     this.packetsSent++;
-    this.octetsSent += payload.length;
+    this.octetsSent += packet.length - RTP_HEADER;
     this.sentSinceReport = true;
     this.rtp.send(packet, remote.port, remote.address);
   }
@@ -348,18 +372,33 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     const packet = parseRtp(msg);
     if (!packet || this.closed || !this.latch(from)) return;
     // Not counted, a packet is still played: a restarting sender's first packet is audio too.
-    const verdict = this.received.sequence(packet.ssrc, packet.sequenceNumber, this.monotonic());
+    const now = this.monotonic(); // one clock read per packet
+    const verdict = this.received.sequence(packet.ssrc, packet.sequenceNumber, now);
     // Another SSRC interleaved with the one we hear is not the peer's stream (RFC 3550 §8.2).
     if (verdict === 'foreign') return;
     if (verdict === 'new-source') this.dtmfIn.sourceChanged();
     if (packet.payloadType === this.telephoneEventPt) {
-      for (const digit of this.dtmfIn.receive(packet)) this.emit('dtmf', digit);
+      for (const digit of this.dtmfIn.receive(packet)) {
+        for (const sink of this.sinks) sink.dtmf(digit);
+        this.emit('dtmf', digit);
+      }
       return;
     }
     const law = this.lawOf(packet);
     if (!law) return;
-    if (verdict !== 'held') this.received.transit(packet.timestamp, this.monotonic());
-    this.emit('audio', decodeG711(law, packet.payload), packet.timestamp);
+    if (verdict !== 'held') this.received.transit(packet.timestamp, now);
+    this.deliver(law, packet.payload, packet.timestamp);
+  }
+
+  // Decoded once, only if someone wants PCM; a bridge takes the payload as it is (the received
+  // datagram is not reused by Node, so the bytes are the sink's to keep).
+  private deliver(law: G711Law, payload: Uint8Array, timestamp: number): void {
+    let pcm: Int16Array | undefined;
+    for (const sink of this.sinks) {
+      if (sink.g711) sink.g711(law, payload);
+      else if (sink.audio) sink.audio(pcm ??= decodeG711(law, payload));
+    }
+    if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload), timestamp);
   }
 
   // Symmetric RTP, without a hijack: the peer is the SDP's address. Its packets latch the session
@@ -383,8 +422,9 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     } else if (this.latchedRtp) {
       return sameAddress(from.address, this.latchedRtp.address) && from.port === this.latchedRtp.port;
     }
-    this.latchedRtp = from;
-    this.emit('latched', from);
+    // Kept: a copy, not Node's receive info of this packet.
+    this.latchedRtp = { address: from.address, port: from.port };
+    this.emit('latched', this.latchedRtp);
     return true;
   }
 
@@ -425,4 +465,13 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     const now = (this.options.now ?? (() => new Date()))();
     return { ...toNtp(now), rtpTimestamp: this.timestamp, packetCount: this.packetsSent, octetCount: this.octetsSent };
   }
+}
+
+/** RFC 3550 §5.1 fixed header, no CSRC, written in place. */
+function writeHeader(packet: Buffer, payloadType: number, marker: boolean, sequence: number, timestamp: number, ssrc: number): void {
+  packet[0] = 0x80;
+  packet[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
+  packet.writeUInt16BE(sequence, 2);
+  packet.writeUInt32BE(timestamp >>> 0, 4);
+  packet.writeUInt32BE(ssrc >>> 0, 8);
 }

@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
 import type { CallLeg, LegStats, MediaSink, PlaybackEnd } from '../media/leg.ts';
-import { decodeG711, encodeG711, G711_SILENCE, type G711Law } from '../rtp/g711.ts';
+import { decodeG711, G711_SILENCE, type G711Law } from '../rtp/g711.ts';
 import { DtmfDetector } from '../rtp/dtmf-detector.ts';
 import { DtmfSender } from '../rtp/dtmf-sender.ts';
 import { FrameSource } from '../rtp/frame-source.ts';
-import { defaultPacer, type Pacer } from '../rtp/pacer.ts';
+import { defaultPacer, type FrameClock } from '../rtp/pacer.ts';
 import type { DtmfDigit } from '../rtp/packet.ts';
 import { ReceiveStatistics } from '../rtp/receive-stats.ts';
 import { parseSdp } from '../sdp/sdp.ts';
@@ -23,7 +23,6 @@ import { parseSdp } from '../sdp/sdp.ts';
 const SAMPLE_RATE = 8000;
 const PTIME = 20;
 const SAMPLES_PER_FRAME = (PTIME * SAMPLE_RATE) / 1000;
-const MAX_BURST_FRAMES = 5;
 const GATHERING_TIMEOUT_MS = 3000;
 
 export interface WebRtcLegOptions {
@@ -31,7 +30,7 @@ export interface WebRtcLegOptions {
   host?: string;
   /** UDP ports ICE may bind (a firewall's range); any free port when absent. */
   portRange?: [number, number];
-  pacer?: Pacer;
+  pacer?: FrameClock;
   /** Live audio (bridged from another leg) buffered at most this long before the oldest is dropped. */
   feedBufferMs?: number;
   monotonic?: () => bigint;
@@ -77,10 +76,11 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
   private unpace: (() => void) | undefined;
   private closed = false;
   private isConnected = false;
+  private sinks: MediaSink[] = [];
 
   private constructor(private readonly pc: RTCPeerConnection, private readonly options: WebRtcLegOptions) {
     super();
-    this.outbound = new FrameSource(((options.feedBufferMs ?? 200) * SAMPLE_RATE) / 1000);
+    this.outbound = new FrameSource(((options.feedBufferMs ?? 200) * SAMPLE_RATE) / 1000, this.codec);
     const random = randomBytes(6);
     // RFC 3550 §5.1: random initial sequence number and timestamp.
     this.sequence = random.readUInt16BE(0);
@@ -157,14 +157,14 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     this.outbound.feed(pcm);
   }
 
+  feedG711(law: G711Law, payload: Uint8Array): void {
+    this.outbound.feedG711(law, payload);
+  }
+
   listen(sink: MediaSink): () => void {
-    const onAudio = (pcm: Int16Array) => sink.audio(pcm);
-    const onDtmf = (digit: DtmfDigit) => sink.dtmf(digit);
-    this.on('audio', onAudio);
-    this.on('dtmf', onDtmf);
+    this.sinks = [...this.sinks, sink];
     return () => {
-      this.off('audio', onAudio);
-      this.off('dtmf', onDtmf);
+      this.sinks = this.sinks.filter((s) => s !== sink);
     };
   }
 
@@ -232,6 +232,7 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     const g711 = audio.formats.find((pt) => nameOf(pt) === 'PCMU' || nameOf(pt) === 'PCMA');
     if (g711 !== undefined) {
       this.codec = nameOf(g711) as G711Law;
+      this.outbound.law = this.codec;
       this.payloadType = g711;
     }
     // Chrome offers telephone-event at 48000 (for Opus) and 8000; only the 8 kHz one goes with G.711.
@@ -240,13 +241,9 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
 
   // --- sending: one frame per pacer tick, as RtpSession does ---
 
+  // Every period owed gets its frame, late rather than skipped.
   private onFrames(frames: number): void {
-    let due = frames;
-    if (due > MAX_BURST_FRAMES) {
-      this.timestamp = (this.timestamp + (due - 1) * SAMPLES_PER_FRAME) >>> 0;
-      due = 1;
-    }
-    for (; due > 0; due--) this.sendFrame();
+    for (let due = frames; due > 0; due--) this.sendFrame();
   }
 
   private sendFrame(): void {
@@ -254,8 +251,8 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     if (event) {
       this.send(this.telephoneEventPt ?? 101, event.marker, event.timestamp, event.payload);
     } else {
-      const pcm = this.outbound.next(SAMPLES_PER_FRAME);
-      const payload = pcm ? encodeG711(this.codec, pcm) : new Uint8Array(SAMPLES_PER_FRAME).fill(G711_SILENCE[this.codec]);
+      const payload = Buffer.allocUnsafe(SAMPLES_PER_FRAME);
+      if (!this.outbound.next(payload, 0, SAMPLES_PER_FRAME)) payload.fill(G711_SILENCE[this.codec]);
       this.send(this.payloadType, this.firstPacket, this.timestamp, payload);
     }
     this.timestamp = (this.timestamp + SAMPLES_PER_FRAME) >>> 0;
@@ -288,13 +285,21 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     if (verdict === 'new-source') this.dtmfIn.sourceChanged();
     const payload = new Uint8Array(packet.payload);
     if (h.payloadType === this.telephoneEventPt) {
-      for (const digit of this.dtmfIn.receive({ timestamp: h.timestamp, marker: h.marker, payload })) this.emit('dtmf', digit);
+      for (const digit of this.dtmfIn.receive({ timestamp: h.timestamp, marker: h.marker, payload })) {
+        for (const sink of this.sinks) sink.dtmf(digit);
+        this.emit('dtmf', digit);
+      }
       return;
     }
     const law: G711Law | undefined = h.payloadType === this.payloadType ? this.codec : h.payloadType === 0 ? 'PCMU' : h.payloadType === 8 ? 'PCMA' : undefined;
     if (!law) return;
     if (verdict !== 'held') this.received.transit(h.timestamp, (this.options.monotonic ?? process.hrtime.bigint)());
-    this.emit('audio', decodeG711(law, payload));
+    let pcm: Int16Array | undefined;
+    for (const sink of this.sinks) {
+      if (sink.g711) sink.g711(law, payload);
+      else if (sink.audio) sink.audio(pcm ??= decodeG711(law, payload));
+    }
+    if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload));
   }
 }
 

@@ -109,6 +109,20 @@ describe('Pacer', () => {
     remove();
   });
 
+  test('no period is lost however late the loop is: a 300 ms stall owes 15 frames, and the schedule after it is the original one', () => {
+    const pacer = new Pacer({ monotonic });
+    const frames: number[] = [];
+    const remove = pacer.add(20, (n) => frames.push(n));
+    advance(20);
+    stall(300); // t = 320 ms: periods 2 to 16 have passed
+    advance(20); // t = 340: period 17
+    stall(7); // a short stall inside a period owes nothing extra
+    advance(13); // t = 360: period 18
+    assert.deepEqual(frames, [1, 15, 1, 1]);
+    assert.equal(frames.reduce((a, b) => a + b, 0), 18, 'one frame per 20 ms since the start');
+    remove();
+  });
+
   test('the clock stops with its last session, even when removed from inside a tick', () => {
     const pacer = new Pacer({ monotonic });
     let calls = 0;

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { RtpSession, type RtpSessionOptions } from '../../../src/telephony/rtp/rtp-session.ts';
 import { PortAllocator, PortsExhaustedError } from '../../../src/telephony/rtp/ports.ts';
 import { buildRtp, parseRtp, parseTelephoneEvent, type RtpPacket } from '../../../src/telephony/rtp/packet.ts';
-import { Pacer } from '../../../src/telephony/rtp/pacer.ts';
+import { Pacer, type FrameClock } from '../../../src/telephony/rtp/pacer.ts';
+import { decodeG711 } from '../../../src/telephony/rtp/g711.ts';
 import { parseRtcp, type RtcpPacket } from '../../../src/telephony/rtp/rtcp.ts';
 import type { IntervalTimer } from '../../../src/telephony/rtp/interval.ts';
 import { udpPayloadsOfPcap } from './pcap.ts';
@@ -340,6 +341,41 @@ describe('RtpSession on loopback', () => {
     await sendSequence(s, peer, [...run(65533, 3, 0), ...run(1, 2, 800)]);
     peer.close();
     assert.deepEqual({ received: s.stats().packetsReceived, lost: s.stats().packetsLost }, { received: 5, lost: 1 });
+  });
+
+  test('a late clock owes frames: each one goes out, in order, with consecutive sequence numbers and timestamps', async () => {
+    // The clock is driven by hand: one tick, then a stall of 15 periods reported at once.
+    let tick: ((frames: number) => void) | undefined;
+    const clock: FrameClock = { add: (_ptime, handler) => { tick = handler; return () => { tick = undefined; }; } };
+    const receiver = await rawSocket();
+    const sender = await session({ pacer: clock });
+    sender.setRemote({ address: '127.0.0.1', port: port(receiver) });
+    const packets: RtpPacket[] = [];
+    receiver.on('message', (msg) => {
+      const packet = parseRtp(msg);
+      if (packet) packets.push(packet);
+    });
+    // 20 frames of prompt, each frame one level: the order is readable at the far end.
+    const prompt = new Int16Array(20 * 160);
+    for (let frame = 0; frame < 20; frame++) prompt.fill(1000 * (frame + 1), frame * 160, (frame + 1) * 160);
+    const played = sender.play(prompt);
+    sender.start();
+    const send = tick ?? assert.fail('the session joined the clock');
+    send(1);
+    send(15);
+    send(4);
+    assert.equal(await played, 'finished');
+    await until(() => packets.length >= 20, '20 packets at the receiver');
+    receiver.close();
+    assert.equal(packets.length, 20);
+    for (let i = 1; i < packets.length; i++) {
+      const prev = packets[i - 1] ?? assert.fail();
+      const cur = packets[i] ?? assert.fail();
+      assert.equal(cur.sequenceNumber, (prev.sequenceNumber + 1) & 0xffff, `sequence at ${i}`);
+      assert.equal(cur.timestamp, (prev.timestamp + 160) >>> 0, `timestamp at ${i}`);
+    }
+    const levels = packets.map((p) => Math.round((decodeG711('PCMU', p.payload)[0] ?? 0) / 1000));
+    assert.deepEqual(levels, Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
   test('sessions share one send clock per ptime and leave it when closed', async () => {
