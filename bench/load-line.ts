@@ -235,6 +235,25 @@ export function recordsWritten(dir: string): { total: number; withAgent: number;
   }
 }
 
+/** When each contact started (epoch ms) and whether it reached an agent (read after the line stopped). */
+export function recordStarts(dir: string): { at: number; bridged: boolean }[] {
+  const db = new Database(join(dir, 'chokutsu.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT initiation_ts AS at, agent_id AS agent FROM contact_records').all() as { at: number; agent: string | null }[];
+    return rows.map((r) => ({ at: r.at, bridged: r.agent !== null }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The kernel's count of UDP datagrams dropped for a full receive buffer, machine-wide (/proc/net/snmp). */
+export function udpReceiveBufferErrors(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('RcvbufErrors')] ?? NaN);
+}
+
 /** Rewrites one `## title` section of bench/RESULTS.md, leaving the others as they are. */
 export function writeResultsSection(title: string, section: string): void {
   const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
