@@ -16,7 +16,7 @@ import { sippProcess, type SippProcess } from '../test/faults/line-process.ts';
 import type { BlastResult } from './flood-blaster.ts';
 import {
   callerHoldScenario, dialedNumber, metricSum, processCpuMs, recordStarts, recordsWritten, registerPhones, scrape, sippStats, sleep,
-  startBenchLine, statNumber, talkAudio, udpReceiveBufferErrors, writeResultsSection, type BenchLine,
+  startBenchLine, statNumber, talkAudio, udpSocketDrops, writeResultsSection, type BenchLine,
 } from './load-line.ts';
 
 const { values: args } = parseArgs({
@@ -45,7 +45,7 @@ interface Phase {
   from: number;
   to: number;
   cpuPercent: number;
-  /** Datagrams the kernel dropped for a full receive buffer (machine-wide). */
+  /** Datagrams the kernel dropped at the line's SIP socket for a full receive buffer. */
   kernelDrops: number;
   metrics: { droppedRate: number; droppedLockedOut: number; authFailures: number; lockouts: number };
 }
@@ -92,14 +92,14 @@ try {
   const t0 = Date.now();
   const logFrom = bench.line.output().length;
   const phases: Phase[] = [];
-  let mark = { at: Date.now(), cpu: processCpuMs(bench.pid), m: await scrape(bench.line.url), udp: udpReceiveBufferErrors() };
+  let mark = { at: Date.now(), cpu: processCpuMs(bench.pid), m: await scrape(bench.line.url), udp: udpSocketDrops(bench.line.sipPort) };
   const endPhase = async (name: string) => {
-    const now = { at: Date.now(), cpu: processCpuMs(bench.pid), m: await scrape(bench.line.url), udp: udpReceiveBufferErrors() };
+    const now = { at: Date.now(), cpu: processCpuMs(bench.pid), m: await scrape(bench.line.url), udp: udpSocketDrops(bench.line.sipPort) };
     const d = (series: string) => metricSum(now.m, series) - metricSum(mark.m, series);
     phases.push({
       name, from: (mark.at - t0) / 1000, to: (now.at - t0) / 1000, cpuPercent: (100 * (now.cpu - mark.cpu)) / (now.at - mark.at), kernelDrops: now.udp - mark.udp,
       metrics: {
-        droppedRate: d('chokutsu_sip_requests_dropped_total{reason="rate"}'), droppedLockedOut: d('chokutsu_sip_requests_dropped_total{reason="locked_out"}'),
+        droppedRate: d('chokutsu_sip_messages_dropped_total{reason="rate"}'), droppedLockedOut: d('chokutsu_sip_messages_dropped_total{reason="locked_out"}'),
         authFailures: d('chokutsu_sip_auth_failures_total'), lockouts: d('chokutsu_sip_lockouts_total'),
       },
     });
@@ -185,21 +185,21 @@ function report(r: {
       `(a) ${INVITE_RATE.toLocaleString('en')} INVITEs/s for ${FLOOD_SECONDS} s from ${FLOODER} (listed nowhere), then (b) ${REGISTER_RATE.toLocaleString('en')} ` +
       `REGISTERs/s for ${FLOOD_SECONDS} s from ${GUESSER} over extensions 3001–3999, each 401 answered with a digest for a wrong password. ` +
       'Line CPU is `/proc/<pid>/stat` of the line (utime + stime) over each phase; dropped and failed counts are the line\'s `/metrics`; ' +
-      'kernel drops are `RcvbufErrors` of `/proc/net/snmp` (machine-wide: datagrams lost because a socket\'s receive buffer was full); ' +
+      'kernel drops are the `drops` of the line\'s SIP socket in `/proc/net/udp` (datagrams lost because its receive buffer was full, legitimate ones included); ' +
       '"bridged" counts the contact records started in the phase that reached an agent; INVITE→200 is sipp\'s `-trace_rtt` per call.',
     '',
-    'The line\'s screen (`src/telephony/sip/inbound-policy.ts`, before any transaction): a listed trunk passes; a source locked out after 5 wrong ' +
+    'The line\'s screen (`src/telephony/sip/inbound-policy.ts`, before a message is parsed): a listed trunk passes; a source locked out after 5 wrong ' +
       'digests in 60 s is dropped unanswered for 15 min; any other source gets 100 requests at once and 50/s (token bucket), then is dropped ' +
       'unanswered unless it is a registered phone. A dropped source is logged once per source per minute; refusals (403, failed digests) at most 5 per source per minute.',
     '',
-    '| phase | seconds | line CPU % | dropped (rate) | dropped (locked out) | failed digests | lockouts | kernel drops (full buffer) | legit calls bridged | legit INVITE→200 ms |',
+    '| phase | seconds | line CPU % | dropped (rate) | dropped (locked out) | failed digests | lockouts | kernel drops at the SIP socket | legit calls bridged | legit INVITE→200 ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...r.phases.map((p) => `| ${p.name} | ${f1(p.to - p.from)} | ${f1(p.cpuPercent)} | ${p.metrics.droppedRate} | ${p.metrics.droppedLockedOut} | ` +
       `${p.metrics.authFailures} | ${p.metrics.lockouts} | ${p.kernelDrops} | ${bridgedIn(p)} | ${setupIn(p)} |`),
     '',
     `(a) INVITE flood: ${r.invites.sent.toLocaleString('en')} sent in ${f1(r.invites.seconds)} s (${f1(r.invites.sent / r.invites.seconds)}/s); ` +
       `${r.invites.answered} answered (responses: ${responses(r.invites)}; a 403 is retransmitted until Timer H because a flooder sends no ACK), ` +
-      `${r.invites.sent - r.invites.answered} dropped unanswered.`,
+      `${r.invites.sent - r.invites.answered} dropped unanswered (by the screen, or by the kernel when the socket's buffer was full).`,
     `(b) REGISTER brute force: ${r.guesses.sent.toLocaleString('en')} REGISTERs sent and ${r.guesses.guesses} wrong-password answers to 401s; ` +
       `responses: ${responses(r.guesses)}; ${r.guesses.sent + r.guesses.guesses - Object.values(r.guesses.responses).reduce((a, b) => a + b, 0)} requests dropped unanswered.`,
     '',

@@ -157,7 +157,7 @@ export function dialedNumber(b: BenchLine): string {
   return number.replace(/^\+/, '');
 }
 
-/** /metrics as numbers by series, e.g. `chokutsu_sip_requests_dropped_total{reason="rate"}`. */
+/** /metrics as numbers by series, e.g. `chokutsu_sip_messages_dropped_total{reason="rate"}`. */
 export async function scrape(url: string): Promise<Map<string, number>> {
   const res = await fetch(`${url}/metrics`);
   if (!res.ok) throw new Error(`GET /metrics: ${res.status}`);
@@ -246,12 +246,18 @@ export function recordStarts(dir: string): { at: number; bridged: boolean }[] {
   }
 }
 
-/** The kernel's count of UDP datagrams dropped for a full receive buffer, machine-wide (/proc/net/snmp). */
-export function udpReceiveBufferErrors(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
-  const names = lines[0]?.split(/\s+/) ?? [];
-  const values = lines[1]?.split(/\s+/) ?? [];
-  return Number(values[names.indexOf('RcvbufErrors')] ?? NaN);
+/**
+ * Datagrams the kernel dropped at the UDP sockets bound to `port` because their receive buffer was
+ * full (the `drops` column of /proc/net/udp): what a flood took from everyone else on that socket.
+ */
+export function udpSocketDrops(port: number): number {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let drops = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(hexPort)) drops += Number(fields[fields.length - 1]);
+  }
+  return drops;
 }
 
 /** Rewrites one `## title` section of bench/RESULTS.md, leaving the others as they are. */

@@ -23,7 +23,7 @@ export interface MetricsRegistry {
 
 /** What the SIP side refused or dropped since it started (the telephony adapter's counters, by shape). */
 export interface SipProtectionCounts {
-  /** Requests dropped unanswered, by reason: over the unlisted-source rate, or from a locked-out source. */
+  /** Messages dropped before parsing, by reason: over the unlisted-source rate, or from a locked-out source. */
   readonly dropped: { readonly rate: number; readonly lockedOut: number };
   /** Digest answers that were wrong (each counts against the source). */
   readonly authFailures: number;
@@ -69,7 +69,7 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
       },
     });
   };
-  sipCounter('chokutsu_sip_requests_dropped_total', 'SIP requests dropped unanswered: over the rate for unlisted sources, or from a source locked out after failed authentication.',
+  sipCounter('chokutsu_sip_messages_dropped_total', 'SIP messages dropped before parsing: over the rate for unlisted sources, or from a source locked out after failed authentication.',
     ['reason'], (c) => [[{ reason: 'rate' }, c.dropped.rate], [{ reason: 'locked_out' }, c.dropped.lockedOut]]);
   sipCounter('chokutsu_sip_auth_failures_total', 'Wrong digest answers (REGISTER and INVITE).', [], (c) => [[{}, c.authFailures]]);
   sipCounter('chokutsu_sip_lockouts_total', 'Sources locked out after too many failed authentications.', [], (c) => [[{}, c.lockouts]]);

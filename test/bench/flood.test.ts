@@ -27,7 +27,7 @@ test('a one-second flood and brute force: limited, locked out, logged a few time
     assert.ok(Object.keys(invites.responses).every((s) => s === '100' || s === '403'), JSON.stringify(invites.responses)); // 403s retransmitted: no ACK comes
     const aboutFlood = logs.filter((l) => l.includes('127.0.0.2'));
     assert.ok(aboutFlood.length >= 2 && aboutFlood.length <= 6, aboutFlood.join('\n'));
-    assert.equal(aboutFlood.filter((l) => l.includes('dropping requests from 127.0.0.2')).length, 1);
+    assert.equal(aboutFlood.filter((l) => l.includes('dropping messages from 127.0.0.2')).length, 1);
 
     const trunk = await blast({ kind: 'invite', host: '127.0.0.1', port: sip.port, from: '127.0.0.1', rate: 10, seconds: 0.3 });
     assert.deepEqual(callers, Array(trunk.sent).fill('127.0.0.1'), 'the trunk\'s calls arrive while 127.0.0.2 is over its rate');
@@ -40,7 +40,7 @@ test('a one-second flood and brute force: limited, locked out, logged a few time
     assert.equal(guesser.responses['403'], 1, JSON.stringify(guesser.responses));
     const aboutGuesser = logs.filter((l) => l.includes('127.0.0.3'));
     assert.ok(aboutGuesser.length <= 7, aboutGuesser.join('\n'));
-    assert.equal(aboutGuesser.filter((l) => l.includes('dropping requests from 127.0.0.3 unanswered (locked out')).length, 1);
+    assert.equal(aboutGuesser.filter((l) => l.includes('dropping messages from 127.0.0.3 unanswered (locked out')).length, 1);
   } finally {
     await sip.close();
   }

@@ -57,8 +57,8 @@ test('reports the SIP side\'s drops, failed digests and lockouts, and the proces
   metrics.observeSip(() => ({ dropped: { rate: 49_000, lockedOut: 7 }, authFailures: 5, lockouts: 1 }));
   const text = await metrics.metrics();
   for (const expected of [
-    'chokutsu_sip_requests_dropped_total{reason="rate"} 49000',
-    'chokutsu_sip_requests_dropped_total{reason="locked_out"} 7',
+    'chokutsu_sip_messages_dropped_total{reason="rate"} 49000',
+    'chokutsu_sip_messages_dropped_total{reason="locked_out"} 7',
     'chokutsu_sip_auth_failures_total 5',
     'chokutsu_sip_lockouts_total 1',
   ]) assert.ok(text.split('\n').includes(expected), `missing line: ${expected}`);

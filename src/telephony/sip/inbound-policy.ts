@@ -85,9 +85,10 @@ export class InboundPolicy {
   }
 
   /**
-   * Every request, before it makes a transaction: a flood or a locked-out password guesser costs a
-   * parse and a lookup, not a transaction, a response and its retransmissions. Listed trunks are
+   * Every message, before it is parsed: a flood or a locked-out password guesser costs a few map
+   * lookups, not a parse, a transaction, a response and its retransmissions. Listed trunks are
    * never screened; registered phones only when a guesser behind their address got it locked out.
+   * (Responses come only from phones we called, which are registered.)
    */
   screen(source: Endpoint, now: Date): Screening {
     const address = source.address;

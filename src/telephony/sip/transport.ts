@@ -130,6 +130,11 @@ export class SipTransport {
     this.receive = receive;
   }
 
+  /** Asked for every message before it is parsed: false drops it (a flood costs no parse). */
+  onScreen(screen: (source: Endpoint) => boolean): void {
+    this.screen = screen;
+  }
+
   /** Told when a WebSocket closes: a browser behind it can no longer be reached (its bindings go). */
   onConnectionClosed(listener: (peer: Endpoint) => void): void {
     this.connectionClosed = listener;
@@ -188,6 +193,7 @@ export class SipTransport {
   }
 
   private closing = false;
+  private screen: (source: Endpoint) => boolean = () => true;
 
   async close(): Promise<void> {
     this.closing = true;
@@ -232,6 +238,7 @@ export class SipTransport {
 
   private handle(data: Buffer, source: Endpoint): void {
     if (data.length <= 4 && data.toString('latin1').trim() === '') return; // keep-alive
+    if (!this.screen(source)) return;
     const parsed = parseMessage(data);
     if (!parsed.ok) {
       this.reject(parsed.error, source, data);

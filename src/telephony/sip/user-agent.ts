@@ -261,7 +261,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
   private readonly offered = new WeakMap<InviteServerTransaction, IncomingCall>();
   private readonly hostPort: string;
   // A flood or a password guesser must not write a line per packet (issue 13: once per source per interval).
-  private readonly droppedLog = new LogLimiter({ perWindow: 1, windowMs: 60_000, what: 'dropped requests' });
+  private readonly droppedLog = new LogLimiter({ perWindow: 1, windowMs: 60_000, what: 'dropped messages' });
   private readonly refusedLog = new LogLimiter({ perWindow: 5, windowMs: 60_000, what: 'refused requests' });
 
   private constructor(private readonly transport: SipTransport, options: SipUserAgentOptions) {
@@ -277,10 +277,8 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
       onRequest: (request, source, transaction) => this.onRequest(request, source, transaction),
       onStrayResponse: (response) => this.onStrayResponse(response),
     }, this.scheduler, this.timers);
-    transport.onReceive((message, source) => {
-      if (message.kind === 'request' && !this.screen(source)) return;
-      this.transactions.receive(message, source);
-    });
+    transport.onScreen((source) => this.screen(source));
+    transport.onReceive((message, source) => this.transactions.receive(message, source));
     // A browser's bindings live as long as its WebSocket: nothing can reach it once it closes.
     transport.onConnectionClosed((peer) => {
       this.registrar.removeSource(peer);
@@ -331,7 +329,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
     const verdict = this.policy.screen(source, now);
     if (verdict === 'pass') return true;
     const why = verdict === 'rate' ? 'over the request rate of an address that is neither a trunk nor a registered phone' : 'locked out after failed authentication';
-    for (const line of this.droppedLog.admit(source.address, `sip: dropping requests from ${source.address} unanswered (${why})`, now.getTime())) this.log(line);
+    for (const line of this.droppedLog.admit(source.address, `sip: dropping messages from ${source.address} unanswered (${why})`, now.getTime())) this.log(line);
     return false;
   }
 
