@@ -53,7 +53,16 @@ const per10Min = (samples: readonly SoakSample[], value: (s: SoakSample) => numb
     return y === undefined ? [] : [{ x: s.t, y }];
   })) * 600;
 
-export function soakVerdict(samples: readonly SoakSample[], totals: SoakTotals, warmupSeconds: number): SoakVerdict {
+/** Open fds with the phones registered and no call up: before the first call and after the last ended. */
+export interface IdleFds {
+  before: number;
+  after: number;
+}
+
+/** A few fds may come and go (an HTTP keep-alive socket, the log); a leak grows with the calls. */
+const IDLE_FD_SLACK = 3;
+
+export function soakVerdict(samples: readonly SoakSample[], totals: SoakTotals, warmupSeconds: number, idle?: IdleFds): SoakVerdict {
   const warm = samples.filter((s) => s.t >= warmupSeconds);
   const slopes = {
     rssMb: per10Min(warm, (s) => s.rssMb),
@@ -69,6 +78,10 @@ export function soakVerdict(samples: readonly SoakSample[], totals: SoakTotals, 
     { name: `RSS slope < ${MEMORY_SLOPE_LIMIT_MB} MB / 10 min`, ok: under(slopes.rssMb, MEMORY_SLOPE_LIMIT_MB), detail: `${f(slopes.rssMb)} MB / 10 min` },
     { name: `heap after GC slope < ${MEMORY_SLOPE_LIMIT_MB} MB / 10 min`, ok: under(slopes.heapAfterGcMb, MEMORY_SLOPE_LIMIT_MB), detail: `${f(slopes.heapAfterGcMb)} MB / 10 min` },
     { name: `fd slope < ${FD_SLOPE_LIMIT} / 10 min`, ok: under(slopes.fds, FD_SLOPE_LIMIT), detail: `${f(slopes.fds)} fds / 10 min` },
+    ...(idle ? [{
+      name: 'fds back to idle after the last call', ok: idle.after - idle.before <= IDLE_FD_SLACK,
+      detail: `${idle.before} before the first call, ${idle.after} after the last`,
+    }] : []),
   ];
   return { slopes, samplesUsed: warm.length, checks, ok: checks.every((c) => c.ok) };
 }

@@ -42,6 +42,12 @@ if (![minutes, rate, holdMin, holdMax, sampleSeconds, agents].every((n) => Numbe
   throw new Error(`bad options: --minutes ${args.minutes} --rate ${args.rate} --hold ${args.hold} --sample-seconds ${args['sample-seconds']} --agents ${args.agents}`);
 }
 
+/** The line with its phones registered and no call up. */
+interface Idle {
+  fds: number;
+  rssMb: number;
+}
+
 interface Row extends SoakSample {
   placed: number;
   completed: number;
@@ -65,6 +71,7 @@ try {
   const drainMs = holdMax + 30_000;
   sipps.push(await registerPhones(bench, durationMs + drainMs + 60_000, audio));
   const logFrom = bench.line.output().length; // what the line says from the first call on
+  const idleBefore = { fds: processFds(bench.pid), rssMb: processRss(bench.pid) / 2 ** 20 };
   const callers = await sippProcess({
     scenario: callerHoldScenario(dialedNumber(bench), { min: holdMin, max: holdMax }), serverPort: bench.line.sipPort,
     calls: callsToPlace, rate, limit: agents * 2, timeoutSeconds: Math.ceil((durationMs + drainMs) / 1000) + 60,
@@ -100,6 +107,7 @@ try {
   setupMs = statMs(last, 'ResponseTime1(C)');
   if (done.code !== 0) console.error(`caller sipp exited ${done.code}: ${done.errors.split('\n').slice(0, 5).join(' | ')}`);
   await sleep((ACW_SECONDS + 3) * 1000); // the last records are rewritten after their ACW
+  const idleAfter = { fds: processFds(bench.pid), rssMb: processRss(bench.pid) / 2 ** 20 };
   for (const s of sipps) s.kill();
   await bench.line.stop();
   lineLog = bench.line.output().slice(logFrom);
@@ -109,14 +117,14 @@ try {
     records: records.total,
   };
   console.error(`records: ${records.total} (${records.withAgent} with an agent, ${records.withRecording} with a recording)`);
-  report(totals, records);
+  report(totals, records, idleBefore, idleAfter);
 } finally {
   for (const s of sipps) s.kill();
   await bench.line.crash();
 }
 
-function report(t: SoakTotals, records: ReturnType<typeof recordsWritten>): void {
-  const v = soakVerdict(rows, t, warmupSeconds);
+function report(t: SoakTotals, records: ReturnType<typeof recordsWritten>, idleBefore: Idle, idleAfter: Idle): void {
+  const v = soakVerdict(rows, t, warmupSeconds, { before: idleBefore.fds, after: idleAfter.fds });
   const f1 = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n.toFixed(1) : 'n/a');
   const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
   const logLines = lineLog.split('\n').filter((l) => l.trim() !== '');
@@ -149,7 +157,9 @@ function report(t: SoakTotals, records: ReturnType<typeof recordsWritten>): void
     `Calls placed ${t.placed}, completed ${t.successful}, failed ${t.failed}; INVITE→200 average ${f1(setupMs)} ms. ` +
       `Records written ${records.total} (${records.withAgent} reached an agent, ${records.withRecording} with a recording).`,
     `Slopes after the warm-up (${v.samplesUsed} samples), per 10 minutes: RSS ${f2(v.slopes.rssMb)} MB, heap used ${f2(v.slopes.heapUsedMb)} MB, ` +
-      `heap after GC ${f2(v.slopes.heapAfterGcMb)} MB, fds ${f2(v.slopes.fds)}.`,
+      `heap after GC ${f2(v.slopes.heapAfterGcMb)} MB, fds ${f2(v.slopes.fds)} (fds follow the calls up: each has two RTP sockets and a recording file). ` +
+      `Idle (phones registered, no call up): before the first call ${idleBefore.fds} fds, RSS ${f1(idleBefore.rssMb)} MB; ` +
+      `after the last call ended ${idleAfter.fds} fds, RSS ${f1(idleAfter.rssMb)} MB.`,
     '',
     '| goal | result | |',
     '|---|---|---|',

@@ -29,6 +29,14 @@ describe('the soak\'s verdict', () => {
     assert.equal(v.ok, false);
   });
 
+  test('descriptors left open after every call ended are a leak, a few are not', () => {
+    const samples = [sample(0), sample(60)];
+    const totals = { placed: 1, successful: 1, failed: 0, records: 1 };
+    const check = (before: number, after: number) => soakVerdict(samples, totals, 0, { before, after }).checks.find((c) => c.name.startsWith('fds back'))?.ok;
+    assert.equal(check(100, 102), true);
+    assert.equal(check(100, 160), false);
+  });
+
   test('no heap-after-GC figure (no major GC yet) is not a pass', () => {
     const v = soakVerdict([sample(0, { heapAfterGcMb: undefined }), sample(60, { heapAfterGcMb: undefined })], { placed: 1, successful: 1, failed: 0, records: 1 }, 0);
     assert.equal(v.checks.find((c) => c.name.startsWith('heap after GC'))?.ok, false);
