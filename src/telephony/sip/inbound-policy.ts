@@ -1,6 +1,6 @@
 // Who may call in and who may register (RFC 3261 §22 digest, §10.3 registrar authorization):
 // trunks by source address or by credentials, agent phones by digest, and a per-source
-// failure limiter against password guessing, and a request-rate screen for everyone else.
+// failure limiter against password guessing, and a message-rate screen for everyone else.
 // Requests, source and time in; a decision out. Nothing here sends: the user agent answers (or
 // drops) as it is told.
 import net from 'node:net';
@@ -31,12 +31,12 @@ export interface InboundPolicyOptions {
   /** Replaces the default inbound policy (trunk allowlist, registered phones, trunk credentials). */
   readonly acceptCall?: (source: Endpoint, from: NameAddr) => CallDecision;
   readonly limiter?: FailureLimiter;
-  /** Requests per source that is neither a listed trunk nor a registered phone (default 50/s, burst 100). */
+  /** SIP messages per source that is neither a listed trunk nor a registered phone (default 50/s, burst 100). */
   readonly requestRate?: RateLimiterOptions;
   readonly nonces?: NonceIssuer;
 }
 
-/** pass: on to the transaction layer; otherwise dropped unanswered, and why. */
+/** pass: on to the parser; otherwise dropped unanswered, and why. */
 export type Screening = 'pass' | 'rate' | 'locked-out';
 
 /** What the policy refused or dropped since it started (for /metrics). */

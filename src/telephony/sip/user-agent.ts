@@ -25,7 +25,7 @@
 //   sip.on('registered', ({ aor, source }) => ...)   after a REGISTER's 200 that leaves bindings
 //   sip.on('connectionClosed', (peer) => ...)        a TCP/WebSocket connection closed (its bindings dropped)
 //   sip.registrations()                        live bindings
-//   sip.protectionCounts()                     requests dropped (rate, locked out), failed digests, lockouts
+//   sip.protectionCounts()                     messages dropped (rate, locked out), failed digests, lockouts
 //   sip.dropRegistrations(aor)                 forgets a phone whose credentials were revoked
 //   sip.acceptWebSocket(socket, peer)          SIP over WebSocket (RFC 7118) from the HTTP server's /sip
 //   sip.close()
