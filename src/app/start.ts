@@ -61,6 +61,8 @@ export async function startServer(
   if (telephony) {
     try {
       sip = await SipLine.start({ deps: sipLineDeps(services, browserPhones), dataDir, config: telephony, log: options.log ?? ((m) => console.error(m)) });
+      const started = sip;
+      services.observeSip(() => started.sip.protectionCounts());
     } catch (err) {
       await app.close();
       services.close();

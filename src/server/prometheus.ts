@@ -1,6 +1,9 @@
 // The Prometheus text for GET /metrics. Gauges read the real-time snapshot at scrape time (collect
 // callbacks), so nothing has to keep them up to date; the contact counter counts records as they are saved.
-import { Counter, Gauge, Registry } from 'prom-client';
+// The process's own figures (RSS, heap, open fds, event-loop delay, GC) come from prom-client's default
+// metrics, once per process: a soak or an operator sees whether the line leaks.
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { NO_QUEUE } from '../contacts/cost.ts';
 import type { RealtimeSnapshot } from '../contacts/metrics.ts';
 import type { ContactRecord } from '../contacts/record.ts';
@@ -11,9 +14,21 @@ export interface MetricsRegistry {
   countContact(record: Pick<ContactRecord, 'queue' | 'disconnectReason'>): void;
   /** Counts a recording that could not be written (chokutsu_recording_failures_total). */
   countRecordingFailure(): void;
+  /** Reads the SIP side's protection counters at scrape time, once the SIP line is up. */
+  observeSip(read: () => SipProtectionCounts): void;
   /** The text exposition format, for the /metrics response body. */
   metrics(): Promise<string>;
   contentType: string;
+}
+
+/** What the SIP side refused or dropped since it started (the telephony adapter's counters, by shape). */
+export interface SipProtectionCounts {
+  /** Messages dropped before parsing, by reason: over the unlisted-source rate, or from a locked-out source. */
+  readonly dropped: { readonly rate: number; readonly lockedOut: number };
+  /** Digest answers that were wrong (each counts against the source). */
+  readonly authFailures: number;
+  /** Sources locked out after too many failures. */
+  readonly lockouts: number;
 }
 
 /** Queues are labelled by name, as Connect's reports show them. */
@@ -43,11 +58,58 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
     help: 'Recordings that could not be written (disk full, permission denied); their calls went on unrecorded.',
     registers: [registry],
   });
+  let sip: (() => SipProtectionCounts) | undefined;
+  // Counters kept by the SIP side: copied at scrape time, like the gauges.
+  const sipCounter = (name: string, help: string, labelNames: string[], values: (c: SipProtectionCounts) => [Record<string, string>, number][]): void => {
+    new Counter({
+      name, help, labelNames, registers: [registry],
+      collect() {
+        this.reset();
+        if (sip) for (const [labels, value] of values(sip())) this.inc(labels, value);
+      },
+    });
+  };
+  sipCounter('chokutsu_sip_messages_dropped_total', 'SIP messages dropped before parsing: over the rate for unlisted sources, or from a source locked out after failed authentication.',
+    ['reason'], (c) => [[{ reason: 'rate' }, c.dropped.rate], [{ reason: 'locked_out' }, c.dropped.lockedOut]]);
+  sipCounter('chokutsu_sip_auth_failures_total', 'Wrong digest answers (REGISTER and INVITE).', [], (c) => [[{}, c.authFailures]]);
+  sipCounter('chokutsu_sip_lockouts_total', 'Sources locked out after too many failed authentications.', [], (c) => [[{}, c.lockouts]]);
+  const merged = Registry.merge([registry, processRegistry()]);
   return {
     registry,
+    observeSip: (read) => (sip = read),
     countRecordingFailure: () => recordingFailures.inc(),
     countContact: (record) => contacts.inc({ queue: record.queue?.name ?? NO_QUEUE, disconnect_reason: record.disconnectReason }),
-    metrics: () => registry.metrics(),
+    metrics: () => merged.metrics(),
     contentType: registry.contentType,
   };
+}
+
+let processMetrics: Registry | undefined;
+
+/**
+ * One registry per process (many lines can share a test process): prom-client's defaults
+ * (process_resident_memory_bytes, process_open_fds, nodejs_heap_size_used_bytes,
+ * nodejs_eventloop_lag_p99_seconds since the last scrape, GC durations) and the heap used right
+ * after the last major GC — what stays alive, without the garbage a sample of heapUsed includes.
+ */
+function processRegistry(): Registry {
+  if (processMetrics) return processMetrics;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  let afterMajorGc: number | undefined;
+  new PerformanceObserver((list) => {
+    const major = list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
+    // The entries arrive a moment after the GC: little has been allocated since.
+    if (major) afterMajorGc = process.memoryUsage().heapUsed;
+  }).observe({ entryTypes: ['gc'] });
+  new Gauge({
+    name: 'chokutsu_heap_used_after_major_gc_bytes',
+    help: 'V8 heap used, read when the last major (mark-compact) GC was reported; absent until the first one.',
+    registers: [registry],
+    collect() {
+      if (afterMajorGc !== undefined) this.set(afterMajorGc);
+    },
+  });
+  processMetrics = registry;
+  return registry;
 }

@@ -1,6 +1,6 @@
 // The line as an operator runs it (`node bin/chokutsu.mjs start`, a child process) on a data
 // directory made for calls at load: N agents with desk phones in one queue, a flow that records and
-// queues every call at any hour. Used by the crash test, the disk tests and bench/soak.ts.
+// queues every call at any hour. Used by the crash test, the disk tests, bench/soak.ts and bench/flood.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -185,6 +185,9 @@ export async function startLineProcess(dir: string, port?: number): Promise<Line
 }
 
 export interface SippProcess {
+  /** sipp's working directory: the scenario, its logs, and any file `args` asked for (e.g. -stf). */
+  dir: string;
+  pid: number | undefined;
   /** Lines sipp logged with <log> (the -trace_logs file). */
   logged(): string[];
   done: Promise<{ code: number | null; errors: string }>;
@@ -197,6 +200,10 @@ export interface SippProcess {
  */
 export async function sippProcess(o: {
   scenario: string; serverPort: number; calls?: number; rate?: number; limit?: number; inject?: string; oocs?: string; timeoutSeconds?: number;
+  /** More sipp arguments (statistics files, -rp). */
+  args?: readonly string[];
+  /** Files sipp reads next to the scenario (rtp_stream audio), by name. */
+  files?: Readonly<Record<string, Buffer>>;
 }): Promise<SippProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'chokutsu-sipp-'));
   writeFileSync(join(dir, 'scenario.xml'), o.scenario);
@@ -212,7 +219,8 @@ export async function sippProcess(o: {
     writeFileSync(join(dir, 'ooc.xml'), o.oocs);
     args.push('-oocsf', 'ooc.xml');
   }
-  args.push(`127.0.0.1:${o.serverPort}`);
+  for (const [name, bytes] of Object.entries(o.files ?? {})) writeFileSync(join(dir, name), bytes);
+  args.push(...(o.args ?? []), `127.0.0.1:${o.serverPort}`);
   const child = spawn(SIPP, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -227,6 +235,7 @@ export async function sippProcess(o: {
     child.on('exit', (code) => resolveDone({ code, errors: `${stderr}\n${read('errors.log')}`.trim() }));
   });
   return {
+    dir, pid: child.pid,
     logged: () => read('scenario.log').split('\n').filter((l) => l.trim() !== ''),
     done,
     kill: () => {
@@ -236,7 +245,7 @@ export async function sippProcess(o: {
 }
 
 /** Agents' desk phones in one sipp: each "call" registers the extension in [field0] with the digest credential in [field1] and logs it. */
-export function phonesRegisterScenario(upForMs: number): string {
+export function phonesRegisterScenario(upForMs: number, expiresSeconds = 600): string {
   const register = (cseq: number, auth: string) => `<send retrans="500"><![CDATA[
 REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
@@ -245,7 +254,7 @@ To: <sip:[field0]@[remote_ip]>
 Call-ID: [call_id]
 CSeq: ${cseq} REGISTER
 Contact: <sip:[field0]@[local_ip]:[local_port]>
-Expires: 600${auth}
+Expires: ${expiresSeconds}${auth}
 Max-Forwards: 70
 Content-Length: 0
 ]]></send>`;

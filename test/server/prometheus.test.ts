@@ -51,3 +51,18 @@ test('renders queue gauges, agent states and the contact counter in Prometheus t
   assert.ok(next.includes('chokutsu_agents{state="OnContact"} 1'));
   assert.ok(!next.some((l) => l.startsWith('chokutsu_agents{state="Break"}')), 'a state nobody is in disappears');
 });
+
+test('reports the SIP side\'s drops, failed digests and lockouts, and the process\'s memory, fds and loop delay', async () => {
+  const metrics = createMetricsRegistry(() => buildRealtimeSnapshot({ now: new Date(T0), queues: [], waiting: [], agents: [] }));
+  metrics.observeSip(() => ({ dropped: { rate: 49_000, lockedOut: 7 }, authFailures: 5, lockouts: 1 }));
+  const text = await metrics.metrics();
+  for (const expected of [
+    'chokutsu_sip_messages_dropped_total{reason="rate"} 49000',
+    'chokutsu_sip_messages_dropped_total{reason="locked_out"} 7',
+    'chokutsu_sip_auth_failures_total 5',
+    'chokutsu_sip_lockouts_total 1',
+  ]) assert.ok(text.split('\n').includes(expected), `missing line: ${expected}`);
+  for (const name of ['process_resident_memory_bytes', 'process_open_fds', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds']) {
+    assert.match(text, new RegExp(`^${name} \\d`, 'm'), name);
+  }
+});

@@ -1,10 +1,11 @@
 // Who may call in and who may register (RFC 3261 §22 digest, §10.3 registrar authorization):
 // trunks by source address or by credentials, agent phones by digest, and a per-source
-// failure limiter against password guessing. Requests, source and time in; a decision out.
-// Nothing here sends: the user agent answers with what it is told.
+// failure limiter against password guessing, and a message-rate screen for everyone else.
+// Requests, source and time in; a decision out. Nothing here sends: the user agent answers (or
+// drops) as it is told.
 import net from 'node:net';
 import { challengeHeader, digestHa1, NonceIssuer, verifyAuthorization, type DigestVerdict } from './digest.ts';
-import { SlidingWindowLimiter, type FailureLimiter } from './limiter.ts';
+import { SlidingWindowLimiter, SourceRateLimiter, type FailureLimiter, type RateLimiterOptions } from './limiter.ts';
 import { getHeader, parseAuthHeader, parseUri, type Header, type IncomingRequest, type NameAddr } from './message.ts';
 import type { Registrar } from './registrar.ts';
 import type { Endpoint } from './transport.ts';
@@ -30,7 +31,19 @@ export interface InboundPolicyOptions {
   /** Replaces the default inbound policy (trunk allowlist, registered phones, trunk credentials). */
   readonly acceptCall?: (source: Endpoint, from: NameAddr) => CallDecision;
   readonly limiter?: FailureLimiter;
+  /** SIP messages per source that is neither a listed trunk nor a registered phone (default 50/s, burst 100). */
+  readonly requestRate?: RateLimiterOptions;
   readonly nonces?: NonceIssuer;
+}
+
+/** pass: on to the parser; otherwise dropped unanswered, and why. */
+export type Screening = 'pass' | 'rate' | 'locked-out';
+
+/** What the policy refused or dropped since it started (for /metrics). */
+export interface ProtectionCounts {
+  dropped: { rate: number; lockedOut: number };
+  authFailures: number;
+  lockouts: number;
 }
 
 /** A final response to send instead of going ahead, and the log line that explains it, if any. */
@@ -49,7 +62,9 @@ type Verdict = DigestVerdict | { ok: false; reason: 'none'; username?: undefined
 export class InboundPolicy {
   private readonly trunkAddresses = new net.BlockList();
   private readonly limiter: FailureLimiter;
+  private readonly rate: SourceRateLimiter;
   private readonly nonces: NonceIssuer;
+  readonly counts: ProtectionCounts = { dropped: { rate: 0, lockedOut: 0 }, authFailures: 0, lockouts: 0 };
 
   /** `phones` tells which source addresses are registered phones (the location service). */
   constructor(
@@ -57,6 +72,7 @@ export class InboundPolicy {
     private readonly phones: Pick<Registrar, 'hasSource'>,
   ) {
     this.limiter = options.limiter ?? new SlidingWindowLimiter();
+    this.rate = new SourceRateLimiter(options.requestRate);
     this.nonces = options.nonces ?? new NonceIssuer();
     for (const trunk of options.trunks ?? []) {
       for (const address of trunk.addresses ?? []) {
@@ -66,6 +82,25 @@ export class InboundPolicy {
         else this.trunkAddresses.addSubnet(ip, Number(bits), family);
       }
     }
+  }
+
+  /**
+   * Every message, before it is parsed: a flood or a locked-out password guesser costs a few map
+   * lookups, not a parse, a transaction, a response and its retransmissions. Listed trunks are
+   * never screened; registered phones only when a guesser behind their address got it locked out.
+   * (Responses come only from phones we called, which are registered.)
+   */
+  screen(source: Endpoint, now: Date): Screening {
+    const address = source.address;
+    if (this.isTrunkAddress(address)) return 'pass';
+    if (this.limiter.isBlocked(address, now)) {
+      this.counts.dropped.lockedOut++;
+      return 'locked-out';
+    }
+    // The bucket first: the registrar lookup runs only for a source over its rate.
+    if (this.rate.take(address, now.getTime()) || this.phones.hasSource(address, now)) return 'pass';
+    this.counts.dropped.rate++;
+    return 'rate';
   }
 
   /** A new INVITE (not a re-INVITE): from an allowed trunk, a registered phone, or with credentials. */
@@ -99,10 +134,13 @@ export class InboundPolicy {
 
   /** The default policy: trunk allowlist, then registered phones, then trunk credentials if any. */
   private decide(source: Endpoint, now: Date): CallDecision {
-    const family = net.isIPv6(source.address) ? 'ipv6' : 'ipv4';
-    if (this.trunkAddresses.check(source.address, family)) return 'accept';
+    if (this.isTrunkAddress(source.address)) return 'accept';
     if (this.phones.hasSource(source.address, now)) return 'accept';
     return (this.options.trunks ?? []).some((t) => t.username !== undefined) ? 'challenge' : 'reject';
+  }
+
+  private isTrunkAddress(address: string): boolean {
+    return this.trunkAddresses.check(address, net.isIPv6(address) ? 'ipv6' : 'ipv4');
   }
 
   private trunkHa1(username: string): string | undefined {
@@ -131,7 +169,8 @@ export class InboundPolicy {
     const stale = verdict.reason === 'stale-nonce';
     let log: string | undefined;
     if (verdict.reason !== 'none' && !stale) {
-      this.limiter.recordFailure(source.address, now);
+      this.counts.authFailures++;
+      if (this.limiter.recordFailure(source.address, now)) this.counts.lockouts++;
       log = `sip: ${request.method} authentication failed (${verdict.reason}) user=${verdict.username ?? '-'} from ${source.address} call-id=${request.callId}`;
       if (this.limiter.isBlocked(source.address, now)) return refuse(403, [], log);
     }

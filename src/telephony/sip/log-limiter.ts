@@ -1,10 +1,12 @@
-// What a peer sends wrong is logged, but not at the rate a scanner or a broken device can send it:
+// What a peer sends wrong (or too often) is logged, but not at the rate a scanner or a broken device can send it:
 // at most `perWindow` lines per source address per window, then a count, reported when the
 // source's next window opens. No timers: the time comes with each event.
 
 export interface LogLimiterOptions {
   perWindow: number;
   windowMs: number;
+  /** What the summary counts (default "malformed messages"). */
+  what?: string;
   /** Sources remembered at once; the oldest are forgotten first. */
   maxSources?: number;
 }
@@ -25,7 +27,7 @@ export class LogLimiter {
     const out: string[] = [];
     let w = this.sources.get(source);
     if (!w || now - w.start >= this.o.windowMs) {
-      if (w && w.suppressed > 0) out.push(`sip: ${w.suppressed} more malformed messages from ${source} were not logged`);
+      if (w && w.suppressed > 0) out.push(`sip: ${w.suppressed} more ${this.o.what ?? 'malformed messages'} from ${source} were not logged`);
       this.sources.delete(source);
       w = { start: now, logged: 0, suppressed: 0 };
       this.sources.set(source, w);

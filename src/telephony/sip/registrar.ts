@@ -81,7 +81,12 @@ export class Registrar {
     }
   }
 
+  /** Asked for every request from an unlisted source over its rate (a flood): no copies, no allocation. */
   hasSource(address: string, now: Date): boolean {
-    return this.all(now).some((b) => b.source.address === address);
+    const t = now.getTime();
+    for (const list of this.bindings.values()) {
+      for (const b of list) if (b.source.address === address && b.expiresAt.getTime() > t) return true;
+    }
+    return false;
   }
 }

@@ -5,7 +5,7 @@
 // Public API
 //   const sip = await SipUserAgent.start(options: SipUserAgentOptions)
 //     { realm, lookupHa1? | lookupUser?, trunks?, acceptCall?, host?, port?, udp?, tcp?,
-//       advertisedHost?, limiter?, now?, scheduler?, timers?, log? }   (policy options: InboundPolicyOptions)
+//       advertisedHost?, limiter?, requestRate?, now?, scheduler?, timers?, log? }   (policy options: InboundPolicyOptions)
 //   sip.port                                  bound port (UDP and TCP share it)
 //   sip.on('incomingCall', (call: IncomingCall) => ...)
 //     call.callId, call.requestUri, call.from, call.to, call.callerNumber, call.remoteSdp ('' = delayed offer), call.source
@@ -27,6 +27,7 @@
 //   sip.on('registered', ({ aor, source }) => ...)   after a REGISTER's 200 that leaves bindings
 //   sip.on('connectionClosed', (peer) => ...)        a TCP/WebSocket connection closed (its bindings dropped)
 //   sip.registrations()                        live bindings
+//   sip.protectionCounts()                     messages dropped (rate, locked out), failed digests, lockouts
 //   sip.dropRegistrations(aor)                 forgets a phone whose credentials were revoked
 //   sip.acceptWebSocket(socket, peer)          SIP over WebSocket (RFC 7118) from the HTTP server's /sip
 //   sip.close()
@@ -35,7 +36,8 @@ import { randomBytes } from 'node:crypto';
 import { digestHa1, digestResponse } from './digest.ts';
 import { dtmfFromInfo, type DtmfEvent } from './dtmf-info.ts';
 import { dialogKey, inDialogRequest, nextHop, uacDialog, uasDialog, type Dialog } from './dialog.ts';
-import { InboundPolicy, type InboundPolicyOptions } from './inbound-policy.ts';
+import { InboundPolicy, type InboundPolicyOptions, type ProtectionCounts } from './inbound-policy.ts';
+import { LogLimiter } from './log-limiter.ts';
 import {
   createResponse, formatNameAddr, getHeader, getHeaders, parseAuthHeader, parseNameAddr, parseUri,
   type Header, type IncomingRequest, type IncomingResponse, type NameAddr, type SipRequest, type SipResponse,
@@ -53,7 +55,7 @@ export type { Endpoint } from './transport.ts';
 export type { SipWebSocket, WebSocketPeer } from './ws-transport.ts';
 export type { NameAddr } from './message.ts';
 export type { DtmfEvent } from './dtmf-info.ts';
-export type { CallDecision, TrunkConfig } from './inbound-policy.ts';
+export type { CallDecision, ProtectionCounts, TrunkConfig } from './inbound-policy.ts';
 
 /** Transport and timing; who may call in and register is the policy's part (inbound-policy.ts). */
 export interface SipUserAgentOptions extends Omit<InboundPolicyOptions, 'nonces'> {
@@ -264,6 +266,9 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
   private readonly dialogs = new Map<string, IncomingCall | OutgoingCall>();
   private readonly offered = new WeakMap<InviteServerTransaction, IncomingCall>();
   private readonly hostPort: string;
+  // A flood or a password guesser must not write a line per packet (issue 13: once per source per interval).
+  private readonly droppedLog = new LogLimiter({ perWindow: 1, windowMs: 60_000, what: 'dropped messages' });
+  private readonly refusedLog = new LogLimiter({ perWindow: 5, windowMs: 60_000, what: 'refused requests' });
 
   private constructor(private readonly transport: SipTransport, options: SipUserAgentOptions) {
     super();
@@ -278,6 +283,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
       onRequest: (request, source, transaction) => this.onRequest(request, source, transaction),
       onStrayResponse: (response) => this.onStrayResponse(response),
     }, this.scheduler, this.timers);
+    transport.onScreen((source) => this.screen(source));
     transport.onReceive((message, source) => this.transactions.receive(message, source));
     // A browser's bindings live as long as its WebSocket: nothing can reach it once it closes.
     transport.onConnectionClosed((peer) => {
@@ -316,6 +322,21 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
   async close(): Promise<void> {
     for (const call of this.dialogs.values()) if (call instanceof IncomingCall) call.retransmission?.cancel();
     await this.transport.close();
+  }
+
+  /** What the inbound policy refused or dropped since the start (for /metrics). */
+  protectionCounts(): ProtectionCounts {
+    return this.policy.counts;
+  }
+
+  /** The policy's screen; a dropped request is logged once per source per minute, then counted. */
+  private screen(source: Endpoint): boolean {
+    const now = this.now();
+    const verdict = this.policy.screen(source, now);
+    if (verdict === 'pass') return true;
+    const why = verdict === 'rate' ? 'over the request rate of an address that is neither a trunk nor a registered phone' : 'locked out after failed authentication';
+    for (const line of this.droppedLog.admit(source.address, `sip: dropping messages from ${source.address} unanswered (${why})`, now.getTime())) this.log(line);
+    return false;
   }
 
   /** Calls a registered phone (the agent leg). */
@@ -520,13 +541,17 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
     if (request.to.tag !== undefined) return this.onReInvite(request, source, transaction);
     const admission = this.policy.invite(request, source, this.now());
     if (!admission.ok) {
-      if (admission.log !== undefined) this.log(admission.log);
+      if (admission.log !== undefined) this.logRefusal(source, admission.log);
       return reject(admission.status, admission.headers);
     }
     const call = new IncomingCall(request, source, transaction, this);
     this.offered.set(transaction, call);
     if (this.listenerCount('incomingCall') === 0) return call.reject(503);
     this.emit('incomingCall', call);
+  }
+
+  private logRefusal(source: Endpoint, line: string): void {
+    for (const l of this.refusedLog.admit(source.address, line, this.now().getTime())) this.log(l);
   }
 
   private onAck(request: IncomingRequest): void {
@@ -662,7 +687,7 @@ export class SipUserAgent extends EventEmitter<SipUserAgentEvents> implements Co
     const tag = newTag();
     const admission = this.policy.register(request, source, now);
     if (!admission.ok) {
-      if (admission.log !== undefined) this.log(admission.log);
+      if (admission.log !== undefined) this.logRefusal(source, admission.log);
       return respond(admission.status, admission.headers, tag);
     }
     const outcome = this.registrar.register({
