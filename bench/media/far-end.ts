@@ -96,6 +96,8 @@ async function open(p: { count: number }): Promise<{ ports: number[] }> {
     await new Promise<void>((resolve, reject) => socket.once('error', reject).bind(0, '127.0.0.1', () => resolve()));
     const port = socket.address().port;
     const leg = new Leg(socket, port);
+    // ICMP port unreachable once a peer has closed its side (a connected socket hears of it): not ours to die of.
+    socket.on('error', () => leg.other++);
     socket.on('message', (msg) => {
       if (msg.length < 12 || ((msg[1] ?? 0) & 0x7f) !== PCMA) {
         leg.other++;

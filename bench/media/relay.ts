@@ -19,6 +19,8 @@ async function pair(p: { a: number; b: number }): Promise<{ toA: number; toB: nu
   const fromB = await bound();
   // Connected: each socket hears only its own party and sends without an address lookup.
   await Promise.all([connect(fromA, p.a), connect(fromB, p.b)]);
+  // A far end gone (ICMP port unreachable on a connected socket) is no reason to stop relaying the others.
+  for (const s of [fromA, fromB]) s.on('error', () => {});
   fromA.on('message', (m) => fromB.send(m));
   fromB.on('message', (m) => fromA.send(m));
   sockets.push(fromA, fromB);

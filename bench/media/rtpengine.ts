@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { processCpuMs } from '../proc-cpu.ts';
+import { farEndSdp, sdpAudioPort } from './sdp.ts';
 
 const RTPENGINE = '/usr/bin/rtpengine';
 
@@ -50,17 +51,6 @@ export function bdecode(buf: Buffer): Bencode {
   return value();
 }
 
-/** The port of the first m= line of an SDP. */
-export function sdpAudioPort(sdp: string): number {
-  const m = /^m=audio (\d+) /m.exec(sdp);
-  if (!m) throw new Error(`no m=audio line in SDP:\n${sdp}`);
-  return Number(m[1]);
-}
-
-export const farEndSdp = (port: number, session: string): string =>
-  ['v=0', `o=${session} 1 1 IN IP4 127.0.0.1`, 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
-    `m=audio ${port} RTP/AVP 8`, 'a=rtpmap:8 PCMA/8000', 'a=ptime:20', 'a=sendrecv', ''].join('\r\n');
-
 export interface RtpEngine {
   pid: number | undefined;
   cpuMs(): number;
@@ -99,7 +89,7 @@ export async function startRtpEngine(o: { ngPort: number; portMin: number; portM
       const r = await Promise.race([reply, new Promise<undefined>((t) => setTimeout(() => t(undefined), 250))]);
       if (!r) continue;
       pending.delete(id);
-      if (r['result'] !== 'ok') throw new Error(`rtpengine ${String(command['command'])}: ${JSON.stringify(r)}\n${log}`);
+      if (r['result'] !== 'ok' && r['result'] !== 'pong') throw new Error(`rtpengine ${String(command['command'])}: ${JSON.stringify(r)}\n${log}`);
       return r;
     }
     throw new Error(`rtpengine did not answer ${String(command['command'])} within 5 s:\n${log}`);
