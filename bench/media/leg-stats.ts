@@ -15,7 +15,7 @@ export interface Arrivals {
 }
 
 export interface LegStats {
-  /** Frames the peer owes this leg over the window: window / 20 ms. */
+  /** Frames the peer owes this leg over the window: whole 20 ms periods in it (a perfect stream gets these or one more). */
   expected: number;
   received: number;
   /** Frames the RTP timestamps skip: a jump of k frames between two packets skips k − 1. */
@@ -68,7 +68,7 @@ export function legStats(a: Arrivals, startMs: number, endMs: number): LegStats 
     jitterTs += (Math.abs(d) - jitterTs) / 16;
   }
   return {
-    expected: Math.round((endMs - startMs) / FRAME_MS),
+    expected: Math.floor((endMs - startMs) / FRAME_MS + 1e-9),
     received: a.count,
     framesSkipped,
     largestTsJump,
@@ -85,7 +85,7 @@ export interface RunStats {
   legs: number;
   expected: number;
   received: number;
-  /** The leg that got the smallest share of its frames, and that share. */
+  /** The smallest share of its frames any leg got (at most 1: one frame more is a window edge, not a gain). */
   worstDeliveredRatio: number;
   framesSkipped: number;
   largestTsJump: number;
@@ -108,7 +108,7 @@ export function runStats(legs: readonly LegStats[], pooledDeviations: Float64Arr
     legs: legs.length,
     expected: sum((l) => l.expected),
     received: sum((l) => l.received),
-    worstDeliveredRatio: legs.reduce((m, l) => Math.min(m, l.received / Math.max(1, l.expected)), legs.length > 0 ? Infinity : 0),
+    worstDeliveredRatio: legs.reduce((m, l) => Math.min(m, l.received / Math.max(1, l.expected)), legs.length > 0 ? 1 : 0),
     framesSkipped: sum((l) => l.framesSkipped),
     largestTsJump: max((l) => l.largestTsJump),
     deviationP50Ms: percentile(sorted, 50),

@@ -18,6 +18,8 @@ test('a perfectly paced leg: every frame, no deviation, no jitter, holes of one 
   assert.equal(s.deviationMaxMs, 0);
   assert.equal(s.jitterMs, 0);
   assert.equal(s.longestHoleMs, 20);
+  // A window that is not a whole number of frames: the stream owes only the whole periods.
+  assert.equal(legStats(arrivals(at, at.map((_, i) => i)), 0, 1019).expected, 50);
 });
 
 test('a sender that stalls and drops its backlog: skipped frames, the jump, the hole and the deviation', () => {
