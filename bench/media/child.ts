@@ -1,6 +1,6 @@
 // Request/response over Node's IPC channel between bench/media.ts and the processes it measures
 // or drives (the line, the far ends, the Node relay): each runs alone, so its CPU is its own.
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { processCpuMs } from '../proc-cpu.ts';
 
 interface Request { id: number; method: string; params: unknown }
@@ -31,9 +31,10 @@ export class Child {
   private output = '';
   readonly process: ChildProcess;
 
-  constructor(readonly name: string, file: string, args: readonly string[] = []) {
-    this.process = fork(file, args, {
-      execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  /** `nice`: the child's niceness from its start, every thread of it (−10 as root puts it before other work on the machine). */
+  constructor(readonly name: string, file: string, args: readonly string[] = [], nice = 0) {
+    this.process = spawn('nice', ['-n', String(nice), process.execPath, '--import', 'tsx', file, ...args], {
+      serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-20_000));
     this.process.stdout?.on('data', keep);

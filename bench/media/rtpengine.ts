@@ -60,14 +60,15 @@ export interface RtpEngine {
   stop(): Promise<void>;
 }
 
-export async function startRtpEngine(o: { ngPort: number; portMin: number; portMax: number; recordingDir?: string }): Promise<RtpEngine> {
+export async function startRtpEngine(o: { nice: number; ngPort: number; portMin: number; portMax: number; recordingDir?: string }): Promise<RtpEngine> {
   const args = [
     '--table=-1', '--foreground', '--log-stderr', '--log-level=4', '--interface=127.0.0.1',
     `--listen-ng=127.0.0.1:${o.ngPort}`, `--port-min=${o.portMin}`, `--port-max=${o.portMax}`,
     '--no-redis-required', '--delete-delay=0',
     ...(o.recordingDir ? [`--recording-dir=${o.recordingDir}`, '--recording-method=pcap'] : []),
   ];
-  const child: ChildProcess = spawn(RTPENGINE, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // nice(1) execs rtpengine: the pid is rtpengine's, and every thread it starts has the niceness.
+  const child: ChildProcess = spawn('nice', ['-n', String(o.nice), RTPENGINE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-10_000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
