@@ -313,6 +313,9 @@ async function runRelay(farEnds: FarEnds, calls: number): Promise<Measured> {
 
 // ---- the run -----------------------------------------------------------------------------------
 
+// Other work on the machine shows in every timing figure: the load is part of the result.
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const loadBefore = loadAverage();
 const began = performance.now();
 const farEnds = new FarEnds();
 let line: LineResult;
@@ -326,6 +329,7 @@ try {
   await farEnds.stop();
 }
 const elapsedS = (performance.now() - began) / 1000;
+const loadAfter = loadAverage();
 
 // ---- report ------------------------------------------------------------------------------------
 
@@ -359,7 +363,7 @@ const lines = [
   '## Media',
   '',
   `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, rtpengine ${rtpengineVersion}, ${sippVersion}, loopback. ` +
-    `Date: ${new Date().toISOString().slice(0, 10)}. Run time ${f1(elapsedS)} s.`,
+    `Date: ${new Date().toISOString().slice(0, 10)}. Run time ${f1(elapsedS)} s. Load average (1, 5, 15 min) before ${loadBefore}, after ${loadAfter}.`,
   `Command: \`npm run bench:media\` (\`node --import tsx bench/media.ts${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}\`)`,
   '',
   `Method: what each FAR END receives. ${FAR_ENDS} far-end processes (\`bench/media/far-end.ts\`) own every caller's and agent phone's RTP socket, ` +
