@@ -144,7 +144,12 @@ export interface WindowReport {
   sendLateness: { p50: number; p99: number; max: number };
 }
 
-function endWindow(): WindowReport {
+// After a stall the IPC message can be handled before the packets queued behind it: go on reading
+// for a moment, so a backlog at the window's end is counted rather than lost (the window grows by it).
+const DRAIN_MS = 50;
+
+async function endWindow(): Promise<WindowReport> {
+  await new Promise((r) => setTimeout(r, DRAIN_MS));
   recording = false;
   const end = performance.now();
   const measured = [...legs.values()].filter((l) => l.sending);
