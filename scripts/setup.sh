@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Installs everything chokutsu needs on a fresh Debian machine: system packages, then npm packages.
-# Safe to run again. --dry-run prints what it would run instead of running it.
+# Safe to run again. --dry-run prints what it would run instead of running it; --bench adds the
+# peers the media benchmarks measure against (rtpengine) and tcpdump (bench/media-plane.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 run() { if [ "$DRY_RUN" = 1 ]; then echo "would run: $*"; else "$@"; fi; }
 DRY_RUN=0
-[ "${1:-}" = "--dry-run" ] && DRY_RUN=1
+BENCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=1 ;;
+    --bench) BENCH=1 ;;
+    *) echo "usage: scripts/setup.sh [--dry-run] [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 # chromium runs the browser tests (test/web/); fonts-noto-cjk shows Japanese in it.
 APT_PACKAGES=(python3 make g++ sip-tester sox espeak-ng chromium fonts-noto-cjk)
+[ "$BENCH" = 1 ] && APT_PACKAGES+=(rtpengine-daemon tcpdump)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,6 +2,7 @@
 // 127.0.0.1 with its own port range, driven over its ng control protocol (bencode over UDP,
 // "cookie dict"; commands offer/answer/delete, rtpengine's docs: ng_control_protocol).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import dgram from 'node:dgram';
 import { processCpuMs } from '../proc-cpu.ts';
 import { farEndSdp, sdpAudioPort } from './sdp.ts';
@@ -61,6 +62,7 @@ export interface RtpEngine {
 }
 
 export async function startRtpEngine(o: { nice: number; ngPort: number; portMin: number; portMax: number; recordingDir?: string }): Promise<RtpEngine> {
+  if (!existsSync(RTPENGINE)) throw new Error(`${RTPENGINE} is missing: npm run setup:bench installs rtpengine-daemon`);
   const args = [
     '--table=-1', '--foreground', '--log-stderr', '--log-level=4', '--interface=127.0.0.1',
     `--listen-ng=127.0.0.1:${o.ngPort}`, `--port-min=${o.portMin}`, `--port-max=${o.portMax}`,
