@@ -660,14 +660,7 @@ export class SipLine {
     if (leg.closed) return;
     leg.closed = true;
     if (hangUp) leg.call?.hangUp();
-    leg.bridge?.close();
-    const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
-    leg.bridge = undefined;
-    if (recorder) {
-      leg.recorder = undefined;
-      await recorder.close().catch((err: Error) => this.o.log(`recording ${leg.contactId}: ${err.message}`));
-    }
-    await leg.rtp.close();
+    await this.unbridgeAndClose(leg);
   }
 
   private onCenterEvent(e: CenterEvent): void {
@@ -966,6 +959,10 @@ export class SipLine {
       if (pending) void this.closeAgentLeg(pending, true);
     }
     if (hangUp && !wasClosed) leg.call?.hangUp();
+    await this.unbridgeAndClose(leg);
+  }
+  // The end of a bridged leg: unbridge, close its recording (the file's last words), release its media.
+  private async unbridgeAndClose(leg: { contactId: string; bridge?: MediaBridge | undefined; recorder?: StereoRecorder | undefined; rtp: CallLeg }): Promise<void> {
     leg.bridge?.close();
     const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
     leg.bridge = undefined;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseWav } from '../../src/telephony/media/wav.ts';
+import { channelRms } from '../webrtc/line-support.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { setPhonePassword } from '../../src/app/accounts.ts';
 import { agentAnswersScenario, agentBusyScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
@@ -38,16 +39,6 @@ async function recordOf(line: TestLine, contactId?: string): Promise<Record<stri
 }
 
 /** RMS of one channel of a stereo PCM16 WAV. */
-function channelRms(samples: Int16Array, channel: 0 | 1): number {
-  let sum = 0;
-  let n = 0;
-  for (let i = channel; i < samples.length; i += 2) {
-    sum += (samples[i] as number) ** 2;
-    n++;
-  }
-  return Math.sqrt(sum / Math.max(1, n));
-}
-
 describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 120_000 }, () => {
   test('open day: 1001# rings the rank-1 agent, audio flows both ways, the recording has both channels', async () => {
     const line = await phoneLine();

@@ -2,10 +2,10 @@
 // through the outbound trunk (a sipp peer that challenges with digest, answers and talks), the two
 // are bridged and recorded, and when the third party hangs up the flow goes on.
 import assert from 'node:assert/strict';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseWav } from '../../src/telephony/media/wav.ts';
+import { recordingRms } from '../webrtc/line-support.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { setPhonePassword } from '../../src/app/accounts.ts';
 import { agentAnswersScenario, agentPhoneScenario, callerScenario, freePort, sipp, trunkPeerScenario } from './sipp-support.ts';
@@ -41,16 +41,6 @@ const thirdPartyFlow = {
     { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
   ],
 };
-
-function channelRms(samples: Int16Array, channel: 0 | 1): number {
-  let sum = 0;
-  let n = 0;
-  for (let i = channel; i < samples.length; i += 2) {
-    sum += (samples[i] as number) ** 2;
-    n++;
-  }
-  return Math.sqrt(sum / Math.max(1, n));
-}
 
 describe('the line dials out through a SIP trunk (sipp caller and sipp trunk peer)', { timeout: 120_000 }, () => {
   test('TransferParticipantToThirdParty: digest to the trunk, caller ID as From, audio both ways, recorded; the flow goes on after', async () => {
@@ -92,14 +82,9 @@ describe('the line dials out through a SIP trunk (sipp caller and sipp trunk pee
       assert.ok(third.duration >= 6, `bridged ${third.duration} s`);
       assert.deepEqual(record['flowPath'], ['record', 'dial', 'after', 'bye']);
       assert.equal(record['disconnectReason'], 'FLOW_DISCONNECT');
-      const recording = record['recording'] as { location: string } | undefined;
-      assert.ok(recording, 'the bridged call was recorded');
-      const wav = await eventually('the recording to be closed', async () => {
-        const parsed = parseWav(readFileSync(join(line.dir, recording.location)));
-        return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
-      });
-      assert.ok(channelRms(wav.samples, 0) > 100, `caller channel RMS ${channelRms(wav.samples, 0)}`);
-      assert.ok(channelRms(wav.samples, 1) > 100, `third party channel RMS ${channelRms(wav.samples, 1)}`);
+      const [callerRms, thirdPartyRms] = await recordingRms(line, record);
+      assert.ok(callerRms > 100, `caller channel RMS ${callerRms}`);
+      assert.ok(thirdPartyRms > 100, `third party channel RMS ${thirdPartyRms}`);
     } finally {
       await line.close();
     }
@@ -154,14 +139,9 @@ describe('callbacks through the SIP trunk (sipp caller, sipp agent phone, sipp t
       assert.equal(record['disconnectReason'], 'CUSTOMER_DISCONNECT');
       assert.ok(Number(record['talkDuration']) >= 6, `talked ${String(record['talkDuration'])} s`);
       // The demo flow records agent and customer: the bridged callback carries audio both ways.
-      const recording = record['recording'] as { location: string } | undefined;
-      assert.ok(recording, 'the callback call was recorded');
-      const wav = await eventually('the recording to be closed', async () => {
-        const parsed = parseWav(readFileSync(join(line.dir, recording.location)));
-        return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
-      });
-      assert.ok(channelRms(wav.samples, 0) > 100, `customer channel RMS ${channelRms(wav.samples, 0)}`);
-      assert.ok(channelRms(wav.samples, 1) > 100, `agent channel RMS ${channelRms(wav.samples, 1)}`);
+      const [customerRms, agentRms] = await recordingRms(line, record);
+      assert.ok(customerRms > 100, `customer channel RMS ${customerRms}`);
+      assert.ok(agentRms > 100, `agent channel RMS ${agentRms}`);
     } finally {
       await line.close();
     }

@@ -23,14 +23,16 @@ export async function recordingRms(line: TestLine, record: Record<string, unknow
     return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
   });
   assert.equal(wav.channels, 2);
-  const rms = (channel: number): number => {
-    let sum = 0;
-    let n = 0;
-    for (let i = channel; i < wav.samples.length; i += 2) {
-      sum += (wav.samples[i] as number) ** 2;
-      n++;
-    }
-    return Math.sqrt(sum / Math.max(1, n));
-  };
-  return [rms(0), rms(1)];
+  return [channelRms(wav.samples, 0), channelRms(wav.samples, 1)];
+}
+
+/** RMS of one channel of stereo PCM16 samples. */
+export function channelRms(samples: Int16Array, channel: 0 | 1): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = channel; i < samples.length; i += 2) {
+    sum += (samples[i] as number) ** 2;
+    n++;
+  }
+  return Math.sqrt(sum / Math.max(1, n));
 }
