@@ -16,8 +16,9 @@ import { sippProcess, type SippProcess } from '../test/faults/line-process.ts';
 import type { BlastResult } from './flood-blaster.ts';
 import {
   callerHoldScenario, dialedNumber, metricSum, processCpuMs, recordStarts, recordsWritten, registerPhones, scrape, sippStats, sleep,
-  startBenchLine, statNumber, talkAudio, udpSocketDrops, writeResultsSection, type BenchLine,
+  startBenchLine, statNumber, talkAudio, udpSocketDrops, type BenchLine,
 } from './load-line.ts';
+import { writeResultsSection } from './results.ts';
 
 const { values: args } = parseArgs({
   options: {

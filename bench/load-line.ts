@@ -4,7 +4,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
 import type { InstanceDefinition } from '../src/instance/types.ts';
@@ -258,16 +257,6 @@ export function udpSocketDrops(port: number): number {
     if (fields[1]?.endsWith(hexPort)) drops += Number(fields[fields.length - 1]);
   }
   return drops;
-}
-
-/** Rewrites one `## title` section of bench/RESULTS.md, leaving the others as they are. */
-export function writeResultsSection(title: string, section: string): void {
-  const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-  const existing = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n\n';
-  const start = existing.indexOf(`## ${title}\n`);
-  const end = start < 0 ? -1 : existing.indexOf('\n## ', start + 1);
-  const updated = start < 0 ? `${existing.trimEnd()}\n\n${section}` : `${existing.slice(0, start)}${section}${end < 0 ? '' : existing.slice(end + 1)}`;
-  writeFileSync(path, updated.endsWith('\n') ? updated : `${updated}\n`);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,7 @@
 // timestamp what comes back; the peers run in their own processes, their CPU read from /proc.
 // Prints the figures and rewrites the "Media" section of bench/RESULTS.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import type { WindowReport } from './media/far-end.ts';
 import { CAPACITY, GOAL, misses, percentile, runStats, type Criterion, type LegStats, type RunStats } from './media/leg-stats.ts';
 import { startRtpEngine } from './media/rtpengine.ts';
 import { SipUa, type Answered } from './media/sip-ua.ts';
+import { writeResultsSection } from './results.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -422,14 +423,4 @@ const lines = [
 const section = lines.join('\n');
 console.log(section);
 
-const resultsPath = file('./RESULTS.md');
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n\n';
-const start = existing.indexOf('## Media\n');
-const end = start < 0 ? -1 : existing.indexOf('\n## ', start + 1);
-// A new Media section goes right after Telephony, the section it takes the bridged-call figures from.
-const telephony = existing.indexOf('## Telephony\n');
-const afterTelephony = telephony < 0 ? -1 : existing.indexOf('\n## ', telephony + 1);
-const updated = start >= 0 ? `${existing.slice(0, start)}${section}${end < 0 ? '' : existing.slice(end + 1)}`
-  : afterTelephony >= 0 ? `${existing.slice(0, afterTelephony + 1)}${section}\n${existing.slice(afterTelephony + 1)}`
-  : `${existing.trimEnd()}\n\n${section}`;
-writeFileSync(resultsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
+writeResultsSection('Media', section, { after: 'Telephony' });

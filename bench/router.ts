@@ -5,9 +5,8 @@
 // Prints the figures and rewrites the "Router" section of bench/RESULTS.md.
 
 import { cpus } from 'node:os';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Router, type QueueConfig, type RouterInput, type RouterOutput } from '../src/routing/router.ts';
+import { writeResultsSection } from './results.ts';
 
 const AGENTS = 10_000;
 const IDLE_AGENTS = 1_000;
@@ -170,9 +169,4 @@ const lines = [
 const section = lines.join('\n');
 console.log(section);
 
-const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n\nFigures from `bench/`, one section per benchmark, rewritten by the benchmark itself.\n\n';
-const start = existing.indexOf('## Router\n');
-const end = start < 0 ? -1 : existing.indexOf('\n## ', start + 1);
-const updated = start < 0 ? `${existing.trimEnd()}\n\n${section}` : `${existing.slice(0, start)}${section}${end < 0 ? '' : existing.slice(end + 1)}`;
-writeFileSync(resultsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
+writeResultsSection('Router', section);

@@ -5,7 +5,7 @@
 // Prints the figures and rewrites the "Telephony" section of bench/RESULTS.md.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { startServer, type RunningServer } from '../src/app/start.ts';
 import { benchAgents, benchDataDir, benchTelephony, WAIT_NUMBER } from './bench-line.ts';
 import { processCpuMs } from './proc-cpu.ts';
+import { writeResultsSection } from './results.ts';
 
 const SIPP = '/usr/bin/sipp';
 const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
@@ -247,9 +248,4 @@ const lines = [
 const section = lines.join('\n');
 console.log(section);
 
-const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n\n';
-const start = existing.indexOf('## Telephony\n');
-const end = start < 0 ? -1 : existing.indexOf('\n## ', start + 1);
-const updated = start < 0 ? `${existing.trimEnd()}\n\n${section}` : `${existing.slice(0, start)}${section}${end < 0 ? '' : existing.slice(end + 1)}`;
-writeFileSync(resultsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
+writeResultsSection('Telephony', section);

@@ -12,9 +12,10 @@ import { parseArgs } from 'node:util';
 import { sippProcess, type SippProcess } from '../test/faults/line-process.ts';
 import {
   callerHoldScenario, dialedNumber, metricSum, processCpuMs, processFds, processRss, recordsWritten, registerPhones,
-  scrape, sippStats, sleep, startBenchLine, statMs, statNumber, talkAudio, writeResultsSection, type BenchLine,
+  scrape, sippStats, sleep, startBenchLine, statMs, statNumber, talkAudio, type BenchLine,
 } from './load-line.ts';
 import { soakVerdict, type SoakSample, type SoakTotals } from './soak-summary.ts';
+import { writeResultsSection } from './results.ts';
 
 const { values: args } = parseArgs({
   options: {

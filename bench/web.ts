@@ -2,12 +2,11 @@
 // how long from an agent pressing Available, with a contact waiting, until the ringing offer shows.
 //   node --import tsx bench/web.ts
 // Prints the figures and rewrites the "Web app" section of bench/RESULTS.md.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { api, eventually, startTestLine } from '../test/e2e/support.ts';
 import { ensureWebBuilt, launchBrowser, logInAs } from '../test/web/support.ts';
+import { writeResultsSection } from './results.ts';
 
 const CONTACTS = Number(process.env['BENCH_CONTACTS'] ?? 100);
 
@@ -90,9 +89,4 @@ const lines = [
 ];
 const section = lines.join('\n');
 console.log(section);
-const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-const existing = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n\n';
-const start = existing.indexOf('## Web app\n');
-const end = start < 0 ? -1 : existing.indexOf('\n## ', start + 1);
-const updated = start < 0 ? `${existing.trimEnd()}\n\n${section}` : `${existing.slice(0, start)}${section}${end < 0 ? '' : existing.slice(end + 1)}`;
-writeFileSync(resultsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
+writeResultsSection('Web app', section);
