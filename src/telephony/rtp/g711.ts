@@ -81,6 +81,12 @@ const DECODE: Record<G711Law, Int16Array> = {
 export const G711_PAYLOAD_TYPE: Record<G711Law, number> = { PCMU: 0, PCMA: 8 };
 
 /** The encoded byte of digital silence (used for keep-alive frames). */
+/** The law of a received payload type: the negotiated one, or either static G.711 type a peer may switch to. */
+export function g711LawOf(payloadType: number, negotiatedType: number, negotiatedLaw: G711Law): G711Law | undefined {
+  if (payloadType === negotiatedType) return negotiatedLaw;
+  return payloadType === 0 ? 'PCMU' : payloadType === 8 ? 'PCMA' : undefined;
+}
+
 export const G711_SILENCE: Record<G711Law, number> = { PCMU: 0xff, PCMA: 0xd5 };
 
 // One law's byte as the other law's byte (through the linear value): a bridge between a PCMU

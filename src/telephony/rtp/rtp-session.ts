@@ -7,8 +7,8 @@
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { decodeG711, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
-import { buildRtp, parseRtp, type DtmfDigit, type RtpPacket } from './packet.ts';
+import { decodeG711, g711LawOf, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
+import { buildRtp, parseRtp, type DtmfDigit } from './packet.ts';
 import { DtmfDetector } from './dtmf-detector.ts';
 import { DtmfSender } from './dtmf-sender.ts';
 import { FrameSource, type PlaybackEnd } from './frame-source.ts';
@@ -18,6 +18,7 @@ import { PortsExhaustedError, type PortAllocator } from './ports.ts';
 import { ReceiveStatistics, type ReceiveTotals } from './receive-stats.ts';
 import { buildRtcpBye, buildRtcpReport, parseRtcp, toNtp, type RtcpPacket, type SenderInfo } from './rtcp.ts';
 import type { CallLeg, MediaSink } from '../media/leg.ts';
+import { LegSinks } from '../media/leg-sinks.ts';
 import type { MediaDirection, NegotiatedAudio } from '../sdp/sdp.ts';
 
 export type { PlaybackEnd } from './frame-source.ts';
@@ -137,7 +138,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   private readonly dtmfIn = new DtmfDetector();
   private readonly received = new ReceiveStatistics(SAMPLE_RATE);
   /** Who listen()s: a bridge (G.711 as it came), the line (keys only). */
-  private sinks: MediaSink[] = [];
+  private readonly sinks = new LegSinks();
   private discardBuffer = new Uint8Array(0);
 
   private constructor(
@@ -257,10 +258,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
 
   /** MediaLeg: audio (G.711 if the sink takes it, else decoded) and digits as they arrive, until the returned function is called. */
   listen(sink: MediaSink): () => void {
-    this.sinks = [...this.sinks, sink];
-    return () => {
-      this.sinks = this.sinks.filter((s) => s !== sink);
-    };
+    return this.sinks.add(sink);
   }
 
   /** Sends digits as RFC 4733 events, each followed by a pause of audio; resolves after the last. */
@@ -379,25 +377,20 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     if (verdict === 'new-source') this.dtmfIn.sourceChanged();
     if (packet.payloadType === this.telephoneEventPt) {
       for (const digit of this.dtmfIn.receive(packet)) {
-        for (const sink of this.sinks) sink.dtmf(digit);
+        this.sinks.digit(digit);
         this.emit('dtmf', digit);
       }
       return;
     }
-    const law = this.lawOf(packet);
+    const law = g711LawOf(packet.payloadType, this.payloadType, this.codec);
     if (!law) return;
     if (verdict !== 'held') this.received.transit(packet.timestamp, now);
     this.deliver(law, packet.payload, packet.timestamp);
   }
 
-  // Decoded once, only if someone wants PCM; a bridge takes the payload as it is (the received
-  // datagram is not reused by Node, so the bytes are the sink's to keep).
+  // Decoded once, only if someone wants PCM; a bridge takes the payload as it is.
   private deliver(law: G711Law, payload: Uint8Array, timestamp: number): void {
-    let pcm: Int16Array | undefined;
-    for (const sink of this.sinks) {
-      if (sink.g711) sink.g711(law, payload);
-      else if (sink.audio) sink.audio(pcm ??= decodeG711(law, payload));
-    }
+    const pcm = this.sinks.audio(law, payload);
     if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload), timestamp);
   }
 
@@ -426,12 +419,6 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.latchedRtp = { address: from.address, port: from.port };
     this.emit('latched', this.latchedRtp);
     return true;
-  }
-
-  // The negotiated payload type, or either static G.711 type a peer may switch to.
-  private lawOf(packet: RtpPacket): G711Law | undefined {
-    if (packet.payloadType === this.payloadType) return this.codec;
-    return packet.payloadType === 0 ? 'PCMU' : packet.payloadType === 8 ? 'PCMA' : undefined;
   }
 
   // --- RTCP ---

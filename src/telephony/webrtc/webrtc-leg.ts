@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
 import type { CallLeg, LegStats, MediaSink, PlaybackEnd } from '../media/leg.ts';
-import { decodeG711, G711_SILENCE, type G711Law } from '../rtp/g711.ts';
+import { decodeG711, g711LawOf, G711_SILENCE, type G711Law } from '../rtp/g711.ts';
+import { LegSinks } from '../media/leg-sinks.ts';
 import { DtmfDetector } from '../rtp/dtmf-detector.ts';
 import { DtmfSender } from '../rtp/dtmf-sender.ts';
 import { FrameSource } from '../rtp/frame-source.ts';
@@ -76,7 +77,7 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
   private unpace: (() => void) | undefined;
   private closed = false;
   private isConnected = false;
-  private sinks: MediaSink[] = [];
+  private readonly sinks = new LegSinks();
 
   private constructor(private readonly pc: RTCPeerConnection, private readonly options: WebRtcLegOptions) {
     super();
@@ -162,10 +163,7 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
   }
 
   listen(sink: MediaSink): () => void {
-    this.sinks = [...this.sinks, sink];
-    return () => {
-      this.sinks = this.sinks.filter((s) => s !== sink);
-    };
+    return this.sinks.add(sink);
   }
 
   async sendDtmf(digits: string): Promise<void> {
@@ -286,19 +284,15 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     const payload = new Uint8Array(packet.payload);
     if (h.payloadType === this.telephoneEventPt) {
       for (const digit of this.dtmfIn.receive({ timestamp: h.timestamp, marker: h.marker, payload })) {
-        for (const sink of this.sinks) sink.dtmf(digit);
+        this.sinks.digit(digit);
         this.emit('dtmf', digit);
       }
       return;
     }
-    const law: G711Law | undefined = h.payloadType === this.payloadType ? this.codec : h.payloadType === 0 ? 'PCMU' : h.payloadType === 8 ? 'PCMA' : undefined;
+    const law = g711LawOf(h.payloadType, this.payloadType, this.codec);
     if (!law) return;
     if (verdict !== 'held') this.received.transit(h.timestamp, (this.options.monotonic ?? process.hrtime.bigint)());
-    let pcm: Int16Array | undefined;
-    for (const sink of this.sinks) {
-      if (sink.g711) sink.g711(law, payload);
-      else if (sink.audio) sink.audio(pcm ??= decodeG711(law, payload));
-    }
+    const pcm = this.sinks.audio(law, payload);
     if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload));
   }
 }
