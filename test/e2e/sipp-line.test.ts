@@ -3,33 +3,10 @@
 import assert from 'node:assert/strict';
 import { until } from '../support/until.ts';
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseWav } from '../../src/telephony/media/wav.ts';
-import { channelRms } from '../webrtc/line-support.ts';
-import { SqlitePhoneStore } from '../../src/store/phones.ts';
-import { setPhonePassword } from '../../src/app/accounts.ts';
+import { channelRms, closedRecording } from '../webrtc/line-support.ts';
 import { agentAnswersScenario, agentBusyScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
-import { api, eventually, startTestLine, type TestLine } from './support.ts';
-
-const TELEPHONY = (rtpBase: number) => ({
-  sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
-  rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
-  trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
-  tts: { engine: 'espeak-ng' as const, wordsPerMinute: 450 },
-});
-
-async function phoneLine(at?: string, rtpBase = 41000): Promise<TestLine & { sipPort: number }> {
-  const line = await startTestLine(undefined, { telephony: TELEPHONY(rtpBase), ...(at ? { at: Date.parse(at) } : {}) });
-  const phones = new SqlitePhoneStore(line.server.services.line.db);
-  for (const a of line.server.services.line.definition.agents) {
-    if (a.extension) setPhonePassword(phones, { username: a.extension, agentId: a.id, realm: 'chokutsu', password: `secret${a.extension}` }, new Date());
-  }
-  const sipPort = line.server.sip?.port;
-  assert.ok(sipPort, 'the line listens for SIP');
-  return { ...line, sipPort };
-}
+import { api, eventually, phoneLine, type TestLine } from './support.ts';
 
 async function recordOf(line: TestLine, contactId?: string): Promise<Record<string, unknown>> {
   const all = (await api(line.url, line.admin, 'GET', '/api/contacts')).body as { records: Record<string, unknown>[] };
@@ -38,10 +15,9 @@ async function recordOf(line: TestLine, contactId?: string): Promise<Record<stri
   return r;
 }
 
-/** RMS of one channel of a stereo PCM16 WAV. */
 describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 120_000 }, () => {
   test('open day: 1001# rings the rank-1 agent, audio flows both ways, the recording has both channels', async () => {
-    const line = await phoneLine();
+    const line = await phoneLine(41000);
     try {
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [],
         agentAnswersScenario({ answerAfterMs: 300, talk: true }));
@@ -62,13 +38,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
       assert.equal((record['queue'] as { id: string }).id, 'project-sakura');
       assert.equal(record['customerNumber'], '1001');
       assert.equal(record['customerEndpoint'], '0312345678');
-      const recording = record['recording'] as { location: string } | undefined;
-      assert.ok(recording, 'the contact was recorded');
-      const wav = await eventually('the recording to be closed', async () => {
-        const parsed = parseWav(readFileSync(join(line.dir, recording.location)));
-        return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
-      });
-      assert.equal(wav.channels, 2);
+      const wav = await closedRecording(line, record);
       const download = await fetch(`${line.url}/api/contacts/${String(record['contactId'])}/recording`, { headers: { authorization: `Bearer ${line.admin}` } });
       assert.equal(download.status, 200);
       assert.equal(download.headers.get('content-type'), 'audio/wav');
@@ -85,7 +55,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
     ['on a public holiday', '2026-11-23T10:00:00+09:00', 'HOLIDAY'],
   ] as const) {
     test(`${what}: the caller hears the message and the line hangs up`, async () => {
-      const line = await phoneLine(at, 41200);
+      const line = await phoneLine(41200, { at });
       try {
         const caller = await sipp(callerScenario({ steps: [] }), line.sipPort);
         const result = await caller.done;
@@ -102,7 +72,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
   }
 
   test('a wrong number, then the right one; rank-1 busy, the rank-2 phone rings; the caller hangs up while it rings', async () => {
-    const line = await phoneLine(undefined, 41400);
+    const line = await phoneLine(41400);
     try {
       // tanaka (rank 1 for project-fuji) is on another call; takahashi (rank 2) has a phone that never answers.
       const tanaka = await line.agent('tanaka');
@@ -138,7 +108,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
   });
 
   test('the rank-1 phone is busy (486): the rank-2 phone rings at once; the agent hangs up and the caller gets BYE', async () => {
-    const line = await phoneLine(undefined, 41800);
+    const line = await phoneLine(41800);
     try {
       const busyPhone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [], agentBusyScenario());
       const goodPhone = await sipp(agentPhoneScenario('202', 'secret202', 40_000), line.sipPort, [],
@@ -164,7 +134,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
   });
 
   test('garbage datagrams and a malformed INVITE do not disturb a call in progress', async () => {
-    const line = await phoneLine('2026-11-24T19:00:00+09:00', 41600);
+    const line = await phoneLine(41600, { at: '2026-11-24T19:00:00+09:00' });
     try {
       const caller = await sipp(callerScenario({ steps: [{ waitMs: 500 }] }), line.sipPort);
       const socket = dgram.createSocket('udp4');

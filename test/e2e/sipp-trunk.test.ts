@@ -6,10 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { recordingRms } from '../webrtc/line-support.ts';
-import { SqlitePhoneStore } from '../../src/store/phones.ts';
-import { setPhonePassword } from '../../src/app/accounts.ts';
 import { agentAnswersScenario, agentPhoneScenario, callerScenario, freePort, sipp, trunkPeerScenario } from './sipp-support.ts';
-import { api, eventually, startTestLine } from './support.ts';
+import { api, eventually, phoneLine } from './support.ts';
 
 const THIRD_PARTY = '+81312345678';
 const CALLER_ID = '+81501234567';
@@ -42,28 +40,23 @@ const thirdPartyFlow = {
   ],
 };
 
+/** The outbound trunk: the sipp trunk peer on `port`, which challenges for these credentials. */
+const TRUNK = (port: number) => ({ host: '127.0.0.1', port, username: 'chokutsu', password: 'trunk-secret' });
+
 describe('the line dials out through a SIP trunk (sipp caller and sipp trunk peer)', { timeout: 120_000 }, () => {
   test('TransferParticipantToThirdParty: digest to the trunk, caller ID as From, audio both ways, recorded; the flow goes on after', async () => {
     const trunkPort = await freePort();
     const rtpBase = 45000;
-    const line = await startTestLine((def, dir) => {
-      writeFileSync(join(dir, 'third-party.json'), JSON.stringify(thirdPartyFlow));
-      def.flows.push({ id: 'third-party', name: 'Third party', file: 'third-party.json' });
-      for (const n of def.phoneNumbers) n.flow = 'third-party';
-    }, {
-      telephony: {
-        sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
-        rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
-        trunks: [{
-          name: 'test trunk', addresses: ['127.0.0.1'],
-          outbound: { host: '127.0.0.1', port: trunkPort, username: 'chokutsu', password: 'trunk-secret' },
-        }],
-        tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
+    const line = await phoneLine(rtpBase, {
+      outbound: TRUNK(trunkPort),
+      edit: (def, dir) => {
+        writeFileSync(join(dir, 'third-party.json'), JSON.stringify(thirdPartyFlow));
+        def.flows.push({ id: 'third-party', name: 'Third party', file: 'third-party.json' });
+        for (const n of def.phoneNumbers) n.flow = 'third-party';
       },
     });
     try {
-      const sipPort = line.server.sip?.port;
-      assert.ok(sipPort);
+      const sipPort = line.sipPort;
       const peer = await sipp(trunkPeerScenario({ number: THIRD_PARTY, callerId: CALLER_ID, username: 'chokutsu', password: 'trunk-secret', hangUpAfterMs: 8000 }),
         sipPort, [], undefined, trunkPort);
       const caller = await sipp(callerScenario({ steps: [], talk: true }), sipPort);
@@ -95,22 +88,9 @@ describe('callbacks through the SIP trunk (sipp caller, sipp agent phone, sipp t
   test('the caller presses 1 and hangs up; the ranked agent answers; the line calls the caller back and bridges them', async () => {
     const trunkPort = await freePort();
     const rtpBase = 45200;
-    const line = await startTestLine(undefined, {
-      telephony: {
-        sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
-        rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
-        trunks: [{
-          name: 'test trunk', addresses: ['127.0.0.1'],
-          outbound: { host: '127.0.0.1', port: trunkPort, username: 'chokutsu', password: 'trunk-secret' },
-        }],
-        tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
-      },
-    });
+    const line = await phoneLine(rtpBase, { outbound: TRUNK(trunkPort) });
     try {
-      const sipPort = line.server.sip?.port;
-      assert.ok(sipPort);
-      const phones = new SqlitePhoneStore(line.server.services.line.db);
-      setPhonePassword(phones, { username: '201', agentId: 'sato', realm: 'chokutsu', password: 'secret201' }, new Date());
+      const sipPort = line.sipPort;
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 60_000), sipPort, [], agentAnswersScenario({ answerAfterMs: 300, talk: true }));
       await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 300);
 

@@ -92,16 +92,24 @@ export async function openEvents(url: string, token: string): Promise<WebSocket>
   return ws;
 }
 
+/** Options of phoneLine: the line's start time, an edit of the definition, an outbound trunk. */
+export interface PhoneLineOptions {
+  at?: string;
+  edit?: (def: InstanceDefinition, dir: string) => void;
+  outbound?: NonNullable<TelephonyConfig['trunks']>[number]['outbound'];
+}
+
 /**
  * The demo line with SIP (UDP/TCP and WebSocket) on loopback, 127.0.0.1 a trunk, and every agent's
  * phone password `secret<extension>`; RTP on 200 ports from `rtpBase`.
  */
-export async function phoneLine(rtpBase: number): Promise<TestLine & { sipPort: number; wsUrl: string }> {
-  const line = await startTestLine(undefined, {
+export async function phoneLine(rtpBase: number, o: PhoneLineOptions = {}): Promise<TestLine & { sipPort: number; wsUrl: string }> {
+  const line = await startTestLine(o.edit, {
+    ...(o.at ? { at: Date.parse(o.at) } : {}),
     telephony: {
       sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
       rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
-      trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
+      trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'], ...(o.outbound ? { outbound: o.outbound } : {}) }],
       tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
     },
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseWav } from '../../src/telephony/media/wav.ts';
+import { parseWav, type WavAudio } from '../../src/telephony/media/wav.ts';
 import { api, eventually, type TestLine } from '../e2e/support.ts';
 
 /** The newest contact record once it has ended the way expected. */
@@ -14,8 +14,8 @@ export async function endedRecord(line: TestLine, reasons: readonly string[]): P
   }, 200);
 }
 
-/** RMS of each channel of the contact's stereo recording: [customer, agent]. */
-export async function recordingRms(line: TestLine, record: Record<string, unknown>): Promise<[number, number]> {
+/** The contact's recording once its file is closed (more than half a second of stereo audio). */
+export async function closedRecording(line: TestLine, record: Record<string, unknown>): Promise<WavAudio> {
   const recording = record['recording'] as { location: string } | undefined;
   assert.ok(recording, 'the contact was recorded');
   const wav = await eventually('the recording to be closed', async () => {
@@ -23,6 +23,12 @@ export async function recordingRms(line: TestLine, record: Record<string, unknow
     return parsed.ok && parsed.wav.samples.length > 8000 ? parsed.wav : undefined;
   });
   assert.equal(wav.channels, 2);
+  return wav;
+}
+
+/** RMS of each channel of the contact's stereo recording: [customer, agent]. */
+export async function recordingRms(line: TestLine, record: Record<string, unknown>): Promise<[number, number]> {
+  const wav = await closedRecording(line, record);
   return [channelRms(wav.samples, 0), channelRms(wav.samples, 1)];
 }
 
