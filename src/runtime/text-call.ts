@@ -84,7 +84,7 @@ export async function runTextCall(o: TextCallOptions): Promise<TextCallResult> {
   const bad = [...o.keys].findIndex((k) => !KEY_SCRIPT.test(k));
   if (bad >= 0) throw new KeyScriptError(o.keys, bad);
   const { clock } = o;
-  const line = new TextLine(o);
+  const line = new VirtualLine(o);
   const patienceMs = (o.patienceSeconds ?? 600) * 1000;
   const startedAt = clock.epochMs();
 
@@ -149,8 +149,26 @@ export class VirtualTimers {
   }
 }
 
-/** The line as a text call sees it: what it has done, the prompt being said, its timers, the keys still to press. */
-class TextLine {
+type InvokeFunctionEffect = Extract<ContactEffect, { type: 'InvokeFunction' }>;
+
+/** What a virtual line is told besides the flow: its clock and functions, the caller's keys, and its hooks. */
+export interface VirtualLineOptions {
+  clock: VirtualClock;
+  functions: ReadonlyMap<string, ResolvedFunction>;
+  keys?: string;
+  /** What the queue says to a transfer; undefined leaves the contact queued (the router is elsewhere). */
+  onTransfer?: TextCallOptions['onTransfer'];
+  /** A prompt starts (it is "said" for promptDurationMs on the virtual clock). */
+  onPrompt?: (effect: Extract<ContactEffect, { type: 'PlayPrompt' }>, at: number) => void | Promise<void>;
+  /** How a function call is answered: run for real (this effect, or another), or by this event. */
+  invocation?: (effect: InvokeFunctionEffect) => { run: InvokeFunctionEffect } | { event: ContactEvent };
+}
+
+/**
+ * A line with no audio, as the text channel and `chokutsu test` run a contact on: what it has done,
+ * the prompt being said, its timers, the keys still to press, and what happens next in time order.
+ */
+export class VirtualLine {
   readonly log: TimedEffect[] = [];
   keys: string;
   private readonly clock: VirtualClock;
@@ -159,8 +177,8 @@ class TextLine {
   /** Events the effects have produced (function outcomes, the queue's answer), before anything else. */
   private pending: ContactEvent[] = [];
 
-  constructor(private readonly o: TextCallOptions) {
-    this.keys = o.keys;
+  constructor(private readonly o: VirtualLineOptions) {
+    this.keys = o.keys ?? '';
     this.clock = o.clock;
   }
 
@@ -169,13 +187,13 @@ class TextLine {
     return r.state;
   }
 
-  private async perform(effect: ContactEffect): Promise<void> {
+  async perform(effect: ContactEffect): Promise<void> {
     const now = this.clock.epochMs();
     this.log.push({ at: now, effect });
     switch (effect.type) {
       case 'PlayPrompt':
         this.promptEndsAt = now + promptDurationMs(effect);
-        return;
+        return this.o.onPrompt?.(effect, now);
       case 'StopPrompt':
         this.promptEndsAt = undefined;
         return;
@@ -208,9 +226,14 @@ class TextLine {
     }
   }
 
-  /** The function runs for real; the virtual clock moves on by the time it took. */
-  private async invoke(effect: Extract<ContactEffect, { type: 'InvokeFunction' }>): Promise<void> {
-    const { outcome, durationMs } = await performInvocation(this.o.functions, effect);
+  /** The function runs for real (unless the invocation hook answers it); the virtual clock moves on by the time it took. */
+  private async invoke(effect: InvokeFunctionEffect): Promise<void> {
+    const plan = this.o.invocation?.(effect) ?? { run: effect };
+    if ('event' in plan) {
+      this.pending.push(plan.event);
+      return;
+    }
+    const { outcome, durationMs } = await performInvocation(this.o.functions, plan.run);
     if (durationMs !== undefined) this.clock.advance(Math.max(1, Math.round(durationMs)));
     this.pending.push({ ...outcome, at: this.clock.epochMs() });
   }

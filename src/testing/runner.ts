@@ -13,8 +13,7 @@ import { startContact, step, type ContactEffect, type ContactEvent, type Contact
 import { contactData } from '../flow/run.ts';
 import type { Flow } from '../flow/types.ts';
 import type { ResolvedFunction } from '../functions/invoke.ts';
-import { performInvocation } from '../runtime/invoke-effect.ts';
-import { promptDurationMs, simulatedThirdParty, VirtualClock, VirtualTimers } from '../runtime/text-call.ts';
+import { VirtualClock, VirtualLine } from '../runtime/text-call.ts';
 import { textMatches, type MatchingCriteria } from './text-match.ts';
 import type { Observation, TestAction, TestCase, TestEvent } from './test-case.ts';
 
@@ -54,7 +53,7 @@ export interface TestResult {
   state: ContactState;
 }
 
-const KEY_INTERVAL_MS = 300;
+type InvokeFunctionEffect = Extract<ContactEffect, { type: 'InvokeFunction' }>;
 const MAX_STEPS = 5000;
 /** A caller with nothing left to do waits this long before hanging up on a flow that waits for ever. */
 const PATIENCE_MS = 600_000;
@@ -78,11 +77,9 @@ class TestRun {
   private ended = false;
   /** A TestControl EndTest ended the test: what was still expected is not missing. */
   private endedByTest = false;
-  private keys = '';
   private readonly overrides: Override[] = [];
-  private readonly timers = new VirtualTimers();
-  private pending: ContactEvent[] = [];
-  private promptEndsAt: number | undefined;
+  /** The line the contact runs on: prompts said on the virtual clock, the keys sent, timers, functions. */
+  private readonly virtual: VirtualLine;
   private state!: ContactState;
   private readonly catalog: FlowCatalog;
   private readonly clock: VirtualClock;
@@ -94,6 +91,15 @@ class TestRun {
     this.expected = obs.slice(0, 1);
     this.clock = line.clock;
     this.catalog = this.overridingCatalog(line.catalog);
+    this.virtual = new VirtualLine({
+      clock: line.clock, functions: line.functions,
+      onPrompt: ({ content: c }, at) => this.emit({
+        type: 'MessageReceived', at,
+        ...(c.text !== undefined ? { text: c.text } : {}), ...(c.ssml !== undefined ? { ssml: c.ssml } : {}),
+        ...(c.prompt ? { promptId: c.prompt.arn, text: c.prompt.text ?? c.prompt.name } : {}),
+      }),
+      invocation: (effect) => this.invocation(effect),
+    });
   }
 
   async run(): Promise<TestResult> {
@@ -117,7 +123,7 @@ class TestRun {
     this.state = first.state;
     await this.apply(first, first.state.path);
     for (let n = 0; n < MAX_STEPS && !this.ended && this.state.status === 'waiting'; n++) {
-      const event = this.nextEvent();
+      const event = this.virtual.nextEvent(this.state);
       const at = event?.at ?? this.clock.epochMs();
       if (!event || (event.type !== 'CustomerDisconnected' && at - started > PATIENCE_MS)) {
         // Nothing left to happen: the simulated customer hangs up.
@@ -155,101 +161,25 @@ class TestRun {
     }
     for (const effect of r.effects) {
       if (this.ended) return;
-      await this.perform(effect);
-    }
-  }
-
-  private async perform(effect: ContactEffect): Promise<void> {
-    const now = this.clock.epochMs();
-    switch (effect.type) {
-      case 'PlayPrompt': {
-        this.promptEndsAt = now + promptDurationMs(effect);
-        const c = effect.content;
-        return this.emit({
-          type: 'MessageReceived', at: now,
-          ...(c.text !== undefined ? { text: c.text } : {}), ...(c.ssml !== undefined ? { ssml: c.ssml } : {}),
-          ...(c.prompt ? { promptId: c.prompt.arn, text: c.prompt.text ?? c.prompt.name } : {}),
-        });
-      }
-      case 'StopPrompt':
-        this.promptEndsAt = undefined;
-        return;
-      case 'StartTimer':
-        this.timers.set(effect.timerId, now + effect.seconds * 1000);
-        return;
-      case 'CancelTimer':
-        this.timers.delete(effect.timerId);
-        return;
-      case 'InvokeFunction':
-        return this.invoke(effect);
-      case 'DialThirdParty':
-        this.pending.push(...simulatedThirdParty(effect, now));
-        return;
-      case 'TransferToQueue': case 'TransferToAgent': case 'MoveToQueue':
-      case 'UpdateRecording': case 'UpdateContactRecord': case 'Disconnect': case 'CancelThirdParty': case 'CreateCallback':
-        return;
-      default:
-        effect satisfies never;
+      await this.virtual.perform(effect);
     }
   }
 
   /** The function runs for real, unless an override says otherwise (consumed on use). */
-  private async invoke(effect: Extract<ContactEffect, { type: 'InvokeFunction' }>): Promise<void> {
+  private invocation(effect: InvokeFunctionEffect): { run: InvokeFunctionEffect } | { event: ContactEvent } {
     const i = this.overrides.findIndex((o) => (o.kind === 'lambda-mock' || o.kind === 'lambda-substitute') && o.arn === effect.functionArn);
     const override = i >= 0 ? this.overrides.splice(i, 1)[0] : undefined;
     if (override?.kind === 'lambda-mock') {
-      const at = this.clock.epochMs() + override.delaySeconds * 1000;
       // A mocked response slower than the block's time limit times out, as a slow function would.
       if (override.delaySeconds > effect.timeLimitSeconds) {
-        this.pending.push({ type: 'FunctionFailed', error: 'Timeout', message: `mocked response after ${override.delaySeconds} s`, at: this.clock.epochMs() + effect.timeLimitSeconds * 1000 });
-        return;
+        return { event: { type: 'FunctionFailed', error: 'Timeout', message: `mocked response after ${override.delaySeconds} s`, at: this.clock.epochMs() + effect.timeLimitSeconds * 1000 } };
       }
       const result = effect.responseType === 'JSON' ? override.loadedData
         : Object.fromEntries(Object.entries(override.loadedData).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-      this.pending.push({ type: 'FunctionReturned', result, at });
-      return;
+      return { event: { type: 'FunctionReturned', result, at: this.clock.epochMs() + override.delaySeconds * 1000 } };
     }
-    const target = override?.kind === 'lambda-substitute' ? { ...effect, functionArn: override.substituteArn } : effect;
-    const { outcome, durationMs } = await performInvocation(this.line.functions, target);
-    if (durationMs !== undefined) this.clock.advance(Math.max(1, Math.round(durationMs)));
-    this.pending.push({ ...outcome, at: this.clock.epochMs() });
+    return { run: override?.kind === 'lambda-substitute' ? { ...effect, functionArn: override.substituteArn } : effect };
   }
-
-  // ---- what happens next on the line (as the text channel) ----
-
-  private nextEvent(): ContactEvent | undefined {
-    const [first, ...rest] = this.pending;
-    if (first) {
-      this.pending = rest;
-      return first;
-    }
-    const w = this.state.waiting;
-    if (!w) return undefined;
-    if (w.kind === 'iterate') {
-      const timer = this.timers.earliest();
-      if (timer && timer[1] <= (this.promptEndsAt ?? this.clock.epochMs())) return this.timers.fire();
-      return this.promptPlayed();
-    }
-    if (w.kind === 'prompt' || (w.kind === 'input' && w.phase === 'prompt')) {
-      if (w.kind === 'input' && this.keys.length > 0) return this.press();
-      return this.promptPlayed();
-    }
-    if (w.kind === 'input' && this.keys.length > 0) return this.press();
-    return this.timers.fire();
-  }
-
-  private promptPlayed(): ContactEvent {
-    const at = this.promptEndsAt ?? this.clock.epochMs();
-    this.promptEndsAt = undefined;
-    return { type: 'PromptPlayed', at, ...(this.state.actionId !== undefined ? { actionId: this.state.actionId } : {}) };
-  }
-
-  private press(): ContactEvent {
-    const digit = this.keys[0] as string;
-    this.keys = this.keys.slice(1);
-    return { type: 'Dtmf', digit, at: this.clock.epochMs() + KEY_INTERVAL_MS };
-  }
-
 
   // ---- observations ----
 
@@ -277,7 +207,7 @@ class TestRun {
         if (instruction.Type !== 'DtmfInput') return this.fail(`${where}: SendInstruction ${JSON.stringify(instruction.Type)} is not supported here (DtmfInput only: no speech or text bots)`);
         const value = String(instruction.Properties?.Value ?? '');
         if (!/^[0-9*#A-D]*$/.test(value)) return this.fail(`${where}: DTMF ${JSON.stringify(value)} holds a key that is not 0-9 * # A-D`);
-        this.keys += value;
+        this.virtual.keys += value;
         return;
       }
       case 'OverrideSystemBehavior':
