@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import { describe, test } from 'node:test';
 import { parseRtp } from '../../src/telephony/rtp/packet.ts';
 import { until } from '../support/until.ts';
-import { agentAnswersScenario, agentPhoneScenario, sipp } from './sipp-support.ts';
+import { agentAnswersScenario, agentPhoneScenario, AWAIT_BYE, sipp } from './sipp-support.ts';
 import { api, eventually, phoneLine, type TestLine } from './support.ts';
 
 const PCAPS = '/usr/share/sip-tester';
@@ -161,16 +161,7 @@ ${withBody(sdp('[media_port]'))}
   ${peer(1, sdp('[media_port]', 'sendonly', 8, 2), 'a=recvonly', 'held')}
   <pause milliseconds="${o.holdForMs}"/>
   ${peer(2, sdp('[media_port]', 'sendrecv', 8, 3), 'a=sendrecv', 'resumed')}
-  <recv request="BYE"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-]]></send>
+  ${AWAIT_BYE}
 </scenario>`;
 }
 

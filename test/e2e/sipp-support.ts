@@ -65,7 +65,7 @@ export async function sipp(scenarioXml: string, serverPort: number, extra: reado
 }
 
 /** Waits for the other side's BYE and answers 200. */
-const AWAIT_BYE = `<recv request="BYE"/>
+export const AWAIT_BYE = `<recv request="BYE"/>
   <send><![CDATA[
 SIP/2.0 200 OK
 [last_Via:]
