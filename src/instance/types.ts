@@ -94,7 +94,11 @@ export interface OutboundTrunk {
 /** SIP and RTP for the embedded line (ignored when the definition deploys to Amazon Connect). */
 export interface TelephonyConfig {
   sip?: { host?: string; port?: number; udp?: boolean; tcp?: boolean; realm?: string };
-  rtp?: { host?: string; portMin?: number; portMax?: number };
+  rtp?: {
+    host?: string; portMin?: number; portMax?: number;
+    /** Threads that carry RTP, bridging and recording (0: all on the signalling thread); default one per core. */
+    mediaWorkers?: number;
+  };
   /**
    * SIP trunks allowed to send calls in: by source address (IP or CIDR) and/or digest credentials.
    * The one trunk with `outbound` is where the line dials out (TransferParticipantToThirdParty).

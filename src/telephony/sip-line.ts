@@ -7,13 +7,12 @@ import type { ContactEffect } from '../flow/interpreter.ts';
 import type { OutboundTrunk, TelephonyConfig } from '../instance/types.ts';
 import type { CallbackDialer, CallerChannel, CenterEvent, ContactCenter } from '../runtime/contact-center.ts';
 import { TimerScheduler, type Clock, type Scheduler } from '../runtime/scheduler.ts';
-import { MediaBridge } from './media/bridge.ts';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { EspeakEngine, PollyEngine, PromptRenderer } from './media/prompts.ts';
-import { StereoRecorder } from './media/recorder.ts';
+import { LocalMediaPlane, type LineBridge, type LineRecorder, type MediaPlane, type RtpLeg } from './media/plane.ts';
+import { defaultMediaWorkers, MediaWorkerPool } from './media-worker/pool.ts';
 import { holdAudio } from './media/hold-audio.ts';
 import { PortAllocator, PortsExhaustedError } from './rtp/ports.ts';
-import { RtpSession } from './rtp/rtp-session.ts';
 import { SdpSession, type AnswerOutcome } from './sdp/session.ts';
 import { parseUri } from './sip/message.ts';
 import { SipUserAgent, type Endpoint, type IncomingCall, type OutgoingCall, type Reoffer } from './sip/user-agent.ts';
@@ -65,7 +64,7 @@ const CODECS = ['PCMU', 'PCMA'] as const;
 
 /** Plain RTP and its RFC 3264 offer/answer state (re-offers, hold); a WebRTC leg negotiates itself. */
 interface RtpNegotiation {
-  readonly rtp: RtpSession;
+  readonly rtp: RtpLeg;
   readonly sdp: SdpSession;
 }
 
@@ -177,8 +176,8 @@ interface AgentLeg extends NegotiatedLeg {
   /** A browser agent's leg, which takes the phone's answer itself. */
   webrtc?: WebRtcLeg;
   call?: OutgoingCall;
-  bridge?: MediaBridge;
-  recorder?: StereoRecorder;
+  bridge?: LineBridge;
+  recorder?: LineRecorder;
   answered: boolean;
   closed: boolean;
   /** The browser's connection dropped mid-call (a reload): unbridged, the recorder kept, waiting for it to come back. */
@@ -192,8 +191,8 @@ interface ThirdPartyLeg extends NegotiatedLeg {
   readonly number: string;
   readonly negotiation: RtpNegotiation;
   call?: OutgoingCall;
-  bridge?: MediaBridge;
-  recorder?: StereoRecorder;
+  bridge?: LineBridge;
+  recorder?: LineRecorder;
   answered: boolean;
   closed: boolean;
 }
@@ -221,6 +220,8 @@ export class SipLine {
   /** Agent legs being closed (their recordings finishing); close() waits for them. */
   private readonly legsClosing = new Set<Promise<void>>();
   private readonly scheduler: Scheduler;
+  /** Where RTP legs, bridges and recordings run: media worker threads, or this thread. */
+  readonly media: MediaPlane;
 
   private constructor(readonly deps: SipLineDeps, readonly sip: SipUserAgent, private readonly o: SipLineOptions) {
     const rtp = o.config.rtp ?? {};
@@ -228,6 +229,10 @@ export class SipLine {
     this.host = o.config.sip?.host ?? '127.0.0.1';
     this.scheduler = o.scheduler ?? new TimerScheduler();
     this.rtpHost = rtp.host ?? this.host;
+    const workers = rtp.mediaWorkers ?? defaultMediaWorkers();
+    this.media = workers === 0
+      ? new LocalMediaPlane({ allocator: this.ports, bindAddress: this.rtpHost })
+      : new MediaWorkerPool({ workers, allocator: this.ports, bindAddress: this.rtpHost, log: o.log, legFailed: (leg) => this.mediaLegFailed(leg) });
     const wpm = o.config.tts?.wordsPerMinute;
     this.usesPolly = o.config.tts?.engine === 'polly';
     // Polly takes its credentials from the AWS SDK's default chain (environment, profile, role).
@@ -279,6 +284,8 @@ export class SipLine {
     this.deps.setCallbackDialer?.(undefined);
     for (const leg of [...this.thirdParties.values(), ...this.callbackLegs.values()]) await this.closeThirdParty(leg, true);
     await Promise.all(this.legsClosing);
+    // Callers' legs close without being awaited (hangUp); their workers go now all the same.
+    await this.media.close();
     this.scheduler.clearAll();
     await this.sip.close();
   }
@@ -324,7 +331,7 @@ export class SipLine {
     else this.answerCaller(caller, negotiation, dialed);
   }
 
-  private sdpSession(rtp: RtpSession): SdpSession {
+  private sdpSession(rtp: RtpLeg): SdpSession {
     return new SdpSession({ localAddress: this.rtpHost, localPort: rtp.localPort, codecs: [...CODECS], sessionId: String(rtp.ssrc) });
   }
 
@@ -364,9 +371,9 @@ export class SipLine {
     return undefined;
   }
 
-  private async openCallerRtp(call: IncomingCall): Promise<RtpSession | undefined> {
+  private async openCallerRtp(call: IncomingCall): Promise<RtpLeg | undefined> {
     try {
-      const rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+      const rtp = await this.media.openRtp();
       rtp.setSignallingAddress(call.source.address);
       return rtp;
     } catch (err) {
@@ -472,6 +479,42 @@ export class SipLine {
     else this.deps.center.holdEnded(leg.contactId, leg.side);
   }
 
+  /**
+   * A media leg was lost under its call (its media worker died): the call ends as if its party had
+   * hung up, with a BYE to whoever is still on it, so the contact and its recording are closed.
+   */
+  private mediaLegFailed(leg: CallLeg): void {
+    for (const caller of this.callers.values()) {
+      if (caller.rtp !== leg) continue;
+      this.o.log(`contact ${caller.contactId}: the caller's media leg failed; ending the call`);
+      this.deps.center.customerHangUp(caller.contactId);
+      caller.hangUp();
+      return;
+    }
+    for (const agentLeg of this.agentLegs.values()) {
+      if (agentLeg.rtp !== leg) continue;
+      this.o.log(`contact ${agentLeg.contactId}: agent ${agentLeg.agentId}'s media leg failed; ending the agent's call`);
+      agentLeg.call?.hangUp();
+      this.agentHungUp(agentLeg);
+      return;
+    }
+    const third = [...this.thirdParties.values()].find((t) => t.rtp === leg);
+    if (third && !third.closed) {
+      this.o.log(`contact ${third.contactId}: third party ${third.number}'s media leg failed; hanging up`);
+      void this.closeThirdParty(third, true);
+      if (third.answered) this.deps.center.thirdPartyHungUp(third.contactId);
+      else this.deps.center.thirdPartyFailed(third.contactId, 'media leg failed');
+      return;
+    }
+    const callback = [...this.callbackLegs.values()].find((t) => t.rtp === leg);
+    if (callback && !callback.closed) {
+      this.o.log(`contact ${callback.contactId}: callback customer's media leg failed; ending the call`);
+      void this.closeThirdParty(callback, true);
+      this.deps.center.customerHangUp(callback.contactId);
+      this.endCallback(callback.contactId);
+    }
+  }
+
   endCustomerLeg(contactId: string): void {
     const caller = this.callers.get(contactId);
     if (!caller) return;
@@ -493,7 +536,7 @@ export class SipLine {
     const { contactId } = caller;
     const placed = await this.trunkCall(this.thirdParties, contactId, effect.number,
       (outbound) => ({ user: effect.callerId?.number ?? outbound.callerId ?? (caller.call.callerNumber || 'anonymous'), displayName: effect.callerId?.name }),
-      () => this.callers.has(contactId));
+      () => this.callers.has(contactId), caller.rtp);
     if (typeof placed === 'string') return this.deps.center.thirdPartyFailed(contactId, placed);
     if (!placed) return;
     const { leg, call, trunk } = placed;
@@ -517,13 +560,15 @@ export class SipLine {
   private async trunkCall(
     legs: Map<string, ThirdPartyLeg>, contactId: string, number: string,
     from: (outbound: OutboundTrunk) => { user: string; displayName: string | undefined }, wanted: () => boolean,
+    /** The contact's leg this one is bridged with: the two share a media worker. */
+    near: CallLeg | undefined,
   ): Promise<{ leg: ThirdPartyLeg; call: OutgoingCall; trunk: string } | string | undefined> {
     const trunk = (this.o.config.trunks ?? []).find((t) => t.outbound);
     const outbound = trunk?.outbound;
     if (!trunk || !outbound) return 'no trunk dials out (telephony.trunks[].outbound)';
-    let rtp: RtpSession;
+    let rtp: RtpLeg;
     try {
-      rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+      rtp = await this.media.openRtp({ near });
     } catch (err) {
       return err instanceof PortsExhaustedError ? 'no RTP port free' : (err as Error).message;
     }
@@ -563,7 +608,7 @@ export class SipLine {
     const { contactId } = customer;
     const placed = await this.trunkCall(this.callbackLegs, contactId, customer.number,
       (outbound) => ({ user: outbound.callerId ?? customer.lineNumber, displayName: undefined }),
-      () => this.callbackCustomers.has(contactId));
+      () => this.callbackCustomers.has(contactId), this.agentLegs.get(contactId)?.rtp);
     const failed = (message: string): void => {
       // The agent's phone leg of this attempt ends with it; a retry rings an agent again.
       const agentLeg = this.agentLegs.get(contactId);
@@ -584,7 +629,7 @@ export class SipLine {
       leg.negotiation.rtp.start();
       leg.answered = true;
       const agentLeg = this.agentLegs.get(contactId);
-      if (agentLeg) leg.bridge = new MediaBridge({ customer: leg.rtp, agent: agentLeg.rtp });
+      if (agentLeg) leg.bridge = this.media.bridge(leg.rtp, agentLeg.rtp);
       if (agentLeg && customer.recordedParticipants.length > 0) void this.startRecording(leg);
       this.o.log(`contact ${contactId}: callback answered by ${customer.number}, bridged with agent ${agentId}`);
       this.deps.center.callbackAnswered(contactId);
@@ -629,7 +674,7 @@ export class SipLine {
     leg.negotiation.rtp.start();
     leg.answered = true;
     caller.stopPrompt();
-    leg.bridge = new MediaBridge({ customer: caller.rtp, agent: leg.rtp });
+    leg.bridge = this.media.bridge(caller.rtp, leg.rtp);
     if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
     this.deps.center.thirdPartyAnswered(leg.contactId);
     if (dtmf) void this.sendThirdPartyDigits(leg, dtmf);
@@ -708,7 +753,7 @@ export class SipLine {
     const browser = binding.source.protocol === 'ws' || binding.source.protocol === 'wss';
     let media: { rtp: CallLeg; negotiation: RtpNegotiation | undefined; webrtc?: WebRtcLeg; offer: string };
     try {
-      media = await this.agentMedia(browser);
+      media = await this.agentMedia(browser, caller?.rtp ?? this.callbackLegs.get(contactId)?.rtp);
     } catch (err) {
       this.o.log(`contact ${contactId}: no media leg for agent ${agentId}: ${(err as Error).message}`);
       return;
@@ -734,12 +779,12 @@ export class SipLine {
   }
 
   /** An offer for the agent's phone: WebRTC for a browser, RTP with RFC 3264 offer/answer otherwise. */
-  private async agentMedia(browser: boolean): Promise<{ rtp: CallLeg; negotiation: RtpNegotiation | undefined; webrtc?: WebRtcLeg; offer: string }> {
+  private async agentMedia(browser: boolean, near: CallLeg | undefined): Promise<{ rtp: CallLeg; negotiation: RtpNegotiation | undefined; webrtc?: WebRtcLeg; offer: string }> {
     if (browser) {
       const { leg, sdp } = await WebRtcLeg.offer({ host: this.rtpHost, log: this.o.log });
       return { rtp: leg, negotiation: undefined, webrtc: leg, offer: sdp };
     }
-    const rtp = await RtpSession.open({ allocator: this.ports, bindAddress: this.rtpHost, codec: 'PCMU' });
+    const rtp = await this.media.openRtp({ near });
     const sdp = this.sdpSession(rtp);
     return { rtp, negotiation: { rtp, sdp }, offer: sdp.offer() };
   }
@@ -781,7 +826,7 @@ export class SipLine {
     }
     if (!caller) return;
     caller.stopPrompt();
-    leg.bridge = new MediaBridge({ customer: caller.rtp, agent: leg.rtp });
+    leg.bridge = this.media.bridge(caller.rtp, leg.rtp);
     if (caller.recordedParticipants.length > 0) void this.startRecording(leg);
   }
 
@@ -902,7 +947,7 @@ export class SipLine {
     const recorder = old.recorder;
     old.recorder = undefined;
     this.agentLegs.set(next.contactId, next);
-    next.bridge = new MediaBridge({ customer: caller.rtp, agent: next.rtp });
+    next.bridge = this.media.bridge(caller.rtp, next.rtp);
     if (recorder) {
       next.recorder = recorder;
       next.bridge.startRecording(recorder);
@@ -927,16 +972,20 @@ export class SipLine {
       this.o.log(`recording ${leg.contactId}: ${when} failed (${err.code ?? 'error'}: ${err.message}); the call goes on unrecorded`);
       this.deps.center.recordingFailed(leg.contactId, `${err.code ?? 'error'}: ${err.message}`);
     };
-    let recorder: StereoRecorder;
+    const bridge = leg.bridge;
+    if (!bridge) return;
+    let recorder: LineRecorder;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      recorder = await StereoRecorder.create(path, { onError: (err) => failed(err, 'writing') });
+      // Made where the bridge runs (a media worker for two RTP legs), so the audio need not cross threads.
+      recorder = await this.media.record(path, bridge, { onError: (err) => failed(err, 'writing') });
     } catch (err) {
       return failed(err as NodeJS.ErrnoException, 'opening the file');
     }
     if (leg.closed) return void recorder.close();
     leg.recorder = recorder;
-    leg.bridge?.startRecording(recorder);
+    // A browser agent that dropped meanwhile keeps it in leg.recorder for the bridge that re-attaches.
+    if (leg.bridge === bridge) bridge.startRecording(recorder);
     this.deps.center.recordingStarted(leg.contactId, join('recordings', day, `${leg.contactId}.wav`));
   }
 
@@ -962,7 +1011,7 @@ export class SipLine {
     await this.unbridgeAndClose(leg);
   }
   // The end of a bridged leg: unbridge, close its recording (the file's last words), release its media.
-  private async unbridgeAndClose(leg: { contactId: string; bridge?: MediaBridge | undefined; recorder?: StereoRecorder | undefined; rtp: CallLeg }): Promise<void> {
+  private async unbridgeAndClose(leg: { contactId: string; bridge?: LineBridge | undefined; recorder?: LineRecorder | undefined; rtp: CallLeg }): Promise<void> {
     leg.bridge?.close();
     const recorder = leg.bridge?.stopRecording() ?? leg.recorder;
     leg.bridge = undefined;
