@@ -290,3 +290,23 @@ describe('the outbound trunk', () => {
     assert.equal(result.ok, true, JSON.stringify(result.ok ? [] : result.problems));
   });
 });
+
+describe('media worker threads', () => {
+  test('telephony.rtp.mediaWorkers is a whole number from 0 (media on the signalling thread) to 64', () => {
+    for (const bad of [-1, 1.5, 65]) {
+      const problems = problemsOf((def) => {
+        def.telephony = { rtp: { mediaWorkers: bad } };
+      });
+      assert.deepEqual(paths(problems), ['/telephony/rtp/mediaWorkers'], `mediaWorkers: ${bad}`);
+    }
+    assert.match(problemsOf((def) => {
+      def.telephony = { rtp: { mediaWorkers: 65 } };
+    }).map((p) => p.message).join(' '), /must be <= 64/);
+    for (const good of [0, 2, 64]) {
+      const def = demoDefinition();
+      def.telephony = { rtp: { mediaWorkers: good } };
+      const result = parseInstance(JSON.stringify(def), 'json', dirWithFlow());
+      assert.equal(result.ok, true, JSON.stringify(result.ok ? [] : result.problems));
+    }
+  });
+});

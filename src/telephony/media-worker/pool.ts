@@ -327,8 +327,10 @@ class WorkerRecorder implements LineRecorder {
     this.onError(err);
   }
 
+  /** The recording stops here, as on a write error: the line is told once, the file is repaired on close(). */
   died(err: MediaWorkerDiedError): void {
     this.lost = err;
+    this.onError(lostRecording(err));
   }
 
   close(): Promise<RecordingResult> {
@@ -352,10 +354,15 @@ class WorkerRecorder implements LineRecorder {
     }
     // What the worker flushed before it died is kept; the header is set from the file's length.
     const repaired = await repairWav(this.path, { channels: 2, sampleRate: 8000 });
-    const failed: NodeJS.ErrnoException = new Error(this.lost?.message ?? 'media worker stopped');
-    failed.code = 'EMEDIAWORKER';
-    return { path: this.path, durationSeconds: repaired.ok ? repaired.durationSeconds : 0, failed };
+    return { path: this.path, durationSeconds: repaired.ok ? repaired.durationSeconds : 0, failed: lostRecording(this.lost) };
   }
+}
+
+/** A recording cut short by its worker's end, as the error a write failure would give (with a code the record shows). */
+function lostRecording(err: MediaWorkerDiedError | undefined): NodeJS.ErrnoException {
+  const lost: NodeJS.ErrnoException = new Error(err?.message ?? 'media worker stopped');
+  lost.code = 'EMEDIAWORKER';
+  return lost;
 }
 
 export class MediaWorkerPool implements MediaPlane {

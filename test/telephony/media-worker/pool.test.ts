@@ -1,0 +1,243 @@
+// The media plane in worker threads (issue 12), with real RTP phones on loopback: a contact's legs
+// open in one worker, are bridged and recorded there; a browser-like leg on the main thread is
+// bridged with a worker's leg; a worker that dies ends its legs and is replaced. The same call on
+// the line's own thread (mediaWorkers: 0) is the reference.
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { CallLeg, MediaSink, PlaybackEnd } from '../../../src/telephony/media/leg.ts';
+import { LocalMediaPlane, type MediaPlane, type RtpLeg } from '../../../src/telephony/media/plane.ts';
+import { parseWav } from '../../../src/telephony/media/wav.ts';
+import { MediaWorkerPool } from '../../../src/telephony/media-worker/pool.ts';
+import { buildRtp, parseRtp } from '../../../src/telephony/rtp/packet.ts';
+import { PortAllocator } from '../../../src/telephony/rtp/ports.ts';
+import { channelRms } from '../../webrtc/line-support.ts';
+import { until } from '../../support/until.ts';
+
+const FRAMES = 50; // 1 s of speech from each phone
+
+/** A phone's frame `index`: its id and the index first, then a fixed PCMU byte (audible, not silence). */
+function taggedFrame(phone: number, index: number): Buffer {
+  const payload = Buffer.alloc(160, 0x20);
+  payload[0] = phone;
+  payload.writeUInt16BE(index, 1);
+  return payload;
+}
+
+class Phone {
+  /** The frame indexes heard from the other phone, in order of arrival. */
+  readonly heard: number[] = [];
+  private constructor(readonly id: number, readonly socket: dgram.Socket) {
+    socket.on('message', (msg) => {
+      const packet = parseRtp(msg);
+      if (packet?.payloadType !== 0 || packet.payload[3] !== 0x20) return;
+      this.heard.push((packet.payload[1] ?? 0) * 256 + (packet.payload[2] ?? 0));
+    });
+  }
+
+  static async open(id: number): Promise<Phone> {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    return new Phone(id, socket);
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  /** Connects `leg` to this phone as SDP offer/answer would, and starts it. */
+  dialled(leg: RtpLeg): void {
+    leg.configure({ codec: 'PCMU', payloadType: 0, telephoneEventPt: 101, remoteAddress: '127.0.0.1', remotePort: this.port, direction: 'sendrecv', ptime: 20 });
+    leg.start();
+  }
+
+  /** Says FRAMES tagged frames to `leg`, one every 20 ms. */
+  async talk(leg: RtpLeg): Promise<void> {
+    for (let i = 0; i < FRAMES; i++) {
+      const packet = buildRtp({ payloadType: 0, sequenceNumber: i, timestamp: i * 160, ssrc: 0x1000 + this.id, marker: i === 0, payload: taggedFrame(this.id, i) });
+      this.socket.send(packet, leg.localPort, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** A leg of the main thread that is not RTP (as a browser's WebRTC leg): it hears what is fed and says what it is told. */
+class MemoryLeg implements CallLeg {
+  readonly fed: Uint8Array[] = [];
+  private sink: MediaSink | undefined;
+  readonly canSendDtmf = false;
+  listen(sink: MediaSink): () => void {
+    this.sink = sink;
+    return () => {
+      this.sink = undefined;
+    };
+  }
+  feed(): void {}
+  feedG711(_law: 'PCMU' | 'PCMA', payload: Uint8Array): void {
+    this.fed.push(payload);
+  }
+  say(index: number): void {
+    this.sink?.g711?.('PCMU', taggedFrame(9, index));
+  }
+  async sendDtmf(): Promise<void> {}
+  async play(): Promise<PlaybackEnd> {
+    return 'finished';
+  }
+  stop(): void {}
+  stats() {
+    return { packetsSent: 0, octetsSent: 0, packetsReceived: 0, packetsLost: 0, jitter: 0 };
+  }
+  async close(): Promise<void> {}
+}
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function recordingPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chokutsu-media-worker-'));
+  dirs.push(dir);
+  return join(dir, 'call.wav');
+}
+
+function inOrder(heard: number[]): boolean {
+  return heard.every((index, i) => index === i);
+}
+
+const planes: [string, (failed: CallLeg[], ports: PortAllocator) => MediaPlane][] = [
+  ['two media workers', (failed, allocator) => new MediaWorkerPool({ workers: 2, allocator, bindAddress: '127.0.0.1', log: () => {}, legFailed: (leg) => failed.push(leg) })],
+  ['the line\'s own thread (mediaWorkers: 0)', (_failed, allocator) => new LocalMediaPlane({ allocator, bindAddress: '127.0.0.1' })],
+];
+
+describe('the media plane', { timeout: 30_000 }, () => {
+  let base = 46_200;
+  for (const [name, makePlane] of planes) {
+    test(`${name}: a bridged, recorded call between two RTP phones carries every frame, in order, and its WAV has both parties`, async () => {
+      const ports = new PortAllocator({ min: base, max: base + 19 });
+      base += 20;
+      const plane = makePlane([], ports);
+      const [caller, agent] = await Promise.all([Phone.open(1), Phone.open(2)]);
+      try {
+        const customerLeg = await plane.openRtp();
+        const agentLeg = await plane.openRtp({ near: customerLeg });
+        if (plane instanceof MediaWorkerPool) {
+          assert.equal(plane.workerOf(agentLeg), plane.workerOf(customerLeg), 'the contact\'s legs share a worker');
+        }
+        caller.dialled(customerLeg);
+        agent.dialled(agentLeg);
+        const bridge = plane.bridge(customerLeg, agentLeg);
+        const path = recordingPath();
+        bridge.startRecording(await plane.record(path, bridge, { onError: (err) => assert.fail(err) }));
+        await Promise.all([caller.talk(customerLeg), agent.talk(agentLeg)]);
+        await until(() => caller.heard.length >= FRAMES && agent.heard.length >= FRAMES, 'every frame to reach the other phone', 5000);
+        assert.ok(inOrder(agent.heard), `the agent heard the caller in order: ${agent.heard.join(',')}`);
+        assert.ok(inOrder(caller.heard), `the caller heard the agent in order: ${caller.heard.join(',')}`);
+        bridge.close();
+        const recorder = bridge.stopRecording();
+        assert.ok(recorder);
+        const result = await recorder.close();
+        assert.equal(result.failed, undefined);
+        const wav = parseWav(readFileSync(path));
+        assert.ok(wav.ok);
+        assert.ok(channelRms(wav.wav.samples, 0) > 0 && channelRms(wav.wav.samples, 1) > 0, 'both channels hold audio');
+        await until(() => customerLeg.stats().packetsReceived >= FRAMES, 'the statistics to reach the main thread', 2000);
+        await Promise.all([customerLeg.close(), agentLeg.close()]);
+        assert.equal(customerLeg.stats().packetsReceived, FRAMES);
+        assert.ok(customerLeg.stats().packetsSent >= FRAMES);
+      } finally {
+        caller.close();
+        agent.close();
+        await plane.close();
+      }
+    });
+  }
+
+  test('a worker\'s RTP leg bridged with a main-thread leg (a browser\'s): frames cross both ways; prompts and keys still work', async () => {
+    const ports = new PortAllocator({ min: 46_300, max: 46_319 });
+    const pool = new MediaWorkerPool({ workers: 1, allocator: ports, bindAddress: '127.0.0.1', log: () => {}, legFailed: () => {} });
+    const caller = await Phone.open(1);
+    try {
+      const customerLeg = await pool.openRtp();
+      caller.dialled(customerLeg);
+      assert.equal(await customerLeg.play(new Int16Array(1600).fill(1000)), 'finished', 'a 200 ms prompt plays to its end');
+      const browser = new MemoryLeg();
+      const bridge = pool.bridge(customerLeg, browser);
+      const path = recordingPath();
+      bridge.startRecording(await pool.record(path, bridge, { onError: (err) => assert.fail(err) }));
+      await Promise.all([
+        caller.talk(customerLeg),
+        (async () => {
+          for (let i = 0; i < FRAMES; i++) {
+            browser.say(i);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })(),
+      ]);
+      await until(() => browser.fed.length >= FRAMES && caller.heard.length >= FRAMES, 'every frame to cross', 5000);
+      assert.deepEqual(browser.fed.map((p) => (p[1] ?? 0) * 256 + (p[2] ?? 0)), Array.from({ length: FRAMES }, (_, i) => i));
+      assert.ok(inOrder(caller.heard));
+      bridge.close();
+      const result = await bridge.stopRecording()?.close();
+      assert.equal(result?.failed, undefined);
+      await customerLeg.close();
+    } finally {
+      caller.close();
+      await pool.close();
+    }
+  });
+
+  test('a worker that dies mid-call: its legs are reported failed, the recording keeps what was written, the next leg opens in a new worker', async () => {
+    const ports = new PortAllocator({ min: 46_400, max: 46_419 });
+    const failed: CallLeg[] = [];
+    const logs: string[] = [];
+    const pool = new MediaWorkerPool({ workers: 1, allocator: ports, bindAddress: '127.0.0.1', log: (l) => logs.push(l), legFailed: (leg) => failed.push(leg) });
+    const [caller, agent] = await Promise.all([Phone.open(1), Phone.open(2)]);
+    try {
+      const customerLeg = await pool.openRtp();
+      const agentLeg = await pool.openRtp({ near: customerLeg });
+      caller.dialled(customerLeg);
+      agent.dialled(agentLeg);
+      const bridge = pool.bridge(customerLeg, agentLeg);
+      const path = recordingPath();
+      const errors: string[] = [];
+      const recorder = await pool.record(path, bridge, { onError: (err) => errors.push(err.code ?? '') });
+      bridge.startRecording(recorder);
+      const prompt = customerLeg.play(new Int16Array(80_000), { loop: true });
+      await Promise.all([caller.talk(customerLeg), agent.talk(agentLeg)]);
+      await new Promise((r) => setTimeout(r, 1200)); // a flush of the recorder
+
+      const dead = pool.workerOf(customerLeg);
+      assert.ok(dead);
+      await dead.kill();
+      await until(() => failed.length === 2, 'both legs to be reported failed', 2000);
+      assert.deepEqual(new Set(failed), new Set([customerLeg, agentLeg]));
+      assert.equal(await prompt, 'stopped', 'the prompt ends');
+      assert.deepEqual(errors, ['EMEDIAWORKER'], 'the recording is reported cut short, once');
+      assert.equal(logs.filter((l) => l.includes(`media worker ${dead.id} stopped`)).length, 1, logs.join('\n'));
+      const result = await recorder.close();
+      assert.equal(result.failed?.code, 'EMEDIAWORKER');
+      const bytes = readFileSync(path);
+      assert.equal(bytes.readUInt32LE(40), bytes.length - 44, 'the header says what the file holds');
+      assert.ok(result.durationSeconds > 0.5, `the audio before the crash is kept (${result.durationSeconds} s)`);
+      await Promise.all([customerLeg.close(), agentLeg.close()]); // nothing left to do, and no error
+
+      const next = await pool.openRtp();
+      assert.notEqual(pool.workerOf(next)?.id, dead.id, 'a new worker took its place');
+      caller.dialled(next);
+      assert.equal(await next.play(new Int16Array(800)), 'finished');
+      await next.close();
+    } finally {
+      caller.close();
+      agent.close();
+      await pool.close();
+    }
+  });
+});
