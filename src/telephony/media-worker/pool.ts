@@ -136,7 +136,7 @@ class MediaWorker {
     if (this.stopping) return;
     const err = new MediaWorkerDiedError(this.id, this.error?.message ?? `exit code ${code}`);
     this.error ??= err;
-    this.pool.log(`media worker ${this.id} stopped (${err.message}); ending its ${this.legs.size} media legs`);
+    this.pool.log(`${err.message}; ending its ${this.legs.size} media legs and starting another`);
     for (const pending of this.pending.values()) pending.died(err);
     this.pending.clear();
     for (const recorder of this.recorders.values()) recorder.died(err);
