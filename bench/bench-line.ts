@@ -17,7 +17,7 @@ export const WAIT_NUMBER = '+81509990002'; // phase 1: answer and wait, so routi
 const QUEUE_ARN = 'arn:aws:connect:ap-northeast-1:000000000000:instance/chokutsu/queue/bench';
 export const REALM = 'chokutsu';
 /** SIP on a free UDP port, RTP in `rtp` (two ports a leg: RTP and RTCP). */
-export function benchTelephony(rtp: { portMin: number; portMax: number } = { portMin: 30000, portMax: 31999 }): TelephonyConfig {
+export function benchTelephony(rtp: { portMin: number; portMax: number; mediaWorkers?: number } = { portMin: 30000, portMax: 31999 }): TelephonyConfig {
   return {
     sip: { host: '127.0.0.1', port: 0, realm: REALM, udp: true, tcp: false },
     rtp: { host: '127.0.0.1', ...rtp },

@@ -5,7 +5,9 @@
 // stream: frames delivered vs owed, RTP timestamp jumps, deviation from the 20 ms interval,
 // holes, back-to-back packets. The line's CPU and event-loop delay are measured in-process.
 // No SIP: bench/sip.ts measures the whole line, bench/media.ts compares with other peers.
-//   flock /tmp/chokutsu-heavy.lock node --import tsx bench/media-plane.ts [calls=200] [seconds=10]
+//   flock /tmp/chokutsu-heavy.lock node --import tsx bench/media-plane.ts [calls=200] [seconds=10] [mediaWorkers=0]
+// With mediaWorkers > 0 the calls run in the media worker pool (each call's legs, bridge and recorder
+// in one worker), as the line runs them; the loop delay is then the main thread's, the CPU all threads'.
 import { fork, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,11 +15,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { MediaBridge } from '../src/telephony/media/bridge.ts';
-import { StereoRecorder } from '../src/telephony/media/recorder.ts';
+import { LocalMediaPlane, type LineRecorder, type MediaPlane, type RtpLeg } from '../src/telephony/media/plane.ts';
+import { MediaWorkerPool } from '../src/telephony/media-worker/pool.ts';
 import { encodeG711 } from '../src/telephony/rtp/g711.ts';
 import { PortAllocator } from '../src/telephony/rtp/ports.ts';
-import { RtpSession } from '../src/telephony/rtp/rtp-session.ts';
 
 const PORT_MIN = 52000;
 const PORT_MAX = 53999;
@@ -120,22 +121,25 @@ function analyse(streams: Map<number, Stream>, windowMs: number) {
 
 // ---- the line ----
 
-async function line(calls: number, seconds: number): Promise<void> {
+async function line(calls: number, seconds: number, workers: number): Promise<void> {
   const far = fork(fileURLToPath(import.meta.url), ['far'], { execArgv: ['--import', 'tsx'] });
   const [farPort = 0] = await new Promise<number[]>((resolve) => far.once('message', (m: FarMessage) => 'ports' in m && resolve(m.ports)));
   const dir = mkdtempSync(join(tmpdir(), 'chokutsu-media-plane-'));
   const allocator = new PortAllocator({ min: PORT_MIN, max: PORT_MAX });
-  const sessions: RtpSession[] = [];
-  const recorders: StereoRecorder[] = [];
+  const plane: MediaPlane = workers === 0
+    ? new LocalMediaPlane({ allocator, bindAddress: '127.0.0.1' })
+    : new MediaWorkerPool({ workers, allocator, bindAddress: '127.0.0.1', log: console.error, legFailed: () => {} });
+  const sessions: RtpLeg[] = [];
+  const recorders: LineRecorder[] = [];
+  const toFarEnd = { codec: 'PCMU', payloadType: 0, remoteAddress: '127.0.0.1', remotePort: farPort, direction: 'sendrecv', ptime: 20 } as const;
   for (let call = 0; call < calls; call++) {
-    const [customer, agent] = await Promise.all([0, 1].map(async () => {
-      const session = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', codec: 'PCMU' });
-      session.setRemote({ address: '127.0.0.1', port: farPort });
-      return session;
-    }));
-    if (!customer || !agent) throw new Error('no session');
-    const recorder = await StereoRecorder.create(join(dir, `${call}.wav`));
-    new MediaBridge({ customer, agent, recorder });
+    const customer = await plane.openRtp();
+    const agent = await plane.openRtp({ near: customer });
+    customer.configure(toFarEnd);
+    agent.configure(toFarEnd);
+    const bridge = plane.bridge(customer, agent);
+    const recorder = await plane.record(join(dir, `${call}.wav`), bridge, { onError: (err) => console.error(err) });
+    bridge.startRecording(recorder);
     sessions.push(customer, agent);
     recorders.push(recorder);
   }
@@ -177,6 +181,7 @@ async function line(calls: number, seconds: number): Promise<void> {
   far.send('stop');
   await Promise.all(sessions.map((s) => s.close()));
   await Promise.all(recorders.map((r) => r.close()));
+  await plane.close();
 
   const streams = streamsOf(pcap);
   // The capture's own window: from its first to its last packet, trimmed by a frame at each end.
@@ -186,7 +191,7 @@ async function line(calls: number, seconds: number): Promise<void> {
   const packetsHandled = stats.received * 2; // in and out: the far end sends as much as it gets
   const cpuMs = (used.user + used.system) / 1000;
   console.log(JSON.stringify({
-    calls, seconds, windowMs: Math.round(windowMs),
+    calls, seconds, mediaWorkers: workers, windowMs: Math.round(windowMs),
     deliveredPerSecond: Math.round(stats.received / (windowMs / 1000)), owedPerSecond: 2 * calls * 50,
     deliveredRatio: stats.received / stats.owed, worstStreamDelivered: stats.worstDelivered,
     timestampJumps: stats.jumps, backToBack: stats.backToBack, deviationMs: stats.deviationMs, maxHoleMs: stats.maxHoleMs,
@@ -201,4 +206,4 @@ async function line(calls: number, seconds: number): Promise<void> {
 }
 
 if (process.argv[2] === 'far') await farEnd();
-else await line(Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 10));
+else await line(Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 0));

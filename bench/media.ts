@@ -1,6 +1,9 @@
 // Media benchmark: what the FAR ENDS of bridged, recorded calls receive from the line, against
 // rtpengine and a bare Node relay under the identical packet load.
 //   node --import tsx bench/media.ts [--quick] [--steps 50,100,200,…] [--window 10] [--calls 200] [--far-ends 2]
+//     [--media-workers N] [--no-peers]
+// --media-workers sets telephony.rtp.mediaWorkers (default: the line's, one per core; 0: media on
+// the signalling thread); --no-peers skips rtpengine and the Node relay (the line's figures only).
 // Far-end processes (bench/media/far-end.ts) send every leg a paced 20 ms PCMA stream and
 // timestamp what comes back; the peers run in their own processes, their CPU read from /proc.
 // Prints the figures and rewrites the "Media" section of bench/RESULTS.md.
@@ -26,6 +29,8 @@ const { values: opts } = parseArgs({
     calls: { type: 'string', default: '200' },
     'far-ends': { type: 'string', default: '2' },
     'setup-rate': { type: 'string', default: '50' },
+    'media-workers': { type: 'string' },
+    'no-peers': { type: 'boolean', default: false },
   },
 });
 const STEPS = opts.quick ? [50] : opts.steps.split(',').map(Number);
@@ -34,6 +39,7 @@ const WINDOW_MS = (opts.quick ? 5 : Number(opts.window)) * 1000;
 const FAR_ENDS = Number(opts['far-ends']);
 const SETUP_RATE = Number(opts['setup-rate']);
 const SETTLE_MS = 2000;
+const MEDIA_WORKERS = opts['media-workers'] === undefined ? undefined : Number(opts['media-workers']);
 // Far ends and peers alike run before anything else on the machine (other work shares it): as
 // root −10, else as they come. Every peer gets the same, so the comparison stays fair.
 const NICE = process.getuid?.() === 0 ? -10 : 0;
@@ -167,7 +173,9 @@ interface LineResult {
 
 async function runLine(farEnds: FarEnds): Promise<LineResult> {
   const agents = benchAgents(AGENTS);
-  const dataDir = benchDataDir(agents, benchTelephony({ portMin: 30000, portMax: 30000 + 4 * MAX_CALLS + 400 }));
+  const dataDir = benchDataDir(agents, benchTelephony({
+    portMin: 30000, portMax: 30000 + 4 * MAX_CALLS + 400, ...(MEDIA_WORKERS === undefined ? {} : { mediaWorkers: MEDIA_WORKERS }),
+  }));
   const line = new Child('line', file('./media/line.ts'), [dataDir, String(AGENTS)], NICE);
   const agentPorts: number[] = [];
   const answered: Answered[] = [];
@@ -323,9 +331,11 @@ let line: LineResult;
 const peers: Measured[] = [];
 try {
   line = await runLine(farEnds);
-  peers.push(await runRtpEngine(farEnds, REPORT_CALLS, false));
-  peers.push(await runRtpEngine(farEnds, REPORT_CALLS, true));
-  peers.push(await runRelay(farEnds, REPORT_CALLS));
+  if (!opts['no-peers']) {
+    peers.push(await runRtpEngine(farEnds, REPORT_CALLS, false));
+    peers.push(await runRtpEngine(farEnds, REPORT_CALLS, true));
+    peers.push(await runRelay(farEnds, REPORT_CALLS));
+  }
 } finally {
   await farEnds.stop();
 }
@@ -373,6 +383,7 @@ const lines = [
     'RTP timestamps skip, |inter-arrival − 20 ms| (pooled p50/p99/max, and the worst leg\'s own p99), RFC 3550 jitter, the longest time without a ' +
     `packet (window edges included). Window ${WINDOW_MS / 1000} s, opened ${SETTLE_MS / 1000} s after the last call connected. ` +
     'The line runs alone in its process (`bench/media/line.ts`: startServer on the bench company of `bench/bench-line.ts`, ' +
+    `media in ${MEDIA_WORKERS === undefined ? 'the default media worker threads (`telephony.rtp.mediaWorkers`: one per core)' : MEDIA_WORKERS === 0 ? 'the signalling thread (`telephony.rtp.mediaWorkers: 0`)' : `${MEDIA_WORKERS} media worker thread(s)`}, ` +
     `${AGENTS} agents Available, flow: record Agent + Customer → queue → transfer); the calls are set up by a minimal SIP UA (\`bench/media/sip-ua.ts\`: ` +
     `callers INVITE at ${SETUP_RATE}/s, agent phones register with digest and answer), so every call is bridged and recorded. ` +
     'rtpengine runs in userspace (`--table=-1`, 127.0.0.1, offer/answer over ng), once plain and once with pcap recording; the Node relay ' +
