@@ -133,7 +133,12 @@ class MediaWorker {
   }
 
   private onExit(code: number): void {
-    if (this.stopping) return;
+    if (this.stopping) {
+      // The line is closing: a leg's close() still waiting for its answer has nothing left to wait for.
+      for (const pending of this.pending.values()) pending.died(new MediaWorkerDiedError(this.id, 'the line closed'));
+      this.pending.clear();
+      return;
+    }
     const err = new MediaWorkerDiedError(this.id, this.error?.message ?? `exit code ${code}`);
     this.error ??= err;
     this.pool.log(`${err.message}; ending its ${this.legs.size} media legs and starting another`);
