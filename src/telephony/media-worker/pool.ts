@@ -72,7 +72,7 @@ class MediaWorker {
     this.thread.on('exit', (code) => this.onExit(code));
   }
 
-  /** Legs and recorders it holds: a new contact goes to the least loaded worker. */
+  /** The legs it carries: a new contact goes to the least loaded worker. */
   get load(): number {
     return this.legs.size;
   }
@@ -466,16 +466,22 @@ export class MediaWorkerPool implements MediaPlane {
     return new MediaWorker(this.nextId(), this, this.o.statsIntervalMs ?? 500);
   }
 
-  /** The worker of a leg of the same contact, else the least loaded one (round-robin on ties). */
+  /**
+   * The worker of a leg of the same contact, else the least loaded one (round-robin on ties); a
+   * thread is started only when every running one carries calls.
+   */
   private pick(near: CallLeg | undefined): MediaWorker {
     if (near instanceof RemoteRtpLeg && near.worker.alive && this.slots.includes(near.worker)) return near.worker;
     let best: MediaWorker | undefined;
+    let free: number | undefined;
     for (let i = 0; i < this.slots.length; i++) {
       const slot = (this.nextSlot + i) % this.slots.length;
-      const worker = this.slots[slot] ?? (this.slots[slot] = this.spawn());
-      if (!best || worker.load < best.load) best = worker;
+      const worker = this.slots[slot];
+      if (!worker) free ??= slot;
+      else if (!best || worker.load < best.load) best = worker;
     }
     this.nextSlot = (this.nextSlot + 1) % this.slots.length;
+    if (free !== undefined && (!best || best.load > 0)) best = this.slots[free] = this.spawn();
     if (!best) throw new Error('a media worker pool without workers');
     return best;
   }

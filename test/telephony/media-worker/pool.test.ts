@@ -130,6 +130,9 @@ describe('the media plane', { timeout: 30_000 }, () => {
         const agentLeg = await plane.openRtp({ near: customerLeg });
         if (plane instanceof MediaWorkerPool) {
           assert.equal(plane.workerOf(agentLeg), plane.workerOf(customerLeg), 'the contact\'s legs share a worker');
+          const otherContact = await plane.openRtp();
+          assert.notEqual(plane.workerOf(otherContact), plane.workerOf(customerLeg), 'the next contact goes to the idle worker');
+          await otherContact.close();
         }
         caller.dialled(customerLeg);
         agent.dialled(agentLeg);
