@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { G711Law } from '../rtp/g711.ts';
 import { LegSinks } from '../media/leg-sinks.ts';
 import type { CallLeg, LegStats, MediaSink, PlaybackEnd } from '../media/leg.ts';
-import { MainThreadBridge, type LineBridge, type LineRecorder, type MediaPlane, type RtpLeg } from '../media/plane.ts';
+import { MainThreadBridge, RecorderPlacementError, type LineBridge, type LineRecorder, type MediaPlane, type RtpLeg } from '../media/plane.ts';
 import { StereoRecorder, type RecordingResult } from '../media/recorder.ts';
 import { repairWav } from '../media/wav.ts';
 import { PortsExhaustedError, type PortAllocator } from '../rtp/ports.ts';
@@ -293,9 +293,7 @@ class WorkerBridge implements LineBridge {
   constructor(readonly id: number, readonly worker: MediaWorker) {}
 
   startRecording(recorder: LineRecorder): void {
-    if (!(recorder instanceof WorkerRecorder) || recorder.worker !== this.worker) {
-      throw new Error(`recording ${recorder.path} was not made in media worker ${this.worker.id}, where its bridge runs`);
-    }
+    if (!(recorder instanceof WorkerRecorder) || recorder.worker !== this.worker) throw new RecorderPlacementError(recorder.path);
     this.recorder = recorder;
     this.worker.post({ type: 'bridgeRecord', bridge: this.id, recorder: recorder.id });
   }
