@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { setPhonePassword } from '../../src/app/accounts.ts';
 import type { ContactRecord } from '../../src/contacts/record.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
+import { LocalMediaPlane } from '../../src/telephony/media/plane.ts';
 import { MediaWorkerPool } from '../../src/telephony/media-worker/pool.ts';
 import { agentAnswersScenario, agentPhoneScenario, callerScenario, sipp } from '../e2e/sipp-support.ts';
 import { api, startTestLine } from '../e2e/support.ts';
@@ -69,6 +70,39 @@ describe('a media worker dies', { timeout: 120_000 }, () => {
         return all[0] && all[0].contactId !== record.contactId && all[0].recording ? all[0] : undefined;
       });
       const [customer, agent] = await recordingRms(line, next as unknown as Record<string, unknown>);
+      assert.ok(customer > 0 && agent > 0, `both parties recorded (${customer}, ${agent})`);
+    } finally {
+      await line.close();
+    }
+  });
+
+  test('none with mediaWorkers: 0: the call is bridged and recorded on the signalling thread, as before the workers', async () => {
+    const line = await startTestLine(undefined, {
+      telephony: {
+        sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
+        rtp: { host: '127.0.0.1', portMin: 44900, portMax: 44999, mediaWorkers: 0 },
+        trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'] }],
+        tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
+      },
+    });
+    try {
+      const sip = line.server.sip;
+      assert.ok(sip);
+      assert.ok(sip.media instanceof LocalMediaPlane, 'media runs on the line\'s thread');
+      const phones = new SqlitePhoneStore(line.server.services.line.db);
+      setPhonePassword(phones, { username: '201', agentId: 'sato', realm: 'chokutsu', password: 'secret201' }, new Date());
+      const phone = await sipp(agentPhoneScenario('201', 'secret201', 60_000), sip.port, [], agentAnswersScenario({ answerAfterMs: 200, talk: true }));
+      await waitFor('the phone to register', () => (sip.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 10_000);
+      assert.equal((await api(line.url, await line.agent('sato'), 'PUT', '/api/agent/status', { status: 'Available' })).status, 200);
+      const caller = await sipp(callerScenario({ steps: ['1001#'], talk: true, hangUpAfterMs: 1000 }), sip.port);
+      const done = await caller.done;
+      phone.kill();
+      assert.equal(done.code, 0, `the call went through: ${done.errors}`);
+      const record = await waitFor('the record', async () => {
+        const all = (await api(line.url, line.admin, 'GET', '/api/contacts')).body['records'] as ContactRecord[];
+        return all[0]?.recording ? all[0] : undefined;
+      });
+      const [customer, agent] = await recordingRms(line, record as unknown as Record<string, unknown>);
       assert.ok(customer > 0 && agent > 0, `both parties recorded (${customer}, ${agent})`);
     } finally {
       await line.close();
