@@ -393,7 +393,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.lastFrameAt = now;
     writeHeader(packet, this.payloadType, this.firstPacket, this.sequence, timestamp, this.ssrc);
     this.timestamp = (timestamp + packet.length - RTP_HEADER) >>> 0;
-    this.sendRtp(packet);
+    this.sendForwarded(packet);
   }
 
   // The first forwarded frame follows the last frame sent by the whole frames since. After it a
@@ -459,14 +459,49 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   }
 
   private sendRtp(packet: Buffer): void {
+    const remote = this.count(packet);
+    if (!remote) return;
+    // A forwarded packet still waiting goes first: sequence numbers leave in order.
+    if (RtpSession.outbox.sessions.length > 0) RtpSession.flushOutbox();
+    this.rtp.send(packet, remote.port, remote.address);
+  }
+
+  // Counts the packet (its sequence number written) as sent; where to, or undefined when nothing is sent.
+  private count(packet: Buffer): RtpEndpoint | undefined {
     const remote = this.remote;
-    if (!remote || !this.sends()) return;
+    if (!remote || !this.sends()) return undefined;
     this.sequence = (this.sequence + 1) & 0xffff;
     this.firstPacket = false;
     this.packetsSent++;
     this.octetsSent += packet.length - RTP_HEADER;
     this.sentSinceReport = true;
-    this.rtp.send(packet, remote.port, remote.address);
+    return remote;
+  }
+
+  // Forwarded packets leave together once the event loop has taken in what arrived with them
+  // (setImmediate, one for every session): sent one by one, most sends woke a far end's idle
+  // reader, which cost each send twice what a batch's does (docs/decisions.md, media plane).
+  private static readonly outbox: { sessions: RtpSession[]; packets: Buffer[] } = { sessions: [], packets: [] };
+
+  private sendForwarded(packet: Buffer): void {
+    if (!this.count(packet)) return;
+    const { sessions, packets } = RtpSession.outbox;
+    if (sessions.length === 0) setImmediate(RtpSession.flushOutbox);
+    sessions.push(this);
+    packets.push(packet);
+  }
+
+  private static flushOutbox(this: void): void {
+    const { sessions, packets } = RtpSession.outbox;
+    for (let i = 0; i < sessions.length; i++) {
+      const session = sessions[i];
+      const packet = packets[i];
+      const remote = session?.remote;
+      // Closed meanwhile (a BYE in the same turn): its socket is gone.
+      if (session && packet && remote && !session.closed) session.rtp.send(packet, remote.port, remote.address);
+    }
+    sessions.length = 0;
+    packets.length = 0;
   }
 
   // --- Receiving ---

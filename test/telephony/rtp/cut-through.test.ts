@@ -249,6 +249,20 @@ describe('cut-through forwarding of bridged audio', () => {
     assert.equal(heard[1]?.payload[0], 0xff);
   });
 
+  test('frames forwarded in one turn of the event loop leave together after it, in order; a leg closed meanwhile sends nothing', async () => {
+    const { session, heard, heardAll } = await leg();
+    const other = await leg();
+    for (let n = 1; n <= 3; n++) {
+      session.feedG711('PCMU', frame(n), n * 160);
+      other.session.feedG711('PCMU', frame(n), n * 160);
+    }
+    void other.session.close();
+    await heardAll(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(heard.map((p) => p.payload[0]), [1, 2, 3]);
+    assert.equal(other.heard.length, 0);
+  });
+
   test('a leg on hold (recvonly) forwards nothing and stays on its clock', async () => {
     const { session, clock, heard } = await leg({ direction: 'recvonly' });
     session.feedG711('PCMU', frame(1), 0);
