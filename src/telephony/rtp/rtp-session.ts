@@ -382,7 +382,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   private pace(): void {
     if (!this.forwarding) return;
     this.forwarding = false;
-    // The first tick comes within a period: on average half a period from now.
+    // The first tick comes within a period, half of one on average: whole periods elapsed, plus one.
     this.timestamp = (this.timestamp + Math.floor(this.msSinceLastFrame() / this.ptime) * this.samplesPerFrame) >>> 0;
     this.joinPacer();
   }
@@ -479,8 +479,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   }
 
   // Forwarded packets leave together once the event loop has taken in what arrived with them
-  // (setImmediate, one for every session): sent one by one, most sends woke a far end's idle
-  // reader, which cost each send twice what a batch's does (docs/decisions.md, media plane).
+  // (setImmediate, one for every session): sent one by one as they came, sends took 22% of the
+  // line's time instead of 14% (bench:media, 100 calls; docs/decisions.md, media plane).
   private static readonly outbox: { sessions: RtpSession[]; packets: Buffer[] } = { sessions: [], packets: [] };
 
   private sendForwarded(packet: Buffer): void {
