@@ -1,7 +1,8 @@
 // B2BUA media: the customer leg and the agent leg are separate media legs (RTP sessions
-// today), each with its own SSRC, sequence numbers, timestamps and pacing. Between two G.711
-// legs the payload is forwarded as it came (bytes converted when one leg speaks PCMU and the
-// other PCMA), and decoded only for the recording; a leg that takes only PCM is fed decoded
+// today), each with its own SSRC, sequence numbers and timestamps. Between two G.711 legs the
+// payload is forwarded as it came, with its RTP timestamp (an RTP leg sends it at once, see
+// rtp-session.ts; bytes converted when one leg speaks PCMU and the other PCMA), and decoded
+// only for the recording; a leg that takes only PCM is fed decoded
 // audio. The bridge knows legs only as MediaLeg (leg.ts), so an RTP leg and a WebRTC leg are
 // interchangeable.
 import { EventEmitter } from 'node:events';
@@ -62,8 +63,8 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
     const forward = to.feedG711?.bind(to);
     const stop = from.listen({
       ...(forward ? {
-        g711: (law: G711Law, payload: Uint8Array) => {
-          if (!this.held) forward(law, payload);
+        g711: (law: G711Law, payload: Uint8Array, timestamp?: number) => {
+          if (!this.held) forward(law, payload, timestamp);
           this.recorder?.writeG711(leg, law, payload);
         },
       } : {}),

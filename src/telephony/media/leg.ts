@@ -10,9 +10,10 @@ export interface MediaSink {
   audio?(pcm: Int16Array): void;
   /**
    * One frame as the G.711 payload it arrived in, given instead of audio() when the sink takes it:
-   * a bridge forwards it without transcoding. The bytes are the sink's to keep.
+   * a bridge forwards it without transcoding. The bytes are the sink's to keep. `timestamp` is its
+   * RTP timestamp, when the leg has one.
    */
-  g711?(law: G711Law, payload: Uint8Array): void;
+  g711?(law: G711Law, payload: Uint8Array, timestamp?: number): void;
   /** One key press, reported once however it was signalled. */
   dtmf(digit: string): void;
 }
@@ -22,8 +23,11 @@ export interface MediaLeg {
   listen(sink: MediaSink): () => void;
   /** Live 8 kHz PCM for the party to hear (a prompt playing on the leg goes first). */
   feed(pcm: Int16Array): void;
-  /** Live G.711 for the party to hear, as feed() without decoding: a G.711 leg sends it as it is (in its law). */
-  feedG711?(law: G711Law, payload: Uint8Array): void;
+  /**
+   * Live G.711 for the party to hear, as feed() without decoding: a G.711 leg sends it as it is (in
+   * its law). `timestamp`, the source's RTP timestamp, lets a leg that forwards keep the source's gaps.
+   */
+  feedG711?(law: G711Law, payload: Uint8Array, timestamp?: number): void;
   /** Whether the leg can signal digits to its party (RFC 4733 on RTP). */
   readonly canSendDtmf: boolean;
   /** Signals digits to the party; resolves once they are sent. */

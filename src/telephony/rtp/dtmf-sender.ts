@@ -33,6 +33,11 @@ const VOLUME = 10;
 export class DtmfSender {
   private readonly queue: OutgoingDigit[] = [];
 
+  /** Whether no digit (nor the pause after one) is left to send. */
+  get idle(): boolean {
+    return this.queue.length === 0;
+  }
+
   /**
    * Sends each digit (0-9 * # A-D) in turn, the next queued once the previous one and its
    * pause are sent; resolves after the last. Throws RangeError, before sending any, for a digit

@@ -79,6 +79,12 @@ export class FrameSource {
     if (skip + first < payload.length) copyG711(law, payload.subarray(skip + first), this.currentLaw, this.ring, 0);
   }
 
+  /** Forgets the live audio buffered (it is forwarded as it comes again). */
+  dropFeed(): void {
+    this.head = 0;
+    this.fed = 0;
+  }
+
   /**
    * Writes the next frame of `samples` G.711 bytes (in `law`) into `out` at `offset`, a prompt's
    * last frame padded with silence; false when there is nothing to say (the caller sends silence).

@@ -1,5 +1,8 @@
 // One RTP/RTCP session (RFC 3550) on a UDP port pair: G.711 audio in and out, RFC 4733
-// DTMF in and out, symmetric RTP, paced sending, receive statistics and periodic RTCP.
+// DTMF in and out, symmetric RTP, paced or forwarded sending, receive statistics and periodic RTCP.
+// Prompts, digits and keep-alive silence are paced (one frame per tick of the shared clock);
+// live audio from a bridged leg is forwarded the moment it arrives while nothing else is sent
+// ("cut-through"), as a relay would, so it never waits for a tick.
 // The protocol work is done by units without I/O, each asked with a packet or a frame tick:
 // frame-source.ts (what to say next), dtmf-sender.ts and dtmf-detector.ts (RFC 4733 out and
 // in), receive-stats.ts (RFC 3550 statistics). This class owns the sockets and the clocks
@@ -7,7 +10,7 @@
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { decodeG711, g711LawOf, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
+import { copyG711, decodeG711, encodeG711Into, g711LawOf, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
 import { buildRtp, parseRtp, type DtmfDigit } from './packet.ts';
 import { DtmfDetector } from './dtmf-detector.ts';
 import { DtmfSender } from './dtmf-sender.ts';
@@ -78,6 +81,9 @@ export interface RtpSessionEvents {
 
 const RTP_HEADER = 12;
 
+/** A forwarded source's timestamp may run this far (1 s of samples) ahead of the time since its last frame. */
+const SOURCE_LEAD = 8000;
+
 function bindSocket(socket: dgram.Socket, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
@@ -128,8 +134,18 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   private octetsSent = 0;
   private sentSinceReport = false;
 
-  /** Leave the pacer and the RTCP timer; set while started. */
+  /** Leave the pacer (set while paced) and the RTCP timer (set while started). */
   private unpace: (() => void) | undefined;
+  private started = false;
+  /** Live audio goes out as it arrives; the pacer is left meanwhile. */
+  private forwarding = false;
+  /** Whether the forwarded timeline has been placed after the paced one (the first forwarded frame). */
+  private anchored = false;
+  /** Monotonic ns of the last frame's turn (paced tick or forwarded frame): where a switch of mode resumes from. */
+  private lastFrameAt: bigint | undefined;
+  /** The last forwarded source timestamp and what maps it to ours. */
+  private sourceTimestamp: number | undefined;
+  private sourceOffset = 0;
   private stopReports: (() => void) | undefined;
   private closed = false;
 
@@ -229,7 +245,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
 
   /** Starts sending every ptime (silence when idle keeps NAT bindings open) and RTCP. */
   start(): void {
-    if (this.closed || this.unpace) return;
+    if (this.closed || this.started) return;
+    this.started = true;
     this.joinPacer();
     const timer = this.options.rtcpTimer ?? realIntervalTimer;
     this.stopReports = timer.every(this.options.rtcpIntervalMs ?? 5000, () => this.sendRtcpReport());
@@ -238,6 +255,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   /** Queues 8 kHz PCM (a prompt); resolves when its last frame is sent or it is stopped. */
   play(pcm: Int16Array, options: { loop?: boolean } = {}): Promise<PlaybackEnd> {
     if (this.closed) return Promise.resolve('stopped');
+    this.pace();
     return this.outbound.play(pcm, options);
   }
 
@@ -246,14 +264,29 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.outbound.stop();
   }
 
-  /** Live audio from another leg (bridging): sent when no prompt is playing. */
+  /** Live audio from another leg (bridging): sent at once when no prompt or digit is being sent, else after them. */
   feed(pcm: Int16Array): void {
-    this.outbound.feed(pcm);
+    if (!this.cutThrough(pcm.length)) {
+      this.outbound.feed(pcm);
+      return;
+    }
+    const packet = Buffer.allocUnsafe(RTP_HEADER + pcm.length);
+    encodeG711Into(this.codec, pcm, packet, RTP_HEADER);
+    this.forward(packet, undefined);
   }
 
-  /** Live G.711 from another leg: sent as it came, converted only when this leg speaks the other law. */
-  feedG711(law: G711Law, payload: Uint8Array): void {
-    this.outbound.feedG711(law, payload);
+  /**
+   * Live G.711 from another leg, as feed(): sent as it came, converted only when this leg speaks
+   * the other law. `timestamp`, the source's RTP timestamp, keeps its gaps in ours.
+   */
+  feedG711(law: G711Law, payload: Uint8Array, timestamp?: number): void {
+    if (!this.cutThrough(payload.length)) {
+      this.outbound.feedG711(law, payload);
+      return;
+    }
+    const packet = Buffer.allocUnsafe(RTP_HEADER + payload.length);
+    copyG711(law, payload, this.codec, packet, RTP_HEADER);
+    this.forward(packet, timestamp);
   }
 
   /** MediaLeg: audio (G.711 if the sink takes it, else decoded) and digits as they arrive, until the returned function is called. */
@@ -266,6 +299,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     if (this.telephoneEventPt === undefined) throw new Error('telephone-event was not negotiated on this session');
     const samples = ((options.durationMs ?? 100) * SAMPLE_RATE) / 1000;
     const pauseFrames = Math.ceil((options.gapMs ?? 60) / this.ptime);
+    this.pace();
     await this.dtmfOut.send(digits, { samples, pauseFrames });
   }
 
@@ -279,6 +313,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.closed = true;
     this.unpace?.();
     this.unpace = undefined;
+    this.forwarding = false;
     this.stopReports?.();
     this.stop();
     this.dtmfOut.clear();
@@ -307,7 +342,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     return rtp ? { address: rtp.address, port: rtp.port + 1 } : undefined;
   }
 
-  // --- Sending: one frame per pacer tick ---
+  // --- Sending: one frame per pacer tick, or live audio as it comes ---
 
   // Joins (again, after a ptime change) the clock of this ptime.
   private joinPacer(): void {
@@ -318,7 +353,77 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   // Every period owed gets its frame, in order: after a stall the frames go out late, back to
   // back, with consecutive timestamps. Skipping them would cut audio and jump the timestamp.
   private onFrames(frames: number): void {
+    this.lastFrameAt = this.monotonic();
     for (let due = frames; due > 0; due--) this.sendFrame();
+  }
+
+  // Live audio is forwarded at once when nothing else is to be said and it is a whole frame of
+  // this leg (another size is repacketised by the paced ring). Buffered audio left from a prompt
+  // or a digit is dropped when forwarding starts: sending it would delay every frame after it.
+  private cutThrough(samples: number): boolean {
+    const free = this.started && !this.closed && samples === this.samplesPerFrame && !this.outbound.playing
+      && this.dtmfOut.idle && this.remote !== undefined && this.sends();
+    if (!free) {
+      this.pace();
+      return false;
+    }
+    if (!this.forwarding) {
+      this.unpace?.();
+      this.unpace = undefined;
+      this.forwarding = true;
+      this.anchored = false;
+      this.outbound.dropFeed();
+    }
+    return true;
+  }
+
+  // Back to one frame per tick (a prompt, a digit, audio that cannot be forwarded, a silent
+  // source): the first tick's frame follows the last forwarded one by the whole frames since.
+  private pace(): void {
+    if (!this.forwarding) return;
+    this.forwarding = false;
+    // The first tick comes within a period, half of one on average: whole periods elapsed, plus one.
+    this.timestamp = (this.timestamp + Math.floor(this.msSinceLastFrame() / this.ptime) * this.samplesPerFrame) >>> 0;
+    this.joinPacer();
+  }
+
+  private forward(packet: Buffer, sourceTimestamp: number | undefined): void {
+    const now = this.monotonic();
+    const timestamp = this.forwardedTimestamp(sourceTimestamp, now);
+    this.lastFrameAt = now;
+    writeHeader(packet, this.payloadType, this.firstPacket, this.sequence, timestamp, this.ssrc);
+    this.timestamp = (timestamp + packet.length - RTP_HEADER) >>> 0;
+    this.sendForwarded(packet);
+  }
+
+  // The first forwarded frame follows the last frame sent by the whole frames since. After it a
+  // frame is as far from the previous one as the source's timestamps say, so the source's own
+  // gaps (silence suppression, a lost packet) stay gaps, as through a relay; a source timestamp
+  // going back or leaping ahead of the time since (a new source, a restart) places the frame
+  // anew. Without the source's timestamp (PCM fed) each frame follows the previous one.
+  private forwardedTimestamp(source: number | undefined, now: bigint): number {
+    let timestamp = this.timestamp;
+    if (!this.anchored) timestamp = this.resumedTimestamp(now);
+    else if (source !== undefined) {
+      const delta = this.sourceTimestamp === undefined ? 0 : (source - this.sourceTimestamp) | 0;
+      const since = (this.msSinceLastFrame(now) * SAMPLE_RATE) / 1000;
+      timestamp = delta > 0 && delta <= since + SOURCE_LEAD ? (source + this.sourceOffset) >>> 0 : this.resumedTimestamp(now);
+    }
+    this.anchored = true;
+    this.sourceTimestamp = source;
+    if (source !== undefined) this.sourceOffset = (timestamp - source) >>> 0;
+    return timestamp;
+  }
+
+  // The timestamp of a frame sent now after a pause in this leg's timeline: the next one, plus
+  // the whole periods beyond the first that have passed since the last frame.
+  private resumedTimestamp(now: bigint): number {
+    const skipped = Math.max(0, Math.round(this.msSinceLastFrame(now) / this.ptime) - 1);
+    return (this.timestamp + skipped * this.samplesPerFrame) >>> 0;
+  }
+
+  private msSinceLastFrame(now = this.monotonic()): number {
+    return this.lastFrameAt === undefined ? 0 : Number(now - this.lastFrameAt) / 1e6;
   }
 
   // A digit being sent takes the frame; otherwise the prompt, the fed audio or silence.
@@ -354,14 +459,49 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   }
 
   private sendRtp(packet: Buffer): void {
+    const remote = this.count(packet);
+    if (!remote) return;
+    // A forwarded packet still waiting goes first: sequence numbers leave in order.
+    if (RtpSession.outbox.sessions.length > 0) RtpSession.flushOutbox();
+    this.rtp.send(packet, remote.port, remote.address);
+  }
+
+  // Counts the packet (its sequence number written) as sent; where to, or undefined when nothing is sent.
+  private count(packet: Buffer): RtpEndpoint | undefined {
     const remote = this.remote;
-    if (!remote || !this.sends()) return;
+    if (!remote || !this.sends()) return undefined;
     this.sequence = (this.sequence + 1) & 0xffff;
     this.firstPacket = false;
     this.packetsSent++;
     this.octetsSent += packet.length - RTP_HEADER;
     this.sentSinceReport = true;
-    this.rtp.send(packet, remote.port, remote.address);
+    return remote;
+  }
+
+  // Forwarded packets leave together once the event loop has taken in what arrived with them
+  // (setImmediate, one for every session): sent one by one as they came, sends took 22% of the
+  // line's time instead of 14% (bench:media, 100 calls; docs/decisions.md, media plane).
+  private static readonly outbox: { sessions: RtpSession[]; packets: Buffer[] } = { sessions: [], packets: [] };
+
+  private sendForwarded(packet: Buffer): void {
+    if (!this.count(packet)) return;
+    const { sessions, packets } = RtpSession.outbox;
+    if (sessions.length === 0) setImmediate(RtpSession.flushOutbox);
+    sessions.push(this);
+    packets.push(packet);
+  }
+
+  private static flushOutbox(this: void): void {
+    const { sessions, packets } = RtpSession.outbox;
+    for (let i = 0; i < sessions.length; i++) {
+      const session = sessions[i];
+      const packet = packets[i];
+      const remote = session?.remote;
+      // Closed meanwhile (a BYE in the same turn): its socket is gone.
+      if (session && packet && remote && !session.closed) session.rtp.send(packet, remote.port, remote.address);
+    }
+    sessions.length = 0;
+    packets.length = 0;
   }
 
   // --- Receiving ---
@@ -390,7 +530,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
 
   // Decoded once, only if someone wants PCM; a bridge takes the payload as it is.
   private deliver(law: G711Law, payload: Uint8Array, timestamp: number): void {
-    const pcm = this.sinks.audio(law, payload);
+    const pcm = this.sinks.audio(law, payload, timestamp);
     if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload), timestamp);
   }
 
@@ -436,6 +576,9 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
 
   // RFC 3550 §6.4: an SR when we have sent since the last report, else an RR; then SDES.
   private sendRtcpReport(): void {
+    // A forwarded source silent for a whole interval (on hold, silence suppression): silence is
+    // paced again, so the peer's RTP timeout and NAT binding see a stream.
+    if (this.forwarding && !this.sentSinceReport) this.pace();
     const remote = this.rtcpRemote();
     if (!remote || this.closed) return;
     const block = this.received.reportBlock(this.monotonic());

@@ -292,7 +292,7 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     const law = g711LawOf(h.payloadType, this.payloadType, this.codec);
     if (!law) return;
     if (verdict !== 'held') this.received.transit(h.timestamp, (this.options.monotonic ?? process.hrtime.bigint)());
-    const pcm = this.sinks.audio(law, payload);
+    const pcm = this.sinks.audio(law, payload, h.timestamp);
     if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload));
   }
 }
