@@ -118,7 +118,7 @@ class MediaWorker {
       case 'dtmf':
         return this.legs.get(m.leg)?.digit(m.digit);
       case 'frame':
-        return this.legs.get(m.leg)?.frame(m.law, m.payload);
+        return this.legs.get(m.leg)?.frame(m.law, m.payload, m.timestamp);
       case 'stats':
         for (const [leg, stats] of m.legs) this.legs.get(leg)?.updateStats(stats);
         return;
@@ -214,9 +214,9 @@ export class RemoteRtpLeg implements RtpLeg {
     this.send({ type: 'feed', leg: this.id, pcm: copy }, [copy.buffer as ArrayBuffer]);
   }
 
-  feedG711(law: G711Law, payload: Uint8Array): void {
+  feedG711(law: G711Law, payload: Uint8Array, timestamp?: number): void {
     const copy = payload.slice();
-    this.send({ type: 'feedG711', leg: this.id, law, payload: copy }, [copy.buffer as ArrayBuffer]);
+    this.send({ type: 'feedG711', leg: this.id, law, payload: copy, timestamp }, [copy.buffer as ArrayBuffer]);
   }
 
   listen(sink: MediaSink): () => void {
@@ -263,8 +263,8 @@ export class RemoteRtpLeg implements RtpLeg {
     this.sinks.digit(digit);
   }
 
-  frame(law: G711Law, payload: Uint8Array): void {
-    this.sinks.audio(law, payload);
+  frame(law: G711Law, payload: Uint8Array, timestamp: number): void {
+    this.sinks.audio(law, payload, timestamp);
   }
 
   updateStats(stats: LegStats): void {

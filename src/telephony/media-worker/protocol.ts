@@ -22,7 +22,7 @@ export type ToWorker =
   /** Whether the leg's frames are posted to the main thread (a main-thread bridge listens). */
   | { type: 'tap'; leg: number; on: boolean }
   | { type: 'feed'; leg: number; pcm: Int16Array }
-  | { type: 'feedG711'; leg: number; law: G711Law; payload: Uint8Array }
+  | { type: 'feedG711'; leg: number; law: G711Law; payload: Uint8Array; timestamp: number | undefined }
   | { type: 'close'; req: number; leg: number }
   | { type: 'bridge'; bridge: number; customer: number; agent: number }
   | { type: 'bridgeRecord'; bridge: number; recorder: number | undefined }
@@ -39,7 +39,7 @@ export type FromWorker =
   | { type: 'played'; req: number; end: PlaybackEnd }
   | { type: 'dtmfSent'; req: number; error?: WireError }
   | { type: 'dtmf'; leg: number; digit: string }
-  | { type: 'frame'; leg: number; law: G711Law; payload: Uint8Array }
+  | { type: 'frame'; leg: number; law: G711Law; payload: Uint8Array; timestamp: number }
   | { type: 'closed'; req: number; stats: LegStats }
   /** Every open leg's statistics, pushed periodically: the main thread's stats() reads this copy. */
   | { type: 'stats'; legs: [leg: number, stats: LegStats][] }

@@ -48,7 +48,7 @@ async function open(req: number, id: number, rtpPort: number, bindAddress: strin
 function tap(leg: HostedLeg, id: number, on: boolean): void {
   leg.untap?.();
   leg.untap = on ? leg.session.listen({
-    g711: (law, payload) => post({ type: 'frame', leg: id, law, payload }),
+    g711: (law, payload, timestamp = 0) => post({ type: 'frame', leg: id, law, payload, timestamp }),
     dtmf: () => {}, // digits already go to the main thread, once
   }) : undefined;
 }
@@ -98,7 +98,7 @@ function onMessage(m: ToWorker): void {
     ));
     case 'tap': return withLeg(m.leg, undefined, (l) => tap(l, m.leg, m.on));
     case 'feed': return withLeg(m.leg, undefined, (l) => l.session.feed(m.pcm));
-    case 'feedG711': return withLeg(m.leg, undefined, (l) => l.session.feedG711(m.law, m.payload));
+    case 'feedG711': return withLeg(m.leg, undefined, (l) => l.session.feedG711(m.law, m.payload, m.timestamp));
     case 'close': return void closeLeg(m.req, m.leg);
     case 'bridge': {
       const customer = legs.get(m.customer)?.session;
