@@ -163,6 +163,23 @@ describe('the media plane', { timeout: 30_000 }, () => {
     });
   }
 
+  test('warm() starts one worker ahead of the first call, once; the first leg opens in it', async () => {
+    const pool = new MediaWorkerPool({ workers: 2, allocator: new PortAllocator({ min: 45940, max: 45949 }), bindAddress: '127.0.0.1', log: () => {}, legFailed: () => {} });
+    try {
+      assert.equal(pool.workers.length, 0, 'no thread before anything is asked');
+      pool.warm();
+      pool.warm();
+      assert.equal(pool.workers.length, 1);
+      const [warmed] = pool.workers;
+      const leg = await pool.openRtp();
+      assert.equal(pool.workerOf(leg)?.id, warmed?.id, 'the first leg opens in the warmed worker');
+      assert.equal(pool.workers.length, 1);
+      await leg.close();
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a worker\'s RTP leg bridged with a main-thread leg (a browser\'s): frames cross both ways; prompts and keys still work', async () => {
     const ports = new PortAllocator({ min: 46_300, max: 46_319 });
     const pool = new MediaWorkerPool({ workers: 1, allocator: ports, bindAddress: '127.0.0.1', log: () => {}, legFailed: () => {} });
