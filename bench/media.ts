@@ -157,7 +157,8 @@ async function measure(peer: string, calls: number, farEnds: FarEnds, peerCpuMs:
 // ---- chokutsu ----------------------------------------------------------------------------------
 
 interface LineResult {
-  steps: (Measured & { misses: string[] })[];
+  /** `remeasured`: a failed first window of a step, followed by its second window. */
+  steps: (Measured & { misses: string[]; remeasured?: boolean })[];
   capacity: number;
   /** The step whose calls could not all be set up, if one could not. */
   setupFailed?: { calls: number; why: string };
@@ -220,8 +221,15 @@ async function runLine(farEnds: FarEnds): Promise<LineResult> {
         result.setupFailed = { calls: step, why: err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err) };
         break;
       }
-      const m = await measure('chokutsu', step, farEnds, () => line.cpuMs(), line);
-      const miss = misses(m.run, CAPACITY);
+      let m = await measure('chokutsu', step, farEnds, () => line.cpuMs(), line);
+      let miss = misses(m.run, CAPACITY);
+      if (miss.length > 0) {
+        // One window can fail on a hiccup of the far ends or of the machine (their own send lateness is
+        // in the table): a step fails when a second window over the same calls fails too. Both are shown.
+        result.steps.push({ ...m, misses: miss, remeasured: true });
+        m = await measure('chokutsu, second window', step, farEnds, () => line.cpuMs(), line);
+        miss = misses(m.run, CAPACITY);
+      }
       result.steps.push({ ...m, misses: miss });
       if (step === REPORT_CALLS) result.setupProbe = await setupProbe(sipPort, dataDir);
       if (miss.length > 0) failedAt ??= step;
@@ -347,8 +355,8 @@ const loadAfter = loadAverage();
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const pct = (r: number) => `${(100 * r).toFixed(2)}%`;
-const at = line.steps.find((s) => s.calls === REPORT_CALLS);
-const firstFailing = line.steps.find((s) => s.misses.length > 0);
+const at = line.steps.findLast((s) => s.calls === REPORT_CALLS);
+const firstFailing = line.steps.find((s) => s.misses.length > 0 && !s.remeasured);
 const rtpengine = peers[0];
 const relay = peers[2];
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
@@ -381,7 +389,8 @@ const lines = [
     'send each leg a 20 ms PCMA stream (continuous sequence numbers and timestamps, legs spread over 1 ms slots, frames sent late are still sent) ' +
     'and timestamp every packet that comes back (performance.now()). Per leg over the window: frames owed (the whole 20 ms periods in it) and received, frames the ' +
     'RTP timestamps skip, |inter-arrival − 20 ms| (pooled p50/p99/max, and the worst leg\'s own p99), RFC 3550 jitter, the longest time without a ' +
-    `packet (window edges included). Window ${WINDOW_MS / 1000} s, opened ${SETTLE_MS / 1000} s after the last call connected. ` +
+    `packet (window edges included). Window ${WINDOW_MS / 1000} s, opened ${SETTLE_MS / 1000} s after the last call connected; ` +
+    'a step whose window misses the capacity rule is measured in a second window over the same calls, and fails only if that one misses too (both rows shown). ' +
     'The line runs alone in its process (`bench/media/line.ts`: startServer on the bench company of `bench/bench-line.ts`, ' +
     `media in ${MEDIA_WORKERS === undefined ? 'the default media worker threads (`telephony.rtp.mediaWorkers`: one per core)' : MEDIA_WORKERS === 0 ? 'the signalling thread (`telephony.rtp.mediaWorkers: 0`)' : `${MEDIA_WORKERS} media worker thread(s)`}, ` +
     `${AGENTS} agents Available, flow: record Agent + Customer → queue → transfer); the calls are set up by a minimal SIP UA (\`bench/media/sip-ua.ts\`: ` +
