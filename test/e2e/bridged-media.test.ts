@@ -5,106 +5,30 @@
 // event loop; a frame is forwarded as it arrives, not held for the leg's next 20 ms tick.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { MediaBridge } from '../../src/telephony/media/bridge.ts';
 import { StereoRecorder } from '../../src/telephony/media/recorder.ts';
-import { parseRtp, type RtpPacket } from '../../src/telephony/rtp/packet.ts';
 import { PortAllocator } from '../../src/telephony/rtp/ports.ts';
 import { RtpSession } from '../../src/telephony/rtp/rtp-session.ts';
+import { RtpPhone } from '../support/rtp-phone.ts';
 import { until } from '../support/until.ts';
 
 const CALLS = 10;
 const FRAMES = 100; // 2 s of speech from every phone
-const FILL = 0x55;
-
-/** A phone's frame `index`: its id and the index in the first bytes, a fixed byte after them. */
-function taggedFrame(phone: number, index: number): Buffer {
-  const payload = Buffer.alloc(160, FILL);
-  payload[0] = phone;
-  payload.writeUInt16BE(index, 1);
-  return payload;
-}
-
-function tagOf(payload: Uint8Array): { phone: number; index: number } | undefined {
-  for (let i = 3; i < payload.length; i++) if (payload[i] !== FILL) return undefined;
-  return { phone: payload[0] ?? 0, index: ((payload[1] ?? 0) << 8) | (payload[2] ?? 0) };
-}
-
-class Phone {
-  readonly heard: RtpPacket[] = [];
-  /** When each packet heard arrived, and when each frame of this phone was sent (performance.now()). */
-  readonly heardAt: number[] = [];
-  readonly sentAt: number[] = [];
-  private constructor(readonly id: number, readonly socket: dgram.Socket) {
-    socket.on('message', (msg) => {
-      const packet = parseRtp(msg);
-      if (!packet) return;
-      this.heard.push(packet);
-      this.heardAt.push(performance.now());
-    });
-  }
-
-  static async open(id: number): Promise<Phone> {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    return new Phone(id, socket);
-  }
-
-  get port(): number {
-    return this.socket.address().port;
-  }
-
-  /** Sends FRAMES tagged frames to `port`, one per 20 ms on a drift-free schedule. */
-  speak(port: number): Promise<void> {
-    const start = performance.now();
-    let index = 0;
-    return new Promise((resolve) => {
-      const tick = (): void => {
-        for (const due = Math.min(FRAMES, Math.floor((performance.now() - start) / 20) + 1); index < due; index++) {
-          const header = Buffer.alloc(12);
-          header[0] = 0x80;
-          header.writeUInt16BE(index, 2);
-          header.writeUInt32BE(index * 160, 4);
-          header.writeUInt32BE(1000 + this.id, 8);
-          this.socket.send(Buffer.concat([header, taggedFrame(this.id, index)]), port, '127.0.0.1');
-          this.sentAt[index] = performance.now();
-        }
-        if (index >= FRAMES) resolve();
-        else setTimeout(tick, Math.max(0, start + index * 20 - performance.now()));
-      };
-      tick();
-    });
-  }
-
-  /** How long each frame of `from` took to reach this phone, in ms. */
-  delaysFrom(from: Phone): number[] {
-    return this.heard.flatMap((p, i) => {
-      const tag = tagOf(p.payload);
-      return tag?.phone === from.id ? [(this.heardAt[i] ?? 0) - (from.sentAt[tag.index] ?? 0)] : [];
-    });
-  }
-
-  /** The indexes of the frames of phone `from` heard, in arrival order. */
-  framesFrom(from: number): number[] {
-    return this.heard.map((p) => tagOf(p.payload)).filter((t) => t?.phone === from).map((t) => t?.index ?? -1);
-  }
-}
-
 describe('bridged calls on loopback, media plane', { timeout: 30_000 }, () => {
   test(`${CALLS} bridged, recorded calls: every frame reaches the far end, in order, with continuous RTP timestamps, without waiting for a tick`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chokutsu-bridged-'));
     const allocator = new PortAllocator({ min: 47600, max: 47699 });
     const sessions: RtpSession[] = [];
-    const phones: Phone[] = [];
+    const phones: RtpPhone[] = [];
     const recorders: StereoRecorder[] = [];
     try {
       for (let call = 0; call < CALLS; call++) {
-        const caller = await Phone.open(2 * call + 1);
-        const agentPhone = await Phone.open(2 * call + 2);
+        const caller = await RtpPhone.open(2 * call + 1);
+        const agentPhone = await RtpPhone.open(2 * call + 2);
         const customer = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', codec: 'PCMU' });
         const agent = await RtpSession.open({ allocator, bindAddress: '127.0.0.1', codec: 'PCMU' });
         sessions.push(customer, agent);
@@ -116,7 +40,7 @@ describe('bridged calls on loopback, media plane', { timeout: 30_000 }, () => {
         new MediaBridge({ customer, agent, recorder });
       }
       for (const s of sessions) s.start();
-      const speaking = Promise.all(phones.map((phone, i) => phone.speak(sessions[i]?.localPort ?? 0)));
+      const speaking = Promise.all(phones.map((phone, i) => phone.speak(sessions[i]?.localPort ?? 0, FRAMES)));
       // Midway the event loop is held up for 150 ms (7 frame periods): what is owed meanwhile
       // goes out late, none of it is dropped to catch up.
       await until(() => phones.every((phone) => phone.heard.length >= FRAMES / 2), 'half the call', 10_000);
@@ -152,7 +76,7 @@ describe('bridged calls on loopback, media plane', { timeout: 30_000 }, () => {
       }
     } finally {
       await Promise.all(sessions.map((s) => s.close()));
-      for (const phone of phones) phone.socket.close();
+      for (const phone of phones) phone.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,6 @@
 // bridged with a worker's leg; a worker that dies ends its legs and is replaced. The same call on
 // the line's own thread (mediaWorkers: 0) is the reference.
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,60 +11,17 @@ import type { CallLeg, MediaSink, PlaybackEnd } from '../../../src/telephony/med
 import { LocalMediaPlane, type MediaPlane, type RtpLeg } from '../../../src/telephony/media/plane.ts';
 import { parseWav } from '../../../src/telephony/media/wav.ts';
 import { MediaWorkerPool } from '../../../src/telephony/media-worker/pool.ts';
-import { buildRtp, parseRtp } from '../../../src/telephony/rtp/packet.ts';
 import { PortAllocator } from '../../../src/telephony/rtp/ports.ts';
 import { channelRms } from '../../webrtc/line-support.ts';
+import { RtpPhone, taggedFrame } from '../../support/rtp-phone.ts';
 import { until } from '../../support/until.ts';
 
 const FRAMES = 50; // 1 s of speech from each phone
 
-/** A phone's frame `index`: its id and the index first, then a fixed PCMU byte (audible, not silence). */
-function taggedFrame(phone: number, index: number): Buffer {
-  const payload = Buffer.alloc(160, 0x20);
-  payload[0] = phone;
-  payload.writeUInt16BE(index, 1);
-  return payload;
-}
-
-class Phone {
-  /** The frame indexes heard from the other phone, in order of arrival. */
-  readonly heard: number[] = [];
-  private constructor(readonly id: number, readonly socket: dgram.Socket) {
-    socket.on('message', (msg) => {
-      const packet = parseRtp(msg);
-      if (packet?.payloadType !== 0 || packet.payload[3] !== 0x20) return;
-      this.heard.push((packet.payload[1] ?? 0) * 256 + (packet.payload[2] ?? 0));
-    });
-  }
-
-  static async open(id: number): Promise<Phone> {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    return new Phone(id, socket);
-  }
-
-  get port(): number {
-    return this.socket.address().port;
-  }
-
-  /** Connects `leg` to this phone as SDP offer/answer would, and starts it. */
-  dialled(leg: RtpLeg): void {
-    leg.configure({ codec: 'PCMU', payloadType: 0, telephoneEventPt: 101, remoteAddress: '127.0.0.1', remotePort: this.port, direction: 'sendrecv', ptime: 20 });
-    leg.start();
-  }
-
-  /** Says FRAMES tagged frames to `leg`, one every 20 ms. */
-  async talk(leg: RtpLeg): Promise<void> {
-    for (let i = 0; i < FRAMES; i++) {
-      const packet = buildRtp({ payloadType: 0, sequenceNumber: i, timestamp: i * 160, ssrc: 0x1000 + this.id, marker: i === 0, payload: taggedFrame(this.id, i) });
-      this.socket.send(packet, leg.localPort, '127.0.0.1');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
-  close(): void {
-    this.socket.close();
-  }
+/** Connects `leg` to `phone` as SDP offer/answer would, and starts it. */
+function dial(phone: RtpPhone, leg: RtpLeg): void {
+  leg.configure({ codec: 'PCMU', payloadType: 0, telephoneEventPt: 101, remoteAddress: '127.0.0.1', remotePort: phone.port, direction: 'sendrecv', ptime: 20 });
+  leg.start();
 }
 
 /** A leg of the main thread that is not RTP (as a browser's WebRTC leg): it hears what is fed and says what it is told. */
@@ -124,7 +80,7 @@ describe('the media plane', { timeout: 30_000 }, () => {
       const ports = new PortAllocator({ min: base, max: base + 19 });
       base += 20;
       const plane = makePlane([], ports);
-      const [caller, agent] = await Promise.all([Phone.open(1), Phone.open(2)]);
+      const [caller, agent] = await Promise.all([RtpPhone.open(1), RtpPhone.open(2)]);
       try {
         const customerLeg = await plane.openRtp();
         const agentLeg = await plane.openRtp({ near: customerLeg });
@@ -134,15 +90,15 @@ describe('the media plane', { timeout: 30_000 }, () => {
           assert.notEqual(plane.workerOf(otherContact), plane.workerOf(customerLeg), 'the next contact goes to the idle worker');
           await otherContact.close();
         }
-        caller.dialled(customerLeg);
-        agent.dialled(agentLeg);
+        dial(caller, customerLeg);
+        dial(agent, agentLeg);
         const bridge = plane.bridge(customerLeg, agentLeg);
         const path = recordingPath();
         bridge.startRecording(await plane.record(path, bridge, { onError: (err) => assert.fail(err) }));
-        await Promise.all([caller.talk(customerLeg), agent.talk(agentLeg)]);
-        await until(() => caller.heard.length >= FRAMES && agent.heard.length >= FRAMES, 'every frame to reach the other phone', 5000);
-        assert.ok(inOrder(agent.heard), `the agent heard the caller in order: ${agent.heard.join(',')}`);
-        assert.ok(inOrder(caller.heard), `the caller heard the agent in order: ${caller.heard.join(',')}`);
+        await Promise.all([caller.speak(customerLeg.localPort, FRAMES), agent.speak(agentLeg.localPort, FRAMES)]);
+        await until(() => caller.framesFrom(2).length >= FRAMES && agent.framesFrom(1).length >= FRAMES, 'every frame to reach the other phone', 5000);
+        assert.ok(inOrder(agent.framesFrom(1)), `the agent heard the caller in order: ${agent.framesFrom(1).join(',')}`);
+        assert.ok(inOrder(caller.framesFrom(2)), `the caller heard the agent in order: ${caller.framesFrom(2).join(',')}`);
         bridge.close();
         const recorder = bridge.stopRecording();
         assert.ok(recorder);
@@ -183,17 +139,17 @@ describe('the media plane', { timeout: 30_000 }, () => {
   test('a worker\'s RTP leg bridged with a main-thread leg (a browser\'s): frames cross both ways; prompts and keys still work', async () => {
     const ports = new PortAllocator({ min: 46_300, max: 46_319 });
     const pool = new MediaWorkerPool({ workers: 1, allocator: ports, bindAddress: '127.0.0.1', log: () => {}, legFailed: () => {} });
-    const caller = await Phone.open(1);
+    const caller = await RtpPhone.open(1);
     try {
       const customerLeg = await pool.openRtp();
-      caller.dialled(customerLeg);
+      dial(caller, customerLeg);
       assert.equal(await customerLeg.play(new Int16Array(1600).fill(1000)), 'finished', 'a 200 ms prompt plays to its end');
       const browser = new MemoryLeg();
       const bridge = pool.bridge(customerLeg, browser);
       const path = recordingPath();
       bridge.startRecording(await pool.record(path, bridge, { onError: (err) => assert.fail(err) }));
       await Promise.all([
-        caller.talk(customerLeg),
+        caller.speak(customerLeg.localPort, FRAMES),
         (async () => {
           for (let i = 0; i < FRAMES; i++) {
             browser.say(i);
@@ -201,9 +157,9 @@ describe('the media plane', { timeout: 30_000 }, () => {
           }
         })(),
       ]);
-      await until(() => browser.fed.length >= FRAMES && caller.heard.length >= FRAMES, 'every frame to cross', 5000);
+      await until(() => browser.fed.length >= FRAMES && caller.framesFrom(9).length >= FRAMES, 'every frame to cross', 5000);
       assert.deepEqual(browser.fed.map((p) => (p[1] ?? 0) * 256 + (p[2] ?? 0)), Array.from({ length: FRAMES }, (_, i) => i));
-      assert.ok(inOrder(caller.heard));
+      assert.ok(inOrder(caller.framesFrom(9)));
       bridge.close();
       const result = await bridge.stopRecording()?.close();
       assert.equal(result?.failed, undefined);
@@ -219,19 +175,19 @@ describe('the media plane', { timeout: 30_000 }, () => {
     const failed: CallLeg[] = [];
     const logs: string[] = [];
     const pool = new MediaWorkerPool({ workers: 1, allocator: ports, bindAddress: '127.0.0.1', log: (l) => logs.push(l), legFailed: (leg) => failed.push(leg) });
-    const [caller, agent] = await Promise.all([Phone.open(1), Phone.open(2)]);
+    const [caller, agent] = await Promise.all([RtpPhone.open(1), RtpPhone.open(2)]);
     try {
       const customerLeg = await pool.openRtp();
       const agentLeg = await pool.openRtp({ near: customerLeg });
-      caller.dialled(customerLeg);
-      agent.dialled(agentLeg);
+      dial(caller, customerLeg);
+      dial(agent, agentLeg);
       const bridge = pool.bridge(customerLeg, agentLeg);
       const path = recordingPath();
       const errors: string[] = [];
       const recorder = await pool.record(path, bridge, { onError: (err) => errors.push(err.code ?? '') });
       bridge.startRecording(recorder);
       const prompt = customerLeg.play(new Int16Array(80_000), { loop: true });
-      await Promise.all([caller.talk(customerLeg), agent.talk(agentLeg)]);
+      await Promise.all([caller.speak(customerLeg.localPort, FRAMES), agent.speak(agentLeg.localPort, FRAMES)]);
       await new Promise((r) => setTimeout(r, 1200)); // a flush of the recorder
 
       const dead = pool.workerOf(customerLeg);
@@ -251,7 +207,7 @@ describe('the media plane', { timeout: 30_000 }, () => {
 
       const next = await pool.openRtp();
       assert.notEqual(pool.workerOf(next)?.id, dead.id, 'a new worker took its place');
-      caller.dialled(next);
+      dial(caller, next);
       assert.equal(await next.play(new Int16Array(800)), 'finished');
       await next.close();
     } finally {
