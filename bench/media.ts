@@ -387,7 +387,7 @@ const lines = [
   '',
   `Method: what each FAR END receives. ${FAR_ENDS} far-end processes (\`bench/media/far-end.ts\`) own every caller's and agent phone's RTP socket, ` +
     'send each leg a 20 ms PCMA stream (continuous sequence numbers and timestamps, legs spread over 1 ms slots, frames sent late are still sent) ' +
-    'and timestamp every packet that comes back (performance.now()). Per leg over the window: frames owed (the whole 20 ms periods in it) and received, frames the ' +
+    'and timestamp every packet that comes back (performance.now()). Per leg over the window: frames owed (the whole 20 ms periods in it) and received; a frame is missing when the RTP timestamps skip it or the count falls short by more than the one frame the window\'s end can cut in flight (the worst leg column); frames the ' +
     'RTP timestamps skip, |inter-arrival − 20 ms| (pooled p50/p99/max, and the worst leg\'s own p99), RFC 3550 jitter, the longest time without a ' +
     `packet (window edges included). Window ${WINDOW_MS / 1000} s, opened ${SETTLE_MS / 1000} s after the last call connected; ` +
     'a step whose window misses the capacity rule is measured in a second window over the same calls, and fails only if that one misses too (both rows shown). ' +

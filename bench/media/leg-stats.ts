@@ -18,6 +18,11 @@ export interface LegStats {
   /** Frames the peer owes this leg over the window: whole 20 ms periods in it (a perfect stream gets these or one more). */
   expected: number;
   received: number;
+  /**
+   * Frames the leg did not get: those its RTP timestamps skip, or those the count falls short of
+   * `expected` by, beyond the one frame a window's end can cut while it is in flight (late but sent).
+   */
+  missing: number;
   /** Frames the RTP timestamps skip: a jump of k frames between two packets skips k − 1. */
   framesSkipped: number;
   /** The largest of those jumps, in frames (1 = continuous). */
@@ -67,9 +72,11 @@ export function legStats(a: Arrivals, startMs: number, endMs: number): LegStats 
     const d = (gapMs * CLOCK_RATE) / 1000 - ts;
     jitterTs += (Math.abs(d) - jitterTs) / 16;
   }
+  const expected = Math.floor((endMs - startMs) / FRAME_MS + 1e-9);
   return {
-    expected: Math.floor((endMs - startMs) / FRAME_MS + 1e-9),
+    expected,
     received: a.count,
+    missing: Math.max(framesSkipped, expected - 1 - a.count, 0),
     framesSkipped,
     largestTsJump,
     deviationP50Ms: percentile(dev, 50),
@@ -85,7 +92,7 @@ export interface RunStats {
   legs: number;
   expected: number;
   received: number;
-  /** The smallest share of its frames any leg got (at most 1: one frame more is a window edge, not a gain). */
+  /** The smallest share of its frames any leg got: 1 − missing / expected. */
   worstDeliveredRatio: number;
   framesSkipped: number;
   largestTsJump: number;
@@ -108,7 +115,7 @@ export function runStats(legs: readonly LegStats[], pooledDeviations: Float64Arr
     legs: legs.length,
     expected: sum((l) => l.expected),
     received: sum((l) => l.received),
-    worstDeliveredRatio: legs.reduce((m, l) => Math.min(m, l.received / Math.max(1, l.expected)), legs.length > 0 ? 1 : 0),
+    worstDeliveredRatio: legs.reduce((m, l) => Math.min(m, 1 - l.missing / Math.max(1, l.expected)), legs.length > 0 ? 1 : 0),
     framesSkipped: sum((l) => l.framesSkipped),
     largestTsJump: max((l) => l.largestTsJump),
     deviationP50Ms: percentile(sorted, 50),

@@ -64,12 +64,24 @@ test('nearest-rank percentiles', () => {
   assert.equal(percentile(new Float64Array(), 99), 0);
 });
 
+test('a frame the window\'s end cuts in flight is not missing; a frame the timestamps skip is, whatever the count', () => {
+  // 49 of 50 periods: the last frame is late past the end of the window, the stream is whole.
+  const cut = legStats(arrivals(Array.from({ length: 49 }, (_, i) => 5 + i * 20), Array.from({ length: 49 }, (_, i) => i)), 0, 1000);
+  assert.equal(cut.expected, 50);
+  assert.equal(cut.missing, 0);
+  // 50 packets, but frame 20 never came (the timestamps jump over it) and one more came at the end.
+  const frames = Array.from({ length: 50 }, (_, i) => (i < 20 ? i : i + 1));
+  const skipped = legStats(arrivals(Array.from({ length: 50 }, (_, i) => i * 20), frames), 0, 1000);
+  assert.equal(skipped.missing, 1);
+  assert.equal(runStats([skipped], new Float64Array()).worstDeliveredRatio, 0.98);
+});
+
 test('the run is judged by its worst leg: one short leg misses the capacity criterion', () => {
   const good = legStats(arrivals(Array.from({ length: 50 }, (_, i) => i * 20), Array.from({ length: 50 }, (_, i) => i)), 0, 1000);
-  const short = legStats(arrivals(Array.from({ length: 49 }, (_, i) => i * 20), Array.from({ length: 49 }, (_, i) => i)), 0, 1000);
+  const short = legStats(arrivals(Array.from({ length: 48 }, (_, i) => i * 20), Array.from({ length: 48 }, (_, i) => i)), 0, 1000);
   const run = runStats([good, short], new Float64Array([0, 0, 0]));
   assert.equal(run.expected, 100);
-  assert.equal(run.received, 99);
+  assert.equal(run.received, 98);
   assert.equal(run.worstDeliveredRatio, 0.98);
   assert.deepEqual(misses(runStats([good], new Float64Array()), CAPACITY), []);
   assert.match(misses(run, CAPACITY).join(), /98\.0% of its frames/);
