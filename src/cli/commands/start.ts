@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { DEMO_USERS_FILE } from '../../app/demo.ts';
 import { findDefinitionFile, LineConfigError } from '../../app/line.ts';
+import { lockDataDir } from '../../app/line-lock.ts';
 import { startServer, type RunningServer } from '../../app/start.ts';
 import { readTlsFiles, selfSignedCertificate, type TlsFiles } from '../../app/tls.ts';
 import { hostname } from 'node:os';
@@ -71,6 +72,21 @@ async function serve(dataDir: string, host: string, portText: string, io: Io, tl
     io.err(`--port ${JSON.stringify(portText)}: a port is a whole number from 1 to 65535`);
     return 2;
   }
+  let unlock: () => void;
+  try {
+    unlock = lockDataDir(dataDir);
+  } catch (err) {
+    io.err(`cannot start: ${(err as Error).message}`);
+    return 1;
+  }
+  try {
+    return await run(dataDir, host, port, io, tls);
+  } finally {
+    unlock();
+  }
+}
+
+async function run(dataDir: string, host: string, port: number, io: Io, tls: TlsFiles | undefined): Promise<number> {
   let server: RunningServer;
   try {
     server = await startServer(dataDir, { host, port, log: (m) => io.err(m), ...(tls ? { tls } : {}) });
