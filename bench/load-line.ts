@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
 import type { InstanceDefinition } from '../src/instance/types.ts';
+import { agentAnswersScenario, pcmaSdp } from '../test/e2e/sipp-support.ts';
 import { api, login } from '../test/e2e/support.ts';
 import {
   loadLineDir, phonesInjection, phonesRegisterScenario, sippProcess, startLineProcess, waitFor,
@@ -41,60 +42,6 @@ export function talkAudio(seconds = 10): Buffer {
   return execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'a-law', '-t', 'raw', '-', 'synth', String(seconds), 'pinknoise', 'vol', '0.2']);
 }
 
-const SDP = (owner: string) => `v=0
-o=${owner} 1 1 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 8 101
-a=rtpmap:8 PCMA/8000
-a=rtpmap:101 telephone-event/8000
-a=sendrecv`;
-
-/** An agent phone's side of a call from the line (sipp -oocsf): 180, 200, talks (talk.al, looped) until the BYE. */
-export function phoneAnswersScenario(): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="bench agent answers">
-  <recv request="INVITE" crlf="true"/>
-  <send><![CDATA[
-SIP/2.0 180 Ringing
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:agent@[local_ip]:[local_port]>
-Content-Length: 0
-]]></send>
-  <pause milliseconds="100"/>
-  <send retrans="500"><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:agent@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-${SDP('agent')}
-]]></send>
-  <recv request="ACK" crlf="true"/>
-  <nop><action><exec rtp_stream="talk.al,-1,8"/></action></nop>
-  <recv request="BYE"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-]]></send>
-</scenario>`;
-}
-
 /** A trunk caller: INVITE (PCMA), talks (talk.al, looped) for a uniformly random hold, BYE. INVITE→200 is ResponseTime1. */
 export function callerHoldScenario(dialed: string, holdMs: { min: number; max: number }): string {
   const from = '<sip:0312345678@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]';
@@ -114,7 +61,7 @@ Max-Forwards: 70${extra}`;
   <send retrans="500" start_rtd="true"><![CDATA[
 ${request('INVITE', 1, '\nContact: <sip:0312345678@[local_ip]:[local_port]>\nContent-Type: application/sdp\nContent-Length: [len]')}
 
-${SDP('caller')}
+${pcmaSdp('caller')}
 ]]></send>
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
@@ -137,7 +84,7 @@ export async function registerPhones(b: BenchLine, upForMs: number, audio: Buffe
   const n = b.setup.agents.length;
   const phones = await sippProcess({
     scenario: phonesRegisterScenario(upForMs, 3600), serverPort: b.line.sipPort, calls: n, rate: 50, limit: n,
-    inject: phonesInjection(b.setup.agents), oocs: phoneAnswersScenario(), timeoutSeconds: Math.ceil(upForMs / 1000) + 120,
+    inject: phonesInjection(b.setup.agents), oocs: agentAnswersScenario({ answerAfterMs: 100, talk: { loop: 'talk.al' } }), timeoutSeconds: Math.ceil(upForMs / 1000) + 120,
     files: { 'talk.al': audio },
   });
   await waitFor('every phone to register', () => (phones.logged().length >= n ? true : undefined), 60_000);

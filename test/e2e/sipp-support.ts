@@ -92,7 +92,7 @@ Content-Length: 0
 }
 
 /** Audio as sipp's captures carry it: PCMA (g711a.pcap) and telephone-event 101 (the DTMF captures). */
-const pcmaSdp = (owner: string) => `v=0
+export const pcmaSdp = (owner: string) => `v=0
 o=${owner} 1 1 IN IP[local_ip_type] [local_ip]
 s=-
 c=IN IP[media_ip_type] [media_ip]
@@ -206,8 +206,11 @@ Content-Length: 0
 </scenario>`;
 }
 
-/** The phone's side of a call from the line: rings, answers with PCMA, talks (g711a capture), hangs up or waits for BYE. */
-export function agentAnswersScenario(o: { answerAfterMs: number; talk: boolean; hangUpAfterMs?: number }): string {
+/**
+ * The phone's side of a call from the line: rings, answers with PCMA, talks (the g711a capture, or a
+ * raw A-law file sent by rtp_stream, looped, for calls longer than the capture), hangs up or waits for BYE.
+ */
+export function agentAnswersScenario(o: { answerAfterMs: number; talk: boolean | { loop: string }; hangUpAfterMs?: number }): string {
   const ok = `[last_Via:]
 [last_From:]
 [last_To:];tag=[pid]SIPpTag01[call_number]
@@ -243,7 +246,7 @@ Content-Length: [len]
 ${pcmaSdp('agent')}
 ]]></send>
   <recv request="ACK" crlf="true"/>
-  ${o.talk ? `${playPcap('g711a.pcap')}` : ''}
+  ${typeof o.talk === 'object' ? `<nop><action><exec rtp_stream="${o.talk.loop},-1,8"/></action></nop>` : o.talk ? playPcap('g711a.pcap') : ''}
   ${end}
 </scenario>`;
 }
