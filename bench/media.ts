@@ -43,6 +43,8 @@ const MEDIA_WORKERS = opts['media-workers'] === undefined ? undefined : Number(o
 // Far ends and peers alike run before anything else on the machine (other work shares it): as
 // root −10, else as they come. Every peer gets the same, so the comparison stays fair.
 const NICE = process.getuid?.() === 0 ? -10 : 0;
+// Extra node options for the line's process only, e.g. BENCH_LINE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+const LINE_NODE_ARGS = (process.env.BENCH_LINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const PROBE_CALLS = 25; // extra calls while REPORT_CALLS are up: INVITE → 200 under load
 const MAX_CALLS = Math.max(...STEPS, REPORT_CALLS);
 const AGENTS = MAX_CALLS + 20;
@@ -177,7 +179,7 @@ async function runLine(farEnds: FarEnds): Promise<LineResult> {
   const dataDir = benchDataDir(agents, benchTelephony({
     portMin: 30000, portMax: 30000 + 4 * MAX_CALLS + 400, ...(MEDIA_WORKERS === undefined ? {} : { mediaWorkers: MEDIA_WORKERS }),
   }));
-  const line = new Child('line', file('./media/line.ts'), [dataDir, String(AGENTS)], NICE);
+  const line = new Child('line', file('./media/line.ts'), [dataDir, String(AGENTS)], NICE, LINE_NODE_ARGS);
   const agentPorts: number[] = [];
   const answered: Answered[] = [];
   let phones: SipUa | undefined;

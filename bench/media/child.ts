@@ -32,8 +32,8 @@ export class Child {
   readonly process: ChildProcess;
 
   /** `nice`: the child's niceness from its start, every thread of it (−10 as root puts it before other work on the machine). */
-  constructor(readonly name: string, file: string, args: readonly string[] = [], nice = 0) {
-    this.process = spawn('nice', ['-n', String(nice), process.execPath, '--import', 'tsx', file, ...args], {
+  constructor(readonly name: string, file: string, args: readonly string[] = [], nice = 0, nodeArgs: readonly string[] = []) {
+    this.process = spawn('nice', ['-n', String(nice), process.execPath, ...nodeArgs, '--import', 'tsx', file, ...args], {
       serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-20_000));
