@@ -126,6 +126,14 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   /** Where the peer's SIP came from: RTP from that address is the peer's too (NAT). */
   private signallingAddress: string | undefined;
   private latchedRtcp: RtpEndpoint | undefined;
+  /** Whether the latched source is exactly the SDP's address and port: only it is heard then. */
+  private latchedExact = false;
+  /**
+   * The RTP socket connected to the latched peer (see connectToPeer()): 'connecting' holds
+   * packets until it is, as Node's socket takes no address once connected.
+   */
+  private link: 'none' | 'connecting' | 'connected' = 'none';
+  private heldForLink: Buffer[] = [];
 
   private sequence: number;
   private timestamp: number;
@@ -226,12 +234,23 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   setRemote(remote: RtpEndpoint): void {
     this.sdpRemote = remote;
     this.latchedRtp = undefined;
+    this.latchedExact = false;
     this.latchedRtcp = undefined;
+    // While 'connecting', the connection's end sees the latch gone and undoes it.
+    if (this.link === 'connected') {
+      if (!this.closed) this.rtp.disconnect();
+      this.link = 'none';
+    }
   }
 
   /** Where RTP goes now: the latched source if the peer has sent, else the SDP address. */
   get remote(): RtpEndpoint | undefined {
     return this.latchedRtp ?? this.usableSdpRemote();
+  }
+
+  /** The peer the RTP socket is connected to, if it is (latched on exactly the SDP's address and port). */
+  get connectedTo(): RtpEndpoint | undefined {
+    return this.link === 'connected' ? this.latchedRtp : undefined;
   }
 
   /** Whether RFC 4733 telephone-event was negotiated, so sendDtmf() can be used. */
@@ -463,7 +482,37 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     if (!remote) return;
     // A forwarded packet still waiting goes first: sequence numbers leave in order.
     if (RtpSession.outbox.sessions.length > 0) RtpSession.flushOutbox();
-    this.rtp.send(packet, remote.port, remote.address);
+    this.transmit(packet, remote);
+  }
+
+  private transmit(packet: Buffer, remote: RtpEndpoint): void {
+    if (this.link === 'connected') this.rtp.send(packet);
+    else if (this.link === 'connecting') this.heldForLink.push(packet);
+    else this.rtp.send(packet, remote.port, remote.address);
+  }
+
+  // Latched to exactly the SDP's address and port, the session hears no one else (latch()), so
+  // the socket is connected to that peer: the kernel then filters for us and a send skips the
+  // address lookup (a tick per packet in Node) and the route lookup. A new SDP address
+  // (setRemote()) disconnects it; the next packet latches and connects again.
+  private connectToPeer(): void {
+    const peer = this.latchedRtp;
+    if (!peer || this.closed) return;
+    this.link = 'connecting';
+    this.rtp.connect(peer.port, peer.address, (error?: Error) => {
+      if (this.closed) return;
+      if (error) this.link = 'none';
+      else if (this.latchedRtp !== peer) {
+        this.rtp.disconnect();
+        this.link = 'none';
+      } else this.link = 'connected';
+      const held = this.heldForLink;
+      this.heldForLink = [];
+      for (const packet of held) {
+        const remote = this.remote;
+        if (remote) this.transmit(packet, remote);
+      }
+    });
   }
 
   // Counts the packet (its sequence number written) as sent; where to, or undefined when nothing is sent.
@@ -498,7 +547,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
       const packet = packets[i];
       const remote = session?.remote;
       // Closed meanwhile (a BYE in the same turn): its socket is gone.
-      if (session && packet && remote && !session.closed) session.rtp.send(packet, remote.port, remote.address);
+      if (session && packet && remote && !session.closed) session.transmit(packet, remote);
     }
     sessions.length = 0;
     packets.length = 0;
@@ -509,6 +558,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   private onRtp(msg: Buffer, from: RtpEndpoint): void {
     const packet = parseRtp(msg);
     if (!packet || this.closed || !this.latch(from)) return;
+    if (this.latchedExact && this.link === 'none') this.connectToPeer();
     // Not counted, a packet is still played: a restarting sender's first packet is audio too.
     const now = this.monotonic(); // one clock read per packet
     const verdict = this.received.sequence(packet.ssrc, packet.sequenceNumber, now);
@@ -557,6 +607,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     }
     // Kept: a copy, not Node's receive info of this packet.
     this.latchedRtp = { address: from.address, port: from.port };
+    this.latchedExact = sdp !== undefined && sameAddress(from.address, sdp.address) && from.port === sdp.port;
     this.emit('latched', this.latchedRtp);
     return true;
   }

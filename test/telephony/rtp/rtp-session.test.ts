@@ -39,6 +39,8 @@ function tone(samples: number, amplitude = 8000): Int16Array {
 async function rawSocket(address = '127.0.0.1'): Promise<dgram.Socket> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, address, resolve));
+  // A test that fails before closing it must not keep the file's process alive.
+  socket.unref();
   return socket;
 }
 
@@ -236,6 +238,56 @@ describe('RtpSession on loopback', () => {
     await settle();
     assert.equal(heard.length, 2, 'once on the SDP port, the natted port is not the peer any more');
     for (const socket of [natted, other, exact]) socket.close();
+  });
+
+  test('latched on exactly the SDP\'s address and port, the socket is connected to the peer; frames sent while it connects leave after, in order', async () => {
+    let tick: ((frames: number) => void) | undefined;
+    const clock: FrameClock = { add: (_ptime, handler) => { tick = handler; return () => { tick = undefined; }; } };
+    const peer = await rawSocket();
+    const s = await session({ pacer: clock });
+    s.setRemote({ address: '127.0.0.1', port: port(peer) });
+    const got: RtpPacket[] = [];
+    peer.on('message', (msg) => {
+      const packet = parseRtp(msg);
+      if (packet) got.push(packet);
+    });
+    s.start();
+    // Three frames in the turn the first packet latched: the socket is connecting then.
+    s.once('audio', () => {
+      assert.equal(s.connectedTo, undefined, 'not connected yet');
+      for (let i = 0; i < 3; i++) tick?.(1);
+    });
+    peer.send(marked(0x4444, 1, PEER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => got.length >= 3, 'the three frames at the peer');
+    assert.deepEqual(s.connectedTo, { address: '127.0.0.1', port: port(peer) });
+    tick?.(2);
+    await until(() => got.length >= 5, 'two more frames');
+    assert.deepEqual(got.map((p) => (p.sequenceNumber - (got[0]?.sequenceNumber ?? 0)) & 0xffff), [0, 1, 2, 3, 4]);
+    peer.close();
+  });
+
+  test('a new SDP address disconnects the socket: the new port is heard and sent to, and the old one is not', async () => {
+    const first = await rawSocket();
+    const second = await rawSocket();
+    const s = await session();
+    s.setRemote({ address: '127.0.0.1', port: port(first) });
+    const heard: number[] = [];
+    s.on('audio', (pcm) => heard.push(pcm[0] ?? 0));
+    first.send(marked(0x5555, 1, PEER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => s.connectedTo !== undefined, 'connected to the first port');
+    s.setRemote({ address: '127.0.0.1', port: port(second) }); // a re-INVITE moved the phone's media
+    assert.equal(s.connectedTo, undefined);
+    second.send(marked(0x5555, 2, PEER_BYTE), s.localPort, '127.0.0.1');
+    await until(() => s.connectedTo?.port === port(second), 'connected to the second port');
+    first.send(marked(0x5555, 3, INTRUDER_BYTE), s.localPort, '127.0.0.1');
+    await settle();
+    assert.equal(heard.length, 2, 'the old port is not heard');
+    const atSecond = once(second, 'message');
+    s.start();
+    const [msg] = (await atSecond) as [Buffer];
+    assert.equal(parseRtp(msg)?.ssrc, s.ssrc);
+    first.close();
+    second.close();
   });
 
   test('packets of a foreign SSRC interleaved with the peer\'s are not played; a new SSRC after a gap restarts the statistics (RFC 3550)', async () => {
