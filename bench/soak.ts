@@ -6,6 +6,7 @@
 //   flock /tmp/chokutsu-heavy.lock npm run bench:soak -- --minutes 10 --rate 3 --hold 20-60
 // Defaults are the issue's: 30 minutes, 20 calls/s, 20–60 s holds (≈ 800 calls up at once).
 // Rewrites the "Soak" section of bench/RESULTS.md (--no-write: only print it).
+import { readdirSync, readlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -73,6 +74,7 @@ try {
   sipps.push(await registerPhones(bench, durationMs + drainMs + 60_000, audio));
   const logFrom = bench.line.output().length; // what the line says from the first call on
   const idleBefore = { fds: processFds(bench.pid), rssMb: processRss(bench.pid) / 2 ** 20 };
+  const fdsBefore = fdKinds(bench.pid);
   const callers = await sippProcess({
     scenario: callerHoldScenario(dialedNumber(bench), { min: holdMin, max: holdMax }), serverPort: bench.line.sipPort,
     calls: callsToPlace, rate, limit: agents * 2, timeoutSeconds: Math.ceil((durationMs + drainMs) / 1000) + 60,
@@ -109,6 +111,8 @@ try {
   if (done.code !== 0) console.error(`caller sipp exited ${done.code}: ${done.errors.split('\n').slice(0, 5).join(' | ')}`);
   await sleep((ACW_SECONDS + 3) * 1000); // the last records are rewritten after their ACW
   const idleAfter = { fds: processFds(bench.pid), rssMb: processRss(bench.pid) / 2 ** 20 };
+  const fdsChanged = fdKindsDiff(fdsBefore, fdKinds(bench.pid));
+  if (fdsChanged !== '') console.error(`idle fds by kind, before → after the calls: ${fdsChanged}`);
   for (const s of sipps) s.kill();
   await bench.line.stop();
   lineLog = bench.line.output().slice(logFrom);
@@ -124,6 +128,37 @@ try {
   await bench.line.crash();
 }
 
+/** The line's open fds by what they are (socket, pipe, anon_inode:[eventpoll], a file's directory), for a difference that needs explaining. */
+function fdKinds(pid: number): Map<string, number> {
+  const kinds = new Map<string, number>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue; // closed meanwhile
+    }
+    const kind = target.replace(/:\[\d+\]$/, '').replace(/\/[^/]*$/, '/…');
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return kinds;
+}
+
+function fdKindsDiff(before: Map<string, number>, after: Map<string, number>): string {
+  return [...new Set([...before.keys(), ...after.keys()])].sort()
+    .filter((k) => (before.get(k) ?? 0) !== (after.get(k) ?? 0))
+    .map((k) => `${k} ${before.get(k) ?? 0} → ${after.get(k) ?? 0}`).join(', ');
+}
+
+/** The options this run was given, as they would be typed again (the section names what ran). */
+function commandOptions(): string {
+  const given = [`--minutes ${minutes}`, `--rate ${rate}`, `--hold ${holdMin / 1000}-${holdMax / 1000}`];
+  if (args['warmup-minutes'] !== undefined) given.push(`--warmup-minutes ${args['warmup-minutes']}`);
+  if (args['sample-seconds'] !== '60') given.push(`--sample-seconds ${sampleSeconds}`);
+  if (args.agents !== undefined) given.push(`--agents ${agents}`);
+  return given.join(' ');
+}
+
 function report(t: SoakTotals, records: ReturnType<typeof recordsWritten>, idleBefore: Idle, idleAfter: Idle): void {
   const v = soakVerdict(rows, t, warmupSeconds, { before: idleBefore.fds, after: idleAfter.fds });
   const f1 = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n.toFixed(1) : 'n/a');
@@ -134,7 +169,7 @@ function report(t: SoakTotals, records: ReturnType<typeof recordsWritten>, idleB
     '## Soak',
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, loopback. Date: ${new Date().toISOString().slice(0, 10)}.`,
-    `Command: \`flock /tmp/chokutsu-heavy.lock npm run bench:soak -- --minutes ${minutes} --rate ${rate} --hold ${holdMin / 1000}-${holdMax / 1000}\``,
+    `Command: \`flock /tmp/chokutsu-heavy.lock npm run bench:soak -- ${commandOptions()}\``,
     '',
     full
       ? 'This is the issue\'s soak: 30 minutes at 20 calls/s with 20–60 s holds.'

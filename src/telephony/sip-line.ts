@@ -882,7 +882,7 @@ export class SipLine {
 
   /** An extension registered: a detached agent's browser is back, so its call is offered to it again. */
   private onRegistered(aor: string): void {
-    // A phone registering means calls are coming: the first one should not wait for a media thread to start.
+    // A phone registering means calls are coming: none should wait for a media thread to start.
     this.media.warm();
     for (const leg of this.agentLegs.values()) {
       if (!leg.detached || leg.closed || leg.reattaching || this.deps.agentExtension(leg.agentId) !== aor) continue;

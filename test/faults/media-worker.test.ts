@@ -34,7 +34,7 @@ describe('a media worker dies', { timeout: 120_000 }, () => {
       setPhonePassword(phones, { username: '201', agentId: 'sato', realm: 'chokutsu', password: 'secret201' }, new Date());
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 90_000), sip.port, [], agentAnswersScenario({ answerAfterMs: 200, talk: true }));
       await waitFor('the phone to register', () => (sip.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 10_000);
-      assert.equal(pool.workers.length, 1, 'a phone registering starts the first media worker before the first call');
+      assert.equal(pool.workers.length, 2, 'a phone registering starts every media worker (mediaWorkers: 2) before the first call');
       const sato = await line.agent('sato');
       assert.equal((await api(line.url, sato, 'PUT', '/api/agent/status', { status: 'Available' })).status, 200);
 

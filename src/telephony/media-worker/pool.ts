@@ -376,7 +376,8 @@ export class MediaWorkerPool implements MediaPlane {
 
   constructor(private readonly o: MediaWorkerPoolOptions) {
     if (!Number.isInteger(o.workers) || o.workers < 1) throw new RangeError(`a media worker pool needs at least one worker, not ${o.workers}`);
-    // Workers start with the first leg (or warm()): a line that takes no RTP call costs no thread.
+    // Workers start with warm() (a phone registered: all of them) or with the legs that need them:
+    // a line that takes no RTP call and has no phone registered costs no thread.
     this.slots = Array.from({ length: o.workers }, () => undefined);
   }
 
@@ -426,9 +427,14 @@ export class MediaWorkerPool implements MediaPlane {
     throw new PortsExhaustedError(allocator.min, allocator.max);
   }
 
-  /** Starts the first worker before the first call needs it: a worker takes about 0.5 s to start through tsx. */
+  /**
+   * Starts every worker before the calls need them: a worker takes about 0.5 s to start through
+   * tsx, and a second one started by the first busy moment would stay, so the pool's idle state
+   * (threads, their fds and memory) is reached before the first call, not during the calls.
+   */
   warm(): void {
-    if (!this.closing && !this.slots.some((w) => w !== undefined)) this.slots[0] = this.spawn();
+    if (this.closing) return;
+    for (let slot = 0; slot < this.slots.length; slot++) this.slots[slot] ??= this.spawn();
   }
 
   bridge(customer: CallLeg, agent: CallLeg): LineBridge {

@@ -43,7 +43,7 @@ export interface MediaPlane {
   bridge(customer: CallLeg, agent: CallLeg): LineBridge;
   /** A recorder for `bridge`, made where the bridge runs. Rejects when the file cannot be created. */
   record(path: string, bridge: LineBridge, options: { onError: (err: NodeJS.ErrnoException) => void }): Promise<LineRecorder>;
-  /** Gets ready for a first call ahead of it (starts a thread, if the plane has threads). */
+  /** Gets ready for calls ahead of them (starts its threads, if the plane has threads). */
   warm(): void;
   /** Ends the plane's threads, if any (the line closes after its legs). */
   close(): Promise<void>;

@@ -119,18 +119,36 @@ describe('the media plane', { timeout: 30_000 }, () => {
     });
   }
 
-  test('warm() starts one worker ahead of the first call, once; the first leg opens in it', async () => {
+  test('warm() starts every worker ahead of the first call, once; contacts open in the warmed workers and no thread is added', async () => {
     const pool = new MediaWorkerPool({ workers: 2, allocator: new PortAllocator({ min: 45940, max: 45949 }), bindAddress: '127.0.0.1', log: () => {}, legFailed: () => {} });
     try {
       assert.equal(pool.workers.length, 0, 'no thread before anything is asked');
       pool.warm();
+      const warmed = pool.workers.map((w) => w.id);
+      assert.equal(warmed.length, 2, 'every configured worker starts');
       pool.warm();
+      assert.deepEqual(pool.workers.map((w) => w.id), warmed, 'a second warm() starts nothing');
+      const first = await pool.openRtp();
+      const second = await pool.openRtp();
+      assert.deepEqual(new Set([pool.workerOf(first)?.id, pool.workerOf(second)?.id]), new Set(warmed), 'two contacts open in the two warmed workers');
+      assert.deepEqual(pool.workers.map((w) => w.id), warmed, 'the calls start no thread');
+      await Promise.all([first.close(), second.close()]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('without warm() a worker starts with the first leg, and the next only when every running one carries calls', async () => {
+    const pool = new MediaWorkerPool({ workers: 2, allocator: new PortAllocator({ min: 45950, max: 45959 }), bindAddress: '127.0.0.1', log: () => {}, legFailed: () => {} });
+    try {
+      const first = await pool.openRtp();
       assert.equal(pool.workers.length, 1);
-      const [warmed] = pool.workers;
-      const leg = await pool.openRtp();
-      assert.equal(pool.workerOf(leg)?.id, warmed?.id, 'the first leg opens in the warmed worker');
-      assert.equal(pool.workers.length, 1);
-      await leg.close();
+      await first.close();
+      const again = await pool.openRtp();
+      assert.equal(pool.workers.length, 1, 'an idle worker takes the next contact');
+      const busy = await pool.openRtp();
+      assert.equal(pool.workers.length, 2, 'a second worker starts when the first carries a call');
+      await Promise.all([again.close(), busy.close()]);
     } finally {
       await pool.close();
     }
