@@ -6,14 +6,14 @@ export interface RtpPacket {
   sequenceNumber: number;
   timestamp: number;
   ssrc: number;
-  csrc: number[];
+  csrc: readonly number[];
   payload: Uint8Array;
 }
 
 const RTP_VERSION = 2;
 const FIXED_HEADER = 12;
 
-export function buildRtp(packet: Omit<RtpPacket, 'csrc'> & { csrc?: number[] }): Buffer {
+export function buildRtp(packet: Omit<RtpPacket, 'csrc'> & { csrc?: readonly number[] }): Buffer {
   const csrc = packet.csrc ?? [];
   const header = FIXED_HEADER + 4 * csrc.length;
   const buf = Buffer.alloc(header + packet.payload.length);
@@ -27,6 +27,9 @@ export function buildRtp(packet: Omit<RtpPacket, 'csrc'> & { csrc?: number[] }):
   return buf;
 }
 
+/** The usual packet names no contributing source: one shared, frozen list, not one per packet. */
+const NO_CSRC: readonly number[] = Object.freeze([]);
+
 /** Parses an RTP packet; anything that is not version 2 or is truncated gives undefined (dropped). */
 export function parseRtp(buf: Buffer): RtpPacket | undefined {
   if (buf.length < FIXED_HEADER) return undefined;
@@ -37,8 +40,8 @@ export function parseRtp(buf: Buffer): RtpPacket | undefined {
   const csrcCount = first & 0x0f;
   let offset = FIXED_HEADER + 4 * csrcCount;
   if (buf.length < offset) return undefined;
-  const csrc: number[] = [];
-  for (let i = 0; i < csrcCount; i++) csrc.push(buf.readUInt32BE(FIXED_HEADER + 4 * i));
+  let csrc = NO_CSRC;
+  if (csrcCount > 0) csrc = Array.from({ length: csrcCount }, (_, i) => buf.readUInt32BE(FIXED_HEADER + 4 * i));
   if (extension) {
     if (buf.length < offset + 4) return undefined;
     offset += 4 + 4 * buf.readUInt16BE(offset + 2);

@@ -593,6 +593,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   // A phone behind a NAT gives its private address in the SDP and sends from the NAT's public one,
   // which is also where its SIP came from: that address is the peer too (setSignallingAddress).
   private latch(from: RtpEndpoint): boolean {
+    // Connected, the kernel hands over only the peer's packets.
+    if (this.link === 'connected') return true;
     const sdp = this.sdpRemote;
     if (sdp !== undefined) {
       if (sdp.address === '0.0.0.0') return false;
