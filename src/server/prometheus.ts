@@ -39,6 +39,8 @@ export interface MediaWorkerHeap {
   readonly worker: number;
   readonly used: number;
   readonly afterMajorGc?: number;
+  /** Major GCs of the thread in the slot now (a replacement starts from 0, as a counter after a restart). */
+  readonly majorGcs: number;
 }
 
 /** Queues are labelled by name, as Connect's reports show them. */
@@ -100,6 +102,14 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
   workerGauge('chokutsu_media_worker_heap_used_bytes', 'A media worker thread\'s V8 heap used, as of its last report (every 500 ms), garbage included.', (h) => h.used);
   workerGauge('chokutsu_media_worker_heap_used_after_major_gc_bytes',
     'A media worker thread\'s V8 heap used, read in the thread when its last major (mark-compact) GC was reported; absent until its first.', (h) => h.afterMajorGc);
+  new Counter({
+    name: 'chokutsu_media_worker_major_gcs_total', help: 'A media worker thread\'s major (mark-compact) GCs: its after-GC figure is as fresh as the last.',
+    labelNames: ['worker'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const heap of mediaWorkers?.() ?? []) this.inc({ worker: String(heap.worker) }, heap.majorGcs);
+    },
+  });
   const merged = Registry.merge([registry, processRegistry()]);
   return {
     registry,

@@ -49,6 +49,8 @@ test('/metrics: each media worker\'s heap used, and after its major GCs, labelle
       return series.size > 0 ? series : undefined;
     }, 10_000, 200);
     assert.ok([...afterGc.values()].every(plausible), JSON.stringify([...afterGc]));
+    const majors = byWorker(await metrics(), 'chokutsu_media_worker_major_gcs_total');
+    for (const worker of afterGc.keys()) assert.ok((majors.get(worker) ?? 0) >= 1, `worker ${worker} counts its major GCs`);
     await leg.close();
 
     const dead = pool.workers[0];

@@ -11,6 +11,8 @@ export interface WorkerHeap {
   used: number;
   /** Heap used when its last major (mark-compact) GC was reported: what stays alive. Absent until the first. */
   afterMajorGc?: number;
+  /** Its major GCs so far: afterMajorGc is as fresh as the last of them. */
+  majorGcs: number;
 }
 
 /** An error as it crosses threads: structured clone keeps no `code`. */

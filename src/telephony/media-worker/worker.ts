@@ -130,12 +130,15 @@ function onMessage(m: ToWorker): void {
 /** This thread's heap: each isolate has its own, which the line's /metrics cannot read from its thread. */
 function watchHeap(): () => WorkerHeap {
   let afterMajorGc: number | undefined;
+  let majorGcs = 0;
   // As the line's thread does (server/prometheus.ts): the entries arrive a moment after the GC, little has been allocated since.
   new PerformanceObserver((list) => {
-    const major = list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
-    if (major) afterMajorGc = getHeapStatistics().used_heap_size;
+    const majors = list.getEntries().filter((e) => (e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length;
+    if (majors === 0) return;
+    majorGcs += majors;
+    afterMajorGc = getHeapStatistics().used_heap_size;
   }).observe({ entryTypes: ['gc'] });
-  return () => ({ used: getHeapStatistics().used_heap_size, ...(afterMajorGc !== undefined ? { afterMajorGc } : {}) });
+  return () => ({ used: getHeapStatistics().used_heap_size, ...(afterMajorGc !== undefined ? { afterMajorGc } : {}), majorGcs });
 }
 
 const heap = watchHeap();

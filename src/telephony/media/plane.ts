@@ -48,6 +48,8 @@ export interface MediaThreadHeap {
   used: number;
   /** Heap used right after its last major (mark-compact) GC; absent until it has had one. */
   afterMajorGc?: number;
+  /** Its major GCs so far (the thread's: a replacement starts from 0). */
+  majorGcs: number;
 }
 
 export interface MediaPlane {

@@ -159,6 +159,7 @@ describe('the media plane', { timeout: 30_000 }, () => {
         await played;
       }
       await until(() => plausible(pool.heaps()[slot]?.afterMajorGc), 'the worker\'s heap after its major GC', 5000);
+      assert.ok((pool.heaps()[slot]?.majorGcs ?? 0) >= 1);
       await leg.close();
 
       const dead = pool.workers[0];
