@@ -1,7 +1,7 @@
 // Soak (issue 13): the line as a child process, recording on, sipp callers placing bridged calls to
 // sipp agent phones at a steady rate, each held for a uniformly random time; both sides talk for the
 // whole call. Every sample (a minute by default): calls placed / completed / failed, the line's RSS,
-// heap, fds, event-loop delay p99 and CPU. At the end: records written vs calls placed and
+// heap (its thread's, and its media workers' summed), fds, event-loop delay p99 and CPU. At the end: records written vs calls placed and
 // least-squares slopes after the warm-up against the goals (bench/soak-summary.ts).
 //   flock /tmp/chokutsu-heavy.lock npm run bench:soak -- --minutes 10 --rate 3 --hold 20-60
 // Defaults are the issue's: 30 minutes, 20 calls/s, 20–60 s holds (≈ 800 calls up at once).
@@ -59,6 +59,21 @@ interface Row extends SoakSample {
   cpuPercent: number;
   /** Major GCs so far: the heap-after-GC figure is as fresh as the last of them. */
   majorGcs: number;
+  /** The media workers' major GCs so far, summed (a replaced worker's count starts again). */
+  workersMajorGcs: number;
+}
+
+/** One value per media worker of a `{worker}` series. */
+function perWorker(m: Map<string, number>, name: string): number[] {
+  return [...m].filter(([series]) => series.startsWith(`${name}{`)).map(([, value]) => value);
+}
+
+/** The media workers' heaps, summed; after GC only once every worker has had one (a partial sum would jump when the next reports). */
+function workersHeap(m: Map<string, number>): Pick<SoakSample, 'workersHeapUsedMb' | 'workersHeapAfterGcMb'> {
+  const used = perWorker(m, 'chokutsu_media_worker_heap_used_bytes');
+  const afterGc = perWorker(m, 'chokutsu_media_worker_heap_used_after_major_gc_bytes');
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0) / 2 ** 20;
+  return { workersHeapUsedMb: sum(used), workersHeapAfterGcMb: afterGc.length === used.length ? sum(afterGc) : undefined };
 }
 
 const audio = talkAudio();
@@ -96,14 +111,15 @@ try {
       placed: statNumber(s, 'TotalCallCreated'), completed: statNumber(s, 'SuccessfulCall(C)'), failed: statNumber(s, 'FailedCall(C)'),
       up: statNumber(s, 'CurrentCall'), records: metricSum(m, 'chokutsu_contacts_total'),
       rssMb: processRss(bench.pid) / 2 ** 20, heapUsedMb: (m.get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20,
-      heapAfterGcMb: afterGc === undefined ? undefined : afterGc / 2 ** 20, fds: processFds(bench.pid),
+      heapAfterGcMb: afterGc === undefined ? undefined : afterGc / 2 ** 20, ...workersHeap(m), fds: processFds(bench.pid),
       loopDelayP99Ms: (m.get('nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000, cpuPercent: (100 * (cpu - cpu0)) / (sampleSeconds * 1000),
-      majorGcs: m.get('nodejs_gc_duration_seconds_count{kind="major"}') ?? 0,
+      majorGcs: m.get('nodejs_gc_duration_seconds_count{kind="major"}') ?? 0, workersMajorGcs: metricSum(m, 'chokutsu_media_worker_major_gcs_total'),
     });
     cpu0 = cpu;
     const r = rows[rows.length - 1] as Row;
     console.error(`${(r.t / 60).toFixed(1)} min: placed ${r.placed}, completed ${r.completed}, failed ${r.failed}, up ${r.up}, RSS ${r.rssMb.toFixed(0)} MB, `
-      + `heap ${r.heapUsedMb.toFixed(0)} MB (after GC ${r.heapAfterGcMb?.toFixed(1) ?? '-'}, ${r.majorGcs} major GCs), fds ${r.fds}, loop p99 ${r.loopDelayP99Ms.toFixed(0)} ms, CPU ${r.cpuPercent.toFixed(0)}%`);
+      + `heap ${r.heapUsedMb.toFixed(0)} MB (after GC ${r.heapAfterGcMb?.toFixed(1) ?? '-'}, ${r.majorGcs} major GCs), `
+      + `workers' heaps ${r.workersHeapUsedMb.toFixed(0)} MB (after GC ${r.workersHeapAfterGcMb?.toFixed(1) ?? '-'}, ${r.workersMajorGcs} major GCs), fds ${r.fds}, loop p99 ${r.loopDelayP99Ms.toFixed(0)} ms, CPU ${r.cpuPercent.toFixed(0)}%`);
   }
   const done = await callers.done;
   const last = sippStats(join(callers.dir, 'stats.csv'));
@@ -183,23 +199,31 @@ function report(t: SoakTotals, records: ReturnType<typeof recordsWritten>, idleB
       '(digest) and answers; one sipp places the calls (`-r`, uniform random hold). Both sides send PCMA for the whole call (sipp `rtp_stream`, looped). ' +
       'RSS and fds from `/proc/<pid>/` of the line; heap used, heap at the last major GC (`chokutsu_heap_used_after_major_gc_bytes`, read in a ' +
       'PerformanceObserver right after each mark-compact: no `--expose-gc`, no forced GC in the line) and event-loop delay p99 since the previous ' +
-      `scrape from the line's \`/metrics\`; calls from sipp's statistics. Slopes are least squares over the samples after a ${warmupSeconds / 60}-minute warm-up.`,
+      'scrape from the line\'s `/metrics`; the media worker threads\' heaps (each thread has its own V8 heap, in RSS but not in the line\'s heap figures) ' +
+      'from the same scrape, read the same way in each worker (`chokutsu_media_worker_heap_used_bytes`, `chokutsu_media_worker_heap_used_after_major_gc_bytes`) ' +
+      'and summed over the workers, after GC once every worker has had a major GC; calls from sipp\'s statistics. ' +
+      `Slopes are least squares over the samples after a ${warmupSeconds / 60}-minute warm-up. RSS is the issue's goal; a sample of it includes garbage ` +
+      'not yet collected, so the heaps after GC (line + workers: what stays alive in JavaScript) are shown beside it to tell a leak from noise.',
     '',
-    '| min | placed | completed | failed | up | records so far | line CPU % | RSS MB | heap used MB | heap after GC MB | major GCs | fds | loop delay p99 ms |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| min | placed | completed | failed | up | records so far | line CPU % | RSS MB | heap used MB | heap after GC MB | workers\' heaps used MB | ' +
+      'workers\' heaps after GC MB | major GCs (line / workers) | fds | loop delay p99 ms |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${(r.t / 60).toFixed(1)} | ${r.placed} | ${r.completed} | ${r.failed} | ${r.up} | ${r.records} | ${f1(r.cpuPercent)} | ${f1(r.rssMb)} | ` +
-      `${f1(r.heapUsedMb)} | ${f1(r.heapAfterGcMb)} | ${r.majorGcs} | ${r.fds} | ${f1(r.loopDelayP99Ms)} |`),
+      `${f1(r.heapUsedMb)} | ${f1(r.heapAfterGcMb)} | ${f1(r.workersHeapUsedMb)} | ${f1(r.workersHeapAfterGcMb)} | ${r.majorGcs} / ${r.workersMajorGcs} | ${r.fds} | ${f1(r.loopDelayP99Ms)} |`),
     '',
     `Calls placed ${t.placed}, completed ${t.successful}, failed ${t.failed}; INVITE→200 average ${f1(setupMs)} ms. ` +
       `Records written ${records.total} (${records.withAgent} reached an agent, ${records.withRecording} with a recording).`,
-    `Slopes after the warm-up (${v.samplesUsed} samples), per 10 minutes: RSS ${f2(v.slopes.rssMb)} MB, heap used ${f2(v.slopes.heapUsedMb)} MB, ` +
-      `heap after GC ${f2(v.slopes.heapAfterGcMb)} MB, fds ${f2(v.slopes.fds)} (fds follow the calls up: each has two RTP sockets and a recording file). ` +
+    `Slopes after the warm-up (${v.samplesUsed} samples), per 10 minutes: RSS ${f2(v.slopes.rssMb)} MB; the line's thread's heap used ${f2(v.slopes.heapUsedMb)} MB, ` +
+      `after GC ${f2(v.slopes.heapAfterGcMb)} MB; the workers' heaps used ${f2(v.slopes.workersHeapUsedMb)} MB, after GC ${f2(v.slopes.workersHeapAfterGcMb)} MB; ` +
+      `RSS less every heap used ${f2(v.slopes.outsideHeapsMb)} MB; fds ${f2(v.slopes.fds)} (fds follow the calls up: each has two RTP sockets and a recording file). ` +
       `Idle (phones registered, no call up): before the first call ${idleBefore.fds} fds, RSS ${f1(idleBefore.rssMb)} MB; ` +
       `after the last call ended ${idleAfter.fds} fds, RSS ${f1(idleAfter.rssMb)} MB.`,
     '',
     '| goal | result | |',
     '|---|---|---|',
     ...v.checks.map((c) => `| ${c.name} | ${c.detail} | ${c.ok ? 'pass' : '**FAIL**'} |`),
+    '',
+    `Memory: ${v.memory}`,
     '',
     `Line log lines during the run: ${logLines.length}${logLines.length > 0 ? ` (first: ${logLines.slice(0, 3).join(' | ')})` : ''}.`,
     '',

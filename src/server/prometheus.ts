@@ -16,6 +16,8 @@ export interface MetricsRegistry {
   countRecordingFailure(): void;
   /** Reads the SIP side's protection counters at scrape time, once the SIP line is up. */
   observeSip(read: () => SipProtectionCounts): void;
+  /** Reads the media worker threads' heaps at scrape time, once the SIP line is up. */
+  observeMediaWorkers(read: () => readonly MediaWorkerHeap[]): void;
   /** The text exposition format, for the /metrics response body. */
   metrics(): Promise<string>;
   contentType: string;
@@ -29,6 +31,16 @@ export interface SipProtectionCounts {
   readonly authFailures: number;
   /** Sources locked out after too many failures. */
   readonly lockouts: number;
+}
+
+/** A media worker thread's V8 heap as it last reported it (the telephony adapter's figures, by shape). */
+export interface MediaWorkerHeap {
+  /** Its slot in the pool (0 to workers - 1), which a replacement after a crash takes over: the label set stays the pool's size. */
+  readonly worker: number;
+  readonly used: number;
+  readonly afterMajorGc?: number;
+  /** Major GCs of the thread in the slot now (a replacement starts from 0, as a counter after a restart). */
+  readonly majorGcs: number;
 }
 
 /** Queues are labelled by name, as Connect's reports show them. */
@@ -73,10 +85,36 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
     ['reason'], (c) => [[{ reason: 'rate' }, c.dropped.rate], [{ reason: 'locked_out' }, c.dropped.lockedOut]]);
   sipCounter('chokutsu_sip_auth_failures_total', 'Wrong digest answers (REGISTER and INVITE).', [], (c) => [[{}, c.authFailures]]);
   sipCounter('chokutsu_sip_lockouts_total', 'Sources locked out after too many failed authentications.', [], (c) => [[{}, c.lockouts]]);
+  let mediaWorkers: (() => readonly MediaWorkerHeap[]) | undefined;
+  // Each worker thread has its own V8 heap, which prom-client's nodejs_heap_* (this thread's) do not include.
+  const workerGauge = (name: string, help: string, value: (h: MediaWorkerHeap) => number | undefined): void => {
+    new Gauge({
+      name, help, labelNames: ['worker'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const heap of mediaWorkers?.() ?? []) {
+          const bytes = value(heap);
+          if (bytes !== undefined) this.set({ worker: String(heap.worker) }, bytes);
+        }
+      },
+    });
+  };
+  workerGauge('chokutsu_media_worker_heap_used_bytes', 'A media worker thread\'s V8 heap used, as of its last report (every 500 ms), garbage included.', (h) => h.used);
+  workerGauge('chokutsu_media_worker_heap_used_after_major_gc_bytes',
+    'A media worker thread\'s V8 heap used, read in the thread when its last major (mark-compact) GC was reported; absent until its first.', (h) => h.afterMajorGc);
+  new Counter({
+    name: 'chokutsu_media_worker_major_gcs_total', help: 'A media worker thread\'s major (mark-compact) GCs: its after-GC figure is as fresh as the last.',
+    labelNames: ['worker'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const heap of mediaWorkers?.() ?? []) this.inc({ worker: String(heap.worker) }, heap.majorGcs);
+    },
+  });
   const merged = Registry.merge([registry, processRegistry()]);
   return {
     registry,
     observeSip: (read) => (sip = read),
+    observeMediaWorkers: (read) => (mediaWorkers = read),
     countRecordingFailure: () => recordingFailures.inc(),
     countContact: (record) => contacts.inc({ queue: record.queue?.name ?? NO_QUEUE, disconnect_reason: record.disconnectReason }),
     metrics: () => merged.metrics(),

@@ -5,6 +5,16 @@ import type { G711Law } from '../rtp/g711.ts';
 import type { NegotiatedAudio } from '../sdp/sdp.ts';
 import type { LegStats, PlaybackEnd } from '../media/leg.ts';
 
+/** A worker's own V8 heap (its isolate's, not the line's), as it reports it with every stats message. */
+export interface WorkerHeap {
+  /** Heap used now, garbage included. */
+  used: number;
+  /** Heap used when its last major (mark-compact) GC was reported: what stays alive. Absent until the first. */
+  afterMajorGc?: number;
+  /** Its major GCs so far: afterMajorGc is as fresh as the last of them. */
+  majorGcs: number;
+}
+
 /** An error as it crosses threads: structured clone keeps no `code`. */
 export interface WireError {
   message: string;
@@ -41,8 +51,11 @@ export type FromWorker =
   | { type: 'dtmf'; leg: number; digit: string }
   | { type: 'frame'; leg: number; law: G711Law; payload: Uint8Array; timestamp: number }
   | { type: 'closed'; req: number; stats: LegStats }
-  /** Every open leg's statistics, pushed periodically: the main thread's stats() reads this copy. */
-  | { type: 'stats'; legs: [leg: number, stats: LegStats][] }
+  /**
+   * Every open leg's statistics, pushed periodically (an idle worker too, for its heap): the main
+   * thread's stats() reads this copy, /metrics the heap.
+   */
+  | { type: 'stats'; legs: [leg: number, stats: LegStats][]; heap: WorkerHeap }
   | { type: 'recording'; req: number; error?: WireError }
   | { type: 'recordingError'; recorder: number; error: WireError }
   | { type: 'recordingClosed'; req: number; path: string; durationSeconds: number; failed?: WireError }

@@ -2,12 +2,14 @@
 // thread of their own so pacing and recording do not wait for SIP or the flow. The classes are the
 // ones the line uses on its own thread (RtpSession, MediaBridge, StereoRecorder), driven by
 // messages (protocol.ts); between two legs bridged here no frame leaves the thread.
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaBridge } from '../media/bridge.ts';
 import { StereoRecorder } from '../media/recorder.ts';
 import { PortAllocator } from '../rtp/ports.ts';
 import { RtpSession } from '../rtp/rtp-session.ts';
-import { toWire, type FromWorker, type ToWorker } from './protocol.ts';
+import { toWire, type FromWorker, type ToWorker, type WorkerHeap } from './protocol.ts';
 
 export interface MediaWorkerData {
   /** How often every leg's statistics are pushed to the main thread. */
@@ -125,9 +127,23 @@ function onMessage(m: ToWorker): void {
   }
 }
 
+/** This thread's heap: each isolate has its own, which the line's /metrics cannot read from its thread. */
+function watchHeap(): () => WorkerHeap {
+  let afterMajorGc: number | undefined;
+  let majorGcs = 0;
+  // As the line's thread does (server/prometheus.ts): the entries arrive a moment after the GC, little has been allocated since.
+  new PerformanceObserver((list) => {
+    const majors = list.getEntries().filter((e) => (e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length;
+    if (majors === 0) return;
+    majorGcs += majors;
+    afterMajorGc = getHeapStatistics().used_heap_size;
+  }).observe({ entryTypes: ['gc'] });
+  return () => ({ used: getHeapStatistics().used_heap_size, ...(afterMajorGc !== undefined ? { afterMajorGc } : {}), majorGcs });
+}
+
+const heap = watchHeap();
 port.on('message', onMessage);
 setInterval(() => {
-  if (legs.size === 0) return;
-  post({ type: 'stats', legs: [...legs].map(([id, leg]) => [id, leg.session.stats()]) });
+  post({ type: 'stats', legs: [...legs].map(([id, leg]) => [id, leg.session.stats()]), heap: heap() });
 }, statsIntervalMs).unref();
 post({ type: 'ready' });

@@ -37,6 +37,21 @@ export interface LineBridge {
   close(): void;
 }
 
+/** A media thread's V8 heap, as the thread last reported it (each thread has its own, apart from the line's). */
+export interface MediaThreadHeap {
+  /**
+   * The thread's place in the pool, 0 to workers - 1: a thread started to replace one that died
+   * reports under the same number, so monitoring sees as many threads as the pool has.
+   */
+  worker: number;
+  /** Heap used at its last report, garbage included. */
+  used: number;
+  /** Heap used right after its last major (mark-compact) GC; absent until it has had one. */
+  afterMajorGc?: number;
+  /** Its major GCs so far (the thread's: a replacement starts from 0). */
+  majorGcs: number;
+}
+
 export interface MediaPlane {
   /** Opens an RTP leg; `near` is another leg of the same contact, which it should share a thread with. */
   openRtp(options?: { near?: CallLeg | undefined }): Promise<RtpLeg>;
@@ -47,6 +62,8 @@ export interface MediaPlane {
   warm(): void;
   /** Ends the plane's threads, if any (the line closes after its legs). */
   close(): Promise<void>;
+  /** The heaps of its threads that have reported; none on the line's own thread, whose heap the line measures itself. */
+  heaps(): MediaThreadHeap[];
 }
 
 /** A recorder handed to a bridge that cannot feed it (made for another thread): a bug in the line. */
@@ -102,4 +119,8 @@ export class LocalMediaPlane implements MediaPlane {
   warm(): void {}
 
   async close(): Promise<void> {}
+
+  heaps(): MediaThreadHeap[] {
+    return [];
+  }
 }
