@@ -253,9 +253,11 @@ ${pcmaSdp('agent')}
 
 /**
  * A trunk's far end for the line's outbound calls: challenges the first INVITE with 401 (digest), checks
- * the Request-URI and From of the second, answers with PCMA, talks (g711a capture), then hangs up.
+ * the Request-URI and From of the second, answers with PCMA, talks (g711a capture), then hangs up
+ * (`hangUpAfterMs`) or, without it, waits for the line's BYE (and keeps no dialog headers: sipp refuses a
+ * scenario with a variable set and never used).
  */
-export function trunkPeerScenario(o: { number: string; callerId: string; username: string; password: string; hangUpAfterMs: number }): string {
+export function trunkPeerScenario(o: { number: string; callerId: string; username: string; password: string; hangUpAfterMs?: number }): string {
   const re = (s: string) => s.replace(/[+.]/g, (c) => `\\${c}`);
   const reply = (status: string, extra = '') => `<send><![CDATA[
 SIP/2.0 ${status}
@@ -278,10 +280,10 @@ Content-Length: 0
   <recv request="ACK" crlf="true"/>
   <recv request="INVITE" crlf="true">
     <action>
-      <verifyauth assign_to="authvalid" username="${o.username}" password="${o.password}"/>
+      <verifyauth assign_to="authvalid" username="${o.username}" password="${o.password}"/>${o.hangUpAfterMs !== undefined ? `
       <ereg regexp="sips?:[^>;]*" search_in="hdr" header="Contact:" check_it="true" assign_to="contact"/>
       <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
-      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="to"/>
+      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="to"/>` : ''}
     </action>
   </recv>
   <nop hide="true" test="authvalid" next="authorized"/>
@@ -305,7 +307,7 @@ ${pcmaSdp('trunk')}
 ]]></send>
   <recv request="ACK" crlf="true"/>
   ${playPcap('g711a.pcap')}
-  <pause milliseconds="${o.hangUpAfterMs}"/>
-  ${sendBye('[$contact]', '[$to];tag=[pid]SIPpTag01[call_number]', '[$from]', 1)}
+  ${o.hangUpAfterMs !== undefined ? `<pause milliseconds="${o.hangUpAfterMs}"/>
+  ${sendBye('[$contact]', '[$to];tag=[pid]SIPpTag01[call_number]', '[$from]', 1)}` : AWAIT_BYE}
 </scenario>`;
 }

@@ -92,11 +92,14 @@ export async function openEvents(url: string, token: string): Promise<WebSocket>
   return ws;
 }
 
-/** Options of phoneLine: the line's start time, an edit of the definition, an outbound trunk. */
+/** Options of phoneLine: the line's start time, an edit of the definition, an outbound trunk, media threads, its log. */
 export interface PhoneLineOptions {
   at?: string;
   edit?: (def: InstanceDefinition, dir: string) => void;
   outbound?: NonNullable<TelephonyConfig['trunks']>[number]['outbound'];
+  /** telephony.rtp.mediaWorkers; one per core by default. */
+  mediaWorkers?: number;
+  log?: (m: string) => void;
 }
 
 /**
@@ -106,9 +109,10 @@ export interface PhoneLineOptions {
 export async function phoneLine(rtpBase: number, o: PhoneLineOptions = {}): Promise<TestLine & { sipPort: number; wsUrl: string }> {
   const line = await startTestLine(o.edit, {
     ...(o.at ? { at: Date.parse(o.at) } : {}),
+    ...(o.log ? { log: o.log } : {}),
     telephony: {
       sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
-      rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199 },
+      rtp: { host: '127.0.0.1', portMin: rtpBase, portMax: rtpBase + 199, ...(o.mediaWorkers !== undefined ? { mediaWorkers: o.mediaWorkers } : {}) },
       trunks: [{ name: 'test trunk', addresses: ['127.0.0.1'], ...(o.outbound ? { outbound: o.outbound } : {}) }],
       tts: { engine: 'espeak-ng', wordsPerMinute: 450 },
     },

@@ -2,15 +2,17 @@
 // phones, the record says the recording was cut short, the line stays up and the next call is
 // bridged and recorded in the worker that replaced it.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setPhonePassword } from '../../src/app/accounts.ts';
 import type { ContactRecord } from '../../src/contacts/record.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { LocalMediaPlane } from '../../src/telephony/media/plane.ts';
 import { MediaWorkerPool } from '../../src/telephony/media-worker/pool.ts';
-import { agentAnswersScenario, agentPhoneScenario, callerScenario, sipp } from '../e2e/sipp-support.ts';
-import { api, startTestLine } from '../e2e/support.ts';
-import { recordingRms } from '../webrtc/line-support.ts';
+import { agentAnswersScenario, agentPhoneScenario, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun } from '../e2e/sipp-support.ts';
+import { api, phoneLine, startTestLine, type TestLine } from '../e2e/support.ts';
+import { closedRecording, recordingRms } from '../webrtc/line-support.ts';
 import { waitFor } from './line-process.ts';
 
 describe('a media worker dies', { timeout: 120_000 }, () => {
@@ -110,3 +112,222 @@ describe('a media worker dies', { timeout: 120_000 }, () => {
     }
   });
 });
+
+// The other legs a worker carries (sip-line.ts mediaLegFailed): an agent's phone leg, a third party
+// dialled through the trunk, a callback's customer. Every phone here is a sipp run that ends only on
+// the line's BYE, so a run that exits 0 is a phone that was hung up on.
+
+/** The outbound trunk: a sipp trunk peer on `port` that challenges for these credentials. */
+const TRUNK = (port: number) => ({ host: '127.0.0.1', port, username: 'chokutsu', password: 'trunk-secret' });
+const CUSTOMER = '0312345678'; // callerScenario's From: the number a callback dials
+const LINE_NUMBER = '+81501234567';
+const THIRD_PARTY = '+81312345678';
+
+/** A far end on the trunk that answers `number`, talks, and stays on until the line's BYE. */
+function trunkPeer(port: number, sipPort: number, number: string, callerId: string): Promise<SippRun> {
+  return sipp(trunkPeerScenario({ number, callerId, username: 'chokutsu', password: 'trunk-secret' }), sipPort, [], undefined, port);
+}
+
+/**
+ * sato's desk phone (201): it registers from a port, then answers the line's calls there one at a time
+ * as a sipp UAS, so each call's run ends (exit 0) when the call does.
+ */
+async function deskPhone(sipPort: number): Promise<{ answer(o: { talk: boolean; hangUpAfterMs?: number }): Promise<SippRun> }> {
+  const port = await freePort();
+  const registered = await (await sipp(agentPhoneScenario('201', 'secret201', 0), sipPort, [], undefined, port)).done;
+  assert.equal(registered.code, 0, `the phone registered: ${registered.errors}`);
+  return { answer: (o) => sipp(agentAnswersScenario({ answerAfterMs: 200, ...o }), sipPort, [], undefined, port) };
+}
+
+async function records(line: TestLine): Promise<ContactRecord[]> {
+  return (await api(line.url, line.admin, 'GET', '/api/contacts')).body['records'] as ContactRecord[];
+}
+
+/** sato goes Available; `settled`: and stays so (no contact waiting for him). */
+async function setAvailable(line: TestLine, token: string, settled = true): Promise<void> {
+  assert.equal((await api(line.url, token, 'PUT', '/api/agent/status', { status: 'Available' })).status, 200);
+  if (settled) await waitFor('sato to be available', async () => {
+    const agents = (await api(line.url, line.admin, 'GET', '/api/agents')).body['agents'] as { agentId: string; status: string }[];
+    return agents.find((a) => a.agentId === 'sato')?.status === 'Available' ? true : undefined;
+  }, 10_000, 250);
+}
+
+/** The one worker carrying calls: the legs of one contact share it. */
+function busyWorker(pool: MediaWorkerPool, legs: number): { id: number; kill(): Promise<void> } {
+  const busy = pool.workers.filter((w) => w.load > 0);
+  assert.deepEqual(busy.map((w) => w.load), [legs], `one worker carries the call's ${legs} legs`);
+  return busy[0] as (typeof busy)[number];
+}
+
+/** The dead worker is gone from the pool, its slot taken by a new thread, and it was reported once. */
+function assertReplaced(pool: MediaWorkerPool, dead: { id: number }, before: number, logs: readonly string[]): void {
+  assert.equal(logs.filter((l) => l.startsWith(`media worker ${dead.id} stopped`)).length, 1, logs.join('\n'));
+  assert.ok(!pool.workers.some((w) => w.id === dead.id), 'the dead worker left the pool');
+  assert.equal(pool.workers.length, before, 'a new worker took its slot');
+}
+
+/** A record cut short by the worker: the note says why, and the file's header was set from what was written. */
+async function assertCutShort(line: TestLine, record: ContactRecord): Promise<void> {
+  assert.match(record.recordingNote ?? '', /EMEDIAWORKER/, JSON.stringify(record));
+  const wav = await closedRecording(line, record as unknown as Record<string, unknown>);
+  assert.equal(wav.sampleRate, 8000);
+}
+
+/** The line is still up: sato (after-contact work finished) takes the next call, bridged and recorded. */
+async function nextCallIsBridgedAndRecorded(line: TestLine & { sipPort: number }, phone: Awaited<ReturnType<typeof deskPhone>>, sato: string, before: readonly string[]): Promise<void> {
+  await api(line.url, sato, 'POST', '/api/agent/acw/finish', {});
+  await setAvailable(line, sato);
+  const answering = await phone.answer({ talk: true });
+  const caller = await sipp(callerScenario({ steps: ['1001#'], talk: true, hangUpAfterMs: 1000 }), line.sipPort);
+  const [called, answered] = await Promise.all([caller.done, answering.done]);
+  assert.equal(called.code, 0, `the next call went through: ${called.errors}`);
+  assert.equal(answered.code, 0, `the phone got the line's BYE after the caller hung up: ${answered.errors}`);
+  const next = await waitFor('the next call\'s record', async () => {
+    const found = (await records(line)).find((r) => !before.includes(r.contactId) && r.recording && r.disconnectReason);
+    return found;
+  });
+  const [customer, agent] = await recordingRms(line, next as unknown as Record<string, unknown>);
+  assert.ok(customer > 0 && agent > 0, `both parties recorded (${customer}, ${agent})`);
+}
+
+describe('a media worker dies under the other legs it carries', { timeout: 180_000 }, () => {
+  test('a callback, agent and customer bridged: the agent\'s leg fails first; both phones get a BYE, the record says the recording was cut short', async () => {
+    const logs: string[] = [];
+    const trunkPort = await freePort();
+    const line = await phoneLine(45400, { outbound: TRUNK(trunkPort), mediaWorkers: 2, log: (m) => logs.push(m) });
+    try {
+      const pool = line.server.sip?.media;
+      assert.ok(pool instanceof MediaWorkerPool);
+      const phone = await deskPhone(line.sipPort);
+
+      // 1001# reaches the sakura queue; nobody is Available, so the queue flow offers a callback: 1.
+      const caller = await (await sipp(callerScenario({ steps: ['1001#', { waitMs: 6000 }, '1'] }), line.sipPort)).done;
+      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER);
+      const agentPhone = await phone.answer({ talk: true });
+      const sato = await line.agent('sato');
+      await setAvailable(line, sato, false); // the callback waiting in the queue is offered at once
+      // The agent's phone leg opened first (it rang before the customer was called): it fails first.
+      await waitFor('the callback to be answered', () => (logs.some((l) => l.includes(`callback answered by ${CUSTOMER}`)) ? true : undefined));
+      await new Promise((r) => setTimeout(r, 2500)); // some recording flushed to the file (a write a second)
+      const worker = busyWorker(pool, 2);
+      const workers = pool.workers.length;
+      await worker.kill();
+
+      const [customerEnd, agentEnd] = await Promise.all([customer.done, agentPhone.done]);
+      assert.equal(customerEnd.code, 0, `the customer got the line's BYE: ${customerEnd.errors}`);
+      assert.equal(agentEnd.code, 0, `the agent's phone got the line's BYE: ${agentEnd.errors}`);
+      assert.ok(logs.some((l) => l.includes('agent sato\'s media leg failed')), logs.join('\n'));
+      const record = await waitFor('the callback\'s record', async () => (await records(line)).find((r) => r.initiationMethod === 'CALLBACK' && r.disconnectReason));
+      assert.equal(record.agent?.id, 'sato');
+      await assertCutShort(line, record);
+      assertReplaced(pool, worker, workers, logs);
+
+      await nextCallIsBridgedAndRecorded(line, phone, sato, (await records(line)).map((r) => r.contactId));
+    } finally {
+      await line.close();
+    }
+  });
+
+  test('a callback the agent took in the app (no phone): the customer\'s leg is alone in the worker; the customer gets a BYE and the contact ends', async () => {
+    const logs: string[] = [];
+    const trunkPort = await freePort();
+    const line = await phoneLine(45600, { outbound: TRUNK(trunkPort), mediaWorkers: 2, log: (m) => logs.push(m) });
+    try {
+      const pool = line.server.sip?.media;
+      assert.ok(pool instanceof MediaWorkerPool);
+      const caller = await (await sipp(callerScenario({ steps: ['1001#', { waitMs: 6000 }, '1'] }), line.sipPort)).done;
+      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER);
+      const sato = await line.agent('sato');
+      await setAvailable(line, sato, false);
+      const offered = await waitFor('the callback to be offered to sato', async () => {
+        const offers = (await api(line.url, sato, 'GET', '/api/agent')).body['offers'] as { contactId: string }[];
+        return offers[0]?.contactId;
+      });
+      assert.equal((await api(line.url, sato, 'POST', `/api/agent/contacts/${offered}/accept`)).status, 200);
+      await waitFor('the callback to be answered', () => (logs.some((l) => l.includes(`callback answered by ${CUSTOMER}`)) ? true : undefined));
+      const worker = busyWorker(pool, 1);
+      const workers = pool.workers.length;
+      await worker.kill();
+
+      const customerEnd = await customer.done;
+      assert.equal(customerEnd.code, 0, `the customer got the line's BYE: ${customerEnd.errors}`);
+      assert.ok(logs.some((l) => l.includes('callback customer\'s media leg failed')), logs.join('\n'));
+      const record = await waitFor('the callback\'s record', async () => (await records(line)).find((r) => r.contactId === offered && r.disconnectReason));
+      assert.equal(record.agent?.id, 'sato');
+      assert.equal(record.disconnectReason, 'CUSTOMER_DISCONNECT');
+      assert.equal(record.recording, undefined, 'nothing was bridged, so nothing was recorded');
+      assertReplaced(pool, worker, workers, logs);
+
+      // sato's phone registers now; the next call rings it, in the worker that replaced the dead one.
+      const phone = await deskPhone(line.sipPort);
+      await nextCallIsBridgedAndRecorded(line, phone, sato, (await records(line)).map((r) => r.contactId));
+    } finally {
+      await line.close();
+    }
+  });
+
+  test('a third party dialled through the trunk (TransferParticipantToThirdParty): caller and third party get a BYE, the record says the recording was cut short', async () => {
+    const logs: string[] = [];
+    const trunkPort = await freePort();
+    const line = await phoneLine(45800, {
+      outbound: TRUNK(trunkPort), mediaWorkers: 2, log: (m) => logs.push(m),
+      // A second number of the line transfers every caller to the third party, recorded.
+      edit: (def, dir) => {
+        writeFileSync(join(dir, 'third-party.json'), JSON.stringify(transferFlow));
+        def.flows.push({ id: 'third-party', name: 'Third party', file: 'third-party.json' });
+        def.phoneNumbers.push({ number: '+81501234568', flow: 'third-party' });
+      },
+    });
+    try {
+      const pool = line.server.sip?.media;
+      assert.ok(pool instanceof MediaWorkerPool);
+      const thirdParty = await trunkPeer(trunkPort, line.sipPort, THIRD_PARTY, LINE_NUMBER);
+      // The caller says nothing (a scenario that talks would take the BYE mid-pause for unexpected); the third party talks.
+      const caller = await sipp(callerScenario({ steps: [], dialed: '81501234568' }), line.sipPort);
+      const ended: string[] = [];
+      void thirdParty.done.then((r) => ended.push(`third party ${r.code}: ${r.errors}`));
+      void caller.done.then((r) => ended.push(`caller ${r.code}: ${r.errors}`));
+      await waitFor('the third party to answer', () => {
+        assert.deepEqual(ended, [], 'nobody hung up before the worker died');
+        return line.server.services.center.liveContacts().some((c) => c.phase === 'transferred') ? true : undefined;
+      });
+      await new Promise((r) => setTimeout(r, 2500)); // some recording flushed to the file
+      const worker = busyWorker(pool, 2);
+      const workers = pool.workers.length;
+      await worker.kill();
+
+      const [callerEnd, thirdPartyEnd] = await Promise.all([caller.done, thirdParty.done]);
+      assert.equal(callerEnd.code, 0, `the caller got the line's BYE: ${callerEnd.errors}`);
+      assert.equal(thirdPartyEnd.code, 0, `the third party got the line's BYE: ${thirdPartyEnd.errors}`);
+      const record = await waitFor('the record', async () => (await records(line)).find((r) => r.disconnectReason));
+      assert.equal(record.transferredToEndpoint, THIRD_PARTY);
+      await assertCutShort(line, record);
+      assertReplaced(pool, worker, workers, logs);
+
+      const phone = await deskPhone(line.sipPort);
+      await nextCallIsBridgedAndRecorded(line, phone, await line.agent('sato'), [record.contactId]);
+    } finally {
+      await line.close();
+    }
+  });
+});
+
+/** Records the caller and transfers them to THIRD_PARTY (ContinueFlowExecution False: the line's part ends). */
+const transferFlow = {
+  Version: '2019-10-30',
+  StartAction: 'record',
+  Actions: [
+    {
+      Identifier: 'record', Type: 'UpdateContactRecordingBehavior',
+      Parameters: { RecordingBehavior: { RecordedParticipants: ['Agent', 'Customer'] } }, Transitions: { NextAction: 'dial' },
+    },
+    {
+      Identifier: 'dial', Type: 'TransferParticipantToThirdParty',
+      Parameters: { ThirdPartyPhoneNumber: THIRD_PARTY, ThirdPartyConnectionTimeLimitSeconds: '60', ContinueFlowExecution: 'False', CallerId: { Number: LINE_NUMBER } },
+      Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] },
+    },
+    { Identifier: 'bye', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+  ],
+};
