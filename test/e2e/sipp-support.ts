@@ -8,18 +8,22 @@ import { join } from 'node:path';
 const SIPP = '/usr/bin/sipp';
 const PCAPS = '/usr/share/sip-tester';
 
-/** A UDP port nobody holds now (the OS picks it), and for media an even one with its neighbours free. */
+/**
+ * Ports for sipp and test peers come from 20010–29999: below the kernel's ephemeral range
+ * (32768–60999), where every bind(0) of every test process draws, and above the lines' default
+ * RTP range (10000–20000). A port the OS handed out and we closed could be taken by another
+ * test's bind(0) before sipp binds it (sipp's media port was, once, in CI: EADDRINUSE).
+ */
+const TEST_PORTS = { min: 20010, max: 29996 };
+
+/** A UDP port nobody holds now, and for media an even one with its three neighbours free. */
 export async function freePort(even = false): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
+    let port = TEST_PORTS.min + Math.floor(Math.random() * (TEST_PORTS.max - TEST_PORTS.min));
+    if (even) port -= port % 2;
     const sockets: dgram.Socket[] = [];
     try {
-      const first = dgram.createSocket('udp4');
-      sockets.push(first);
-      await new Promise<void>((r, j) => first.once('error', j).bind(0, '127.0.0.1', () => r()));
-      const port = first.address().port;
-      if (!even) return port;
-      if (port % 2 !== 0 || port > 65000) continue;
-      for (const p of [port + 1, port + 2, port + 3]) {
+      for (const p of even ? [port, port + 1, port + 2, port + 3] : [port]) {
         const s = dgram.createSocket('udp4');
         sockets.push(s);
         await new Promise<void>((r, j) => s.once('error', j).bind(p, '127.0.0.1', () => r()));
