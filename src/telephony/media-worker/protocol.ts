@@ -4,16 +4,10 @@
 import type { G711Law } from '../rtp/g711.ts';
 import type { NegotiatedAudio } from '../sdp/sdp.ts';
 import type { LegStats, PlaybackEnd } from '../media/leg.ts';
+import type { MediaThreadHeap } from '../media/plane.ts';
 
-/** A worker's own V8 heap (its isolate's, not the line's), as it reports it with every stats message. */
-export interface WorkerHeap {
-  /** Heap used now, garbage included. */
-  used: number;
-  /** Heap used when its last major (mark-compact) GC was reported: what stays alive. Absent until the first. */
-  afterMajorGc?: number;
-  /** Its major GCs so far: afterMajorGc is as fresh as the last of them. */
-  majorGcs: number;
-}
+/** A worker's own V8 heap, as it reports it with every stats message: the pool numbers it by slot. */
+export type WorkerHeap = Omit<MediaThreadHeap, 'worker'>;
 
 /** An error as it crosses threads: structured clone keeps no `code`. */
 export interface WireError {
