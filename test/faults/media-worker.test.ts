@@ -11,8 +11,9 @@ import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { LocalMediaPlane } from '../../src/telephony/media/plane.ts';
 import { MediaWorkerPool } from '../../src/telephony/media-worker/pool.ts';
 import { agentAnswersScenario, agentPhoneScenario, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun } from '../e2e/sipp-support.ts';
-import { api, phoneLine, startTestLine, type TestLine } from '../e2e/support.ts';
+import { api, phoneLine, startTestLine, type PhoneLineOptions, type TestLine } from '../e2e/support.ts';
 import { closedRecording, recordingRms } from '../webrtc/line-support.ts';
+import { recordedSeconds, recordingFiles } from '../support/recording-file.ts';
 import { waitFor } from './line-process.ts';
 
 describe('a media worker dies', { timeout: 120_000 }, () => {
@@ -166,6 +167,23 @@ function assertReplaced(pool: MediaWorkerPool, dead: { id: number }, before: num
   assert.equal(pool.workers.length, before, 'a new worker took its slot');
 }
 
+/** A line with an outbound trunk (a sipp peer on `trunkPort` plays it) and two media workers, its log kept. */
+async function workerLine(rtpBase: number, edit?: PhoneLineOptions['edit']): Promise<{ line: TestLine & { sipPort: number }; pool: MediaWorkerPool; logs: string[]; trunkPort: number }> {
+  const logs: string[] = [];
+  const trunkPort = await freePort();
+  const line = await phoneLine(rtpBase, { outbound: TRUNK(trunkPort), mediaWorkers: 2, log: (m) => logs.push(m), ...(edit ? { edit } : {}) });
+  const pool = line.server.sip?.media;
+  if (pool instanceof MediaWorkerPool) return { line, pool, logs, trunkPort };
+  await line.close();
+  assert.fail('media runs in workers');
+}
+
+/** More than a second of the live call's recording is in its file (the recorder writes once a second). */
+async function recordingFlushed(line: TestLine): Promise<void> {
+  await waitFor('a second of the recording in its file', () =>
+    (recordingFiles(join(line.dir, 'recordings')).some((f) => recordedSeconds(f) > 1) ? true : undefined));
+}
+
 /** A record cut short by the worker: the note says why, and the file's header was set from what was written. */
 async function assertCutShort(line: TestLine, record: ContactRecord): Promise<void> {
   assert.match(record.recordingNote ?? '', /EMEDIAWORKER/, JSON.stringify(record));
@@ -192,12 +210,8 @@ async function nextCallIsBridgedAndRecorded(line: TestLine & { sipPort: number }
 
 describe('a media worker dies under the other legs it carries', { timeout: 180_000 }, () => {
   test('a callback, agent and customer bridged: the agent\'s leg fails first; both phones get a BYE, the record says the recording was cut short', async () => {
-    const logs: string[] = [];
-    const trunkPort = await freePort();
-    const line = await phoneLine(45400, { outbound: TRUNK(trunkPort), mediaWorkers: 2, log: (m) => logs.push(m) });
+    const { line, pool, logs, trunkPort } = await workerLine(45400);
     try {
-      const pool = line.server.sip?.media;
-      assert.ok(pool instanceof MediaWorkerPool);
       const phone = await deskPhone(line.sipPort);
 
       // 1001# reaches the sakura queue; nobody is Available, so the queue flow offers a callback: 1.
@@ -209,7 +223,7 @@ describe('a media worker dies under the other legs it carries', { timeout: 180_0
       await setAvailable(line, sato, false); // the callback waiting in the queue is offered at once
       // The agent's phone leg opened first (it rang before the customer was called): it fails first.
       await waitFor('the callback to be answered', () => (logs.some((l) => l.includes(`callback answered by ${CUSTOMER}`)) ? true : undefined));
-      await new Promise((r) => setTimeout(r, 2500)); // some recording flushed to the file (a write a second)
+      await recordingFlushed(line);
       const worker = busyWorker(pool, 2);
       const workers = pool.workers.length;
       await worker.kill();
@@ -230,12 +244,8 @@ describe('a media worker dies under the other legs it carries', { timeout: 180_0
   });
 
   test('a callback the agent took in the app (no phone): the customer\'s leg is alone in the worker; the customer gets a BYE and the contact ends', async () => {
-    const logs: string[] = [];
-    const trunkPort = await freePort();
-    const line = await phoneLine(45600, { outbound: TRUNK(trunkPort), mediaWorkers: 2, log: (m) => logs.push(m) });
+    const { line, pool, logs, trunkPort } = await workerLine(45600);
     try {
-      const pool = line.server.sip?.media;
-      assert.ok(pool instanceof MediaWorkerPool);
       const caller = await (await sipp(callerScenario({ steps: ['1001#', { waitMs: 6000 }, '1'] }), line.sipPort)).done;
       assert.equal(caller.code, 0, `caller: ${caller.errors}`);
       const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER);
@@ -269,20 +279,13 @@ describe('a media worker dies under the other legs it carries', { timeout: 180_0
   });
 
   test('a third party dialled through the trunk (TransferParticipantToThirdParty): caller and third party get a BYE, the record says the recording was cut short', async () => {
-    const logs: string[] = [];
-    const trunkPort = await freePort();
-    const line = await phoneLine(45800, {
-      outbound: TRUNK(trunkPort), mediaWorkers: 2, log: (m) => logs.push(m),
-      // A second number of the line transfers every caller to the third party, recorded.
-      edit: (def, dir) => {
-        writeFileSync(join(dir, 'third-party.json'), JSON.stringify(transferFlow));
-        def.flows.push({ id: 'third-party', name: 'Third party', file: 'third-party.json' });
-        def.phoneNumbers.push({ number: '+81501234568', flow: 'third-party' });
-      },
+    // A second number of the line transfers every caller to the third party, recorded.
+    const { line, pool, logs, trunkPort } = await workerLine(45800, (def, dir) => {
+      writeFileSync(join(dir, 'third-party.json'), JSON.stringify(transferFlow));
+      def.flows.push({ id: 'third-party', name: 'Third party', file: 'third-party.json' });
+      def.phoneNumbers.push({ number: '+81501234568', flow: 'third-party' });
     });
     try {
-      const pool = line.server.sip?.media;
-      assert.ok(pool instanceof MediaWorkerPool);
       const thirdParty = await trunkPeer(trunkPort, line.sipPort, THIRD_PARTY, LINE_NUMBER);
       // The caller says nothing (a scenario that talks would take the BYE mid-pause for unexpected); the third party talks.
       const caller = await sipp(callerScenario({ steps: [], dialed: '81501234568' }), line.sipPort);
@@ -293,7 +296,7 @@ describe('a media worker dies under the other legs it carries', { timeout: 180_0
         assert.deepEqual(ended, [], 'nobody hung up before the worker died');
         return line.server.services.center.liveContacts().some((c) => c.phase === 'transferred') ? true : undefined;
       });
-      await new Promise((r) => setTimeout(r, 2500)); // some recording flushed to the file
+      await recordingFlushed(line);
       const worker = busyWorker(pool, 2);
       const workers = pool.workers.length;
       await worker.kill();

@@ -13,6 +13,7 @@ import { parseWav } from '../../../src/telephony/media/wav.ts';
 import { MediaWorkerPool } from '../../../src/telephony/media-worker/pool.ts';
 import { PortAllocator } from '../../../src/telephony/rtp/ports.ts';
 import { channelRms } from '../../webrtc/line-support.ts';
+import { recordedSeconds } from '../../support/recording-file.ts';
 import { RtpPhone, taggedFrame } from '../../support/rtp-phone.ts';
 import { until } from '../../support/until.ts';
 
@@ -241,7 +242,7 @@ describe('the media plane', { timeout: 30_000 }, () => {
       bridge.startRecording(recorder);
       const prompt = customerLeg.play(new Int16Array(80_000), { loop: true });
       await Promise.all([caller.speak(customerLeg.localPort, FRAMES), agent.speak(agentLeg.localPort, FRAMES)]);
-      await new Promise((r) => setTimeout(r, 1200)); // a flush of the recorder
+      await until(() => recordedSeconds(path) > 0.5, 'a flush of the recorder', 5000);
 
       const dead = pool.workerOf(customerLeg);
       assert.ok(dead);
