@@ -64,6 +64,8 @@ export type RouterInput =
   | { type: 'OfferToAgent'; contactId: string; agentId: string; at: number }
   | { type: 'AcceptOffer'; contactId: string; agentId: string; at: number }
   | { type: 'DeclineOffer'; contactId: string; agentId: string; at: number }
+  /** The line could not connect the ringing offer to the agent (its phone's media failed): not the agent's doing. */
+  | { type: 'FailOffer'; contactId: string; agentId: string; at: number }
   | { type: 'AbandonContact'; contactId: string; at: number }
   | { type: 'EndContact'; contactId: string; at: number }
   | { type: 'FinishAfterContactWork'; agentId: string; at: number }
@@ -73,11 +75,13 @@ export type RouterInput =
  * ContactOffered.queueId is the queue whose ranking chose the agent (the fallback queue after an
  * overflow, `agent:<id>` for a direct offer, rank 0); every other output names the contact's own
  * queue. OfferWithdrawn 'Withdrawn' covers the router taking an offer back: max wait reached,
- * agent went Offline while ringing, queue or agent removed by reconfigure.
+ * agent went Offline while ringing, queue or agent removed by reconfigure. 'FailedConnectAgent'
+ * (Connect's name for the agent state after a contact could not be connected to them) answers
+ * FailOffer: the agent is Available again, not Missed, and the contact goes back to its place.
  */
 export type RouterOutput =
   | { type: 'ContactOffered'; contactId: string; agentId: string; queueId: string; rank: number; ringUntil: number }
-  | { type: 'OfferWithdrawn'; contactId: string; agentId: string; reason: 'RingTimeout' | 'Declined' | 'Abandoned' | 'Withdrawn' }
+  | { type: 'OfferWithdrawn'; contactId: string; agentId: string; reason: 'RingTimeout' | 'Declined' | 'Abandoned' | 'Withdrawn' | 'FailedConnectAgent' }
   | { type: 'ContactConnected'; contactId: string; agentId: string; queueId: string }
   | { type: 'ContactQueued'; contactId: string; queueId: string; position: number }
   | { type: 'ContactRejected'; contactId: string; queueId: string; reason: 'QueueAtCapacity' | 'NoSuchQueue' }
@@ -227,6 +231,9 @@ export class Router {
         break;
       case 'DeclineOffer':
         this.#decline(input.contactId, input.agentId, at, out);
+        break;
+      case 'FailOffer':
+        this.#failOffer(input.contactId, input.agentId, at, out);
         break;
       case 'AbandonContact':
         this.#abandon(input.contactId, at, out);
@@ -464,6 +471,23 @@ export class Router {
     if (c === undefined || c.agent === undefined) return;
     (c.declinedBy ??= new Set()).add(agentId);
     this.#withdrawOffer(c.agent, 'Declined', 'Available', at, out);
+  }
+
+  /**
+   * The offer could not be connected (the agent's phone lost its media): the contact goes back to
+   * its place in the queue, offered first to another Available agent, since this one's phone just
+   * failed; with none, this agent is offered it again once Available. Nothing counts against them.
+   */
+  #failOffer(contactId: string, agentId: string, at: number, out: RouterOutput[]): void {
+    const c = this.#ringingFor('FailOffer', contactId, agentId, out);
+    if (c === undefined || c.agent === undefined) return;
+    const agent = c.agent;
+    out.push({ type: 'OfferWithdrawn', contactId, agentId, reason: 'FailedConnectAgent' });
+    this.#release(c);
+    this.#enterWaiting(c);
+    this.#routeContact(c, at, out);
+    this.#setStatus(agent, 'Available', at, out);
+    this.#findWorkFor(agent, at, out);
   }
 
   #abandon(contactId: string, at: number, out: RouterOutput[]): void {
@@ -733,7 +757,7 @@ export class Router {
     return c.state !== 'Connected' && this.#contacts.get(c.id) === c;
   }
 
-  #ringingFor(input: 'AcceptOffer' | 'DeclineOffer', contactId: string, agentId: string, out: RouterOutput[]): ContactState | undefined {
+  #ringingFor(input: 'AcceptOffer' | 'DeclineOffer' | 'FailOffer', contactId: string, agentId: string, out: RouterOutput[]): ContactState | undefined {
     const c = this.#contacts.get(contactId);
     if (c !== undefined && c.state === 'Ringing' && c.agent?.id === agentId) return c;
     out.push({ type: 'Refused', input, message: `contact ${contactId} is not ringing at agent ${agentId}; it is ${this.#describe(contactId)}`, agentId, contactId });

@@ -57,7 +57,8 @@ for (const seed of [1, 2, 3, 4, 5]) {
       else if (kind < 0.45) input = { type: 'SetAgentStatus', agentId: pick(agents), status: pick(statuses), at };
       else if (kind < 0.6 && openOffer.size > 0) {
         const [agentId, contactId] = pick([...openOffer]);
-        input = { type: rand() < 0.7 ? 'AcceptOffer' : 'DeclineOffer', contactId, agentId, at };
+        const answer = rand();
+        input = { type: answer < 0.6 ? 'AcceptOffer' : answer < 0.85 ? 'DeclineOffer' : 'FailOffer', contactId, agentId, at };
       } else if (kind < 0.7 && known.length > 0) input = { type: 'AbandonContact', contactId: pick(known), at };
       else if (kind < 0.8 && onCall.size > 0) input = { type: 'EndContact', contactId: pick([...onCall.values()]), at };
       else if (kind < 0.85) input = { type: 'FinishAfterContactWork', agentId: pick(agents), at };
@@ -124,6 +125,11 @@ for (const seed of [1, 2, 3, 4, 5]) {
         }
       }
 
+      // A failed offer never leaves its agent Missed: Available, or ringing again.
+      if (input.type === 'FailOffer' && outputs.some((o) => o.type === 'OfferWithdrawn' && o.reason === 'FailedConnectAgent')) {
+        assert.ok(['Available', 'Ringing'].includes(r.agent(input.agentId)?.status ?? ''), `step ${step}: ${input.agentId} after a failed offer`);
+      }
+
       // Nobody waits while an Available agent who may take the contact is idle.
       for (const [contactId, queueId] of origin) {
         const c = r.contact(contactId);
@@ -144,7 +150,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
       const deadline = r.nextDeadline();
       if (deadline !== undefined) assert.ok(deadline > at, `step ${step}: a timer due by now has not fired`);
     }
-    for (const kind of ['ContactOverflowed', 'ContactTimedOut', 'ContactRejected', 'OfferWithdrawn:RingTimeout', 'OfferWithdrawn:Declined', 'OfferWithdrawn:Abandoned']) {
+    for (const kind of ['ContactOverflowed', 'ContactTimedOut', 'ContactRejected', 'OfferWithdrawn:RingTimeout', 'OfferWithdrawn:Declined', 'OfferWithdrawn:Abandoned', 'OfferWithdrawn:FailedConnectAgent']) {
       assert.ok(seen.has(kind), `the traffic never produced ${kind}`);
     }
     assert.ok(connected.size > 50, `only ${connected.size} contacts connected: the traffic is too thin to mean much`);

@@ -166,6 +166,55 @@ describe('ringing', () => {
     assert.equal(r.agent('sato')?.status, 'Available');
   });
 
+  test('an offer the line failed to connect (FailOffer) withdraws it without a miss: the agent is Available and the contact, in its place, goes to the next agent at once', () => {
+    const r = router();
+    available(r, 0, 'sato', 'suzuki');
+    r.handle({ type: 'EnqueueContact', contactId: 'c1', queueId: 'kaisha', at: 1 * S });
+    const out = r.handle({ type: 'FailOffer', contactId: 'c1', agentId: 'sato', at: 2 * S });
+    assert.deepEqual(out[0], { type: 'OfferWithdrawn', contactId: 'c1', agentId: 'sato', reason: 'FailedConnectAgent' });
+    // sato's phone just failed: the Available suzuki is offered it before sato is Available again.
+    assert.deepEqual(offers(out), [{ contactId: 'c1', agentId: 'suzuki' }]);
+    const sato = out.filter((o) => o.type === 'AgentStatusChanged' && o.agentId === 'sato');
+    assert.deepEqual(sato, [{ type: 'AgentStatusChanged', agentId: 'sato', from: 'Ringing', to: 'Available', at: 2 * S }]);
+    assert.equal(r.agent('sato')?.status, 'Available');
+    assert.deepEqual(r.contact('c1'), { contactId: 'c1', queueId: 'kaisha', enqueuedAt: 1 * S, state: 'Ringing', agentId: 'suzuki' });
+    // Not a decline: suzuki lets it ring out and it comes back to sato.
+    const timeout = r.handle({ type: 'Tick', at: 22 * S });
+    assert.deepEqual(offers(timeout), [{ contactId: 'c1', agentId: 'sato' }]);
+  });
+
+  test('an offer the line failed to connect goes again to the same agent when nobody else is Available, ringing anew', () => {
+    const r = router();
+    available(r, 0, 'sato');
+    r.handle({ type: 'EnqueueContact', contactId: 'c1', queueId: 'kaisha', at: 1 * S });
+    const out = r.handle({ type: 'FailOffer', contactId: 'c1', agentId: 'sato', at: 5 * S });
+    assert.deepEqual(out.map((o) => (o.type === 'AgentStatusChanged' ? `${o.agentId} ${o.from}→${o.to}` : o.type)), [
+      'OfferWithdrawn', 'sato Ringing→Available', 'ContactOffered', 'sato Available→Ringing',
+    ]);
+    assert.equal(find(out, 'ContactOffered')?.ringUntil, 25 * S);
+    // The first offer's ring timeout (21 s) is gone with it; the new one rings its full 20 s.
+    assert.equal(r.nextDeadline(), 25 * S);
+    assert.deepEqual(r.handle({ type: 'Tick', at: 21 * S }), []);
+    assert.equal(r.agent('sato')?.status, 'Ringing');
+    assert.equal(find(r.handle({ type: 'AcceptOffer', contactId: 'c1', agentId: 'sato', at: 22 * S }), 'ContactConnected')?.agentId, 'sato');
+  });
+
+  test('a FailOffer for a contact not ringing at that agent is refused and changes nothing', () => {
+    const r = router();
+    available(r, 0, 'sato', 'suzuki');
+    r.handle({ type: 'EnqueueContact', contactId: 'c1', queueId: 'kaisha', at: 1 * S });
+    const out = r.handle({ type: 'FailOffer', contactId: 'c1', agentId: 'suzuki', at: 2 * S });
+    assert.deepEqual(out, [{
+      type: 'Refused', input: 'FailOffer', agentId: 'suzuki', contactId: 'c1',
+      message: 'contact c1 is not ringing at agent suzuki; it is Ringing in queue kaisha with agent sato',
+    }]);
+    assert.equal(r.agent('sato')?.status, 'Ringing');
+    // After the ring timeout the offer is over: a late failure report is refused, sato stays Missed.
+    r.handle({ type: 'Tick', at: 21 * S });
+    assert.equal(find(r.handle({ type: 'FailOffer', contactId: 'c1', agentId: 'sato', at: 22 * S }), 'Refused')?.input, 'FailOffer');
+    assert.equal(r.agent('sato')?.status, 'Missed');
+  });
+
   test('accepting connects the contact and the agent is never offered another', () => {
     const r = router();
     available(r, 0, 'sato');
