@@ -43,7 +43,7 @@ export interface AgentMetrics {
   agentId: string;
   agentName?: string;
   contactsHandled: number;
-  /** Offers the agent let ring out (Connect: Agent non-response). */
+  /** Offers the agent let ring out (Connect: Agent non-response); not declines, nor offers the line failed to connect. */
   contactsMissed: number;
   averageHandleTime: number | null;
   /** Seconds on contacts and in after-contact work within the period. */

@@ -21,7 +21,8 @@ export function isDisconnectReason(value: string): value is DisconnectReason {
   return (DISCONNECT_REASONS as readonly string[]).includes(value);
 }
 
-export type OfferOutcome = 'Accepted' | 'Declined' | 'RingTimeout' | 'Abandoned' | 'Withdrawn';
+/** FailedConnectAgent: the line could not connect the offer to the agent (their phone's media failed); not a miss. */
+export type OfferOutcome = 'Accepted' | 'Declined' | 'RingTimeout' | 'Abandoned' | 'Withdrawn' | 'FailedConnectAgent';
 
 export interface AgentOffer {
   agentId: string;
@@ -30,6 +31,8 @@ export interface AgentOffer {
   /** When the ringing stopped; the connection (Accepted) or the disconnect when absent. */
   endedAt?: string;
   outcome: OfferOutcome;
+  /** Why the offer could not be connected (FailedConnectAgent), as the line saw it. */
+  failure?: string;
 }
 
 export interface ThirdPartyTransfer {

@@ -50,7 +50,8 @@ export interface LiveContact {
   phase: 'flow' | 'queued' | 'ringing' | 'connected' | 'transferred' | 'ended';
   queueId?: string;
   enqueuedAt?: number;
-  offers: { agentId: string; at: number; outcome?: OfferOutcome; endedAt?: number }[];
+  /** failure: why the line could not connect the offer (outcome FailedConnectAgent). */
+  offers: { agentId: string; at: number; outcome?: OfferOutcome; endedAt?: number; failure?: string }[];
   agentId?: string;
   connectedAt?: number;
   disconnectedAt?: number;
@@ -389,6 +390,18 @@ export class ContactCenter {
   decline(agentId: string, contactId: string): void {
     this.requireOffer(agentId, contactId);
     this.route({ type: 'DeclineOffer', agentId, contactId, at: this.deps.clock.now() }, true);
+  }
+
+  /**
+   * The line could not connect a ringing offer to the agent (the media of their phone's leg failed):
+   * the offer is withdrawn without counting against the agent, who is Available again, and the
+   * contact goes back to its queue to be offered again; the record keeps `reason` on the offer.
+   */
+  offerFailed(agentId: string, contactId: string, reason: string): void {
+    this.requireOffer(agentId, contactId);
+    const offer = this.contacts.get(contactId)?.live.offers.find((o) => o.agentId === agentId && o.outcome === undefined);
+    this.route({ type: 'FailOffer', agentId, contactId, at: this.deps.clock.now() }, true);
+    if (offer?.outcome === 'FailedConnectAgent') offer.failure = reason;
   }
 
   /** The agent ends a connected contact. */

@@ -100,6 +100,7 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
     agentOffers: live.offers.map((o) => ({
       agentId: o.agentId, at: iso(o.at), outcome: o.outcome ?? 'Abandoned',
       ...(o.endedAt !== undefined ? { endedAt: iso(o.endedAt) } : {}),
+      ...(o.failure !== undefined ? { failure: o.failure } : {}),
     })),
     ...(live.afterContactWork?.notes ? { notes: live.afterContactWork.notes } : {}),
   }, def.rates ?? DEFAULT_RATES);

@@ -7,6 +7,7 @@ import { SimulatedCaller } from '../../src/server/simulated-caller.ts';
 import { contactView } from '../../src/server/views.ts';
 import type { Scheduler } from '../../src/runtime/scheduler.ts';
 import { demoCustomers } from '../../src/instance/demo.ts';
+import { historicalMetrics } from '../../src/contacts/metrics.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoDataDir } from './support.ts';
@@ -206,6 +207,36 @@ describe('a contact waiting for the agent who knows the project', () => {
     await settle(time, 30_000); // the demo routing profile: 30 s
     assert.equal(s.router.agent('sato')?.status, 'Available');
     assert.equal(s.contacts.get(caller.contactId)?.afterContactWorkDuration, 30);
+    s.close();
+  });
+
+  test('an offer the line could not connect (offerFailed) goes to the next agent; the first is Available, and neither record nor metrics count a miss', async () => {
+    const { s, time } = await line();
+    s.center.setAgentStatus('sato', 'Available');
+    s.center.setAgentStatus('suzuki', 'Available');
+    const caller = dial(s, time, '1001#');
+    await waitForQueue(s, time, caller.contactId);
+    assert.equal(s.router.agent('sato')?.status, 'Ringing', 'rank 1 for project-sakura');
+    await settle(time, 3000);
+    s.center.offerFailed('sato', caller.contactId, 'the media of agent sato\'s phone failed');
+    assert.equal(s.router.agent('sato')?.status, 'Available');
+    assert.equal(s.router.agent('suzuki')?.status, 'Ringing');
+    assert.deepEqual(s.center.offersFor('suzuki').map((c) => c.contactId), [caller.contactId]);
+    assert.deepEqual(s.center.offersFor('sato'), []);
+    s.center.accept('suzuki', caller.contactId);
+    await settle(time, 60_000);
+    s.center.customerHangUp(caller.contactId);
+    s.center.finishAfterContactWork('suzuki');
+    const record = s.contacts.get(caller.contactId);
+    assert.ok(record);
+    assert.equal(record.agent?.id, 'suzuki');
+    assert.deepEqual(record.agentOffers.map((o) => ({ agentId: o.agentId, outcome: o.outcome, failure: o.failure })), [
+      { agentId: 'sato', outcome: 'FailedConnectAgent', failure: 'the media of agent sato\'s phone failed' },
+      { agentId: 'suzuki', outcome: 'Accepted', failure: undefined },
+    ]);
+    const metrics = historicalMetrics({ records: [record], period: { from: time.now - 3_600_000, to: time.now + 1 } });
+    assert.equal(metrics.byAgent['sato']?.contactsMissed ?? 0, 0, 'sato has no miss (and no entry, having handled nothing)');
+    assert.equal(metrics.total.contactsHandled, 1);
     s.close();
   });
 
