@@ -19,6 +19,7 @@ export function sipLineDeps(services: LineServices, browserPhones?: PhoneCredent
       customerHangUp: (id) => c.customerHangUp(id),
       accept: (agentId, id) => c.accept(agentId, id),
       decline: (agentId, id) => c.decline(agentId, id),
+      offerFailed: (agentId, id, reason) => c.offerFailed(agentId, id, reason),
       agentHangUp: (agentId, id) => c.agentHangUp(agentId, id),
       recordingStarted: (id, location) => {
         c.recordingStarted(id, location);

@@ -24,7 +24,7 @@ export type DialedNumber = { ok: true; number: string } | { ok: false; message: 
 
 /** What the SIP side needs from the line; the composition root (src/app/) provides it. */
 export interface SipLineDeps {
-  center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'agentHangUp'
+  center: Pick<ContactCenter, 'startContact' | 'dtmf' | 'promptFinished' | 'customerHangUp' | 'accept' | 'decline' | 'offerFailed' | 'agentHangUp'
     | 'recordingStarted' | 'recordingFailed' | 'holdStarted' | 'holdEnded' | 'thirdPartyAnswered' | 'thirdPartyFailed' | 'thirdPartyHungUp'
     | 'callbackAnswered' | 'callbackFailed'>;
   /** Which of the line's phone numbers a dialled string (URI user part, with any phone-context) is. */
@@ -232,7 +232,7 @@ export class SipLine {
     const workers = rtp.mediaWorkers ?? defaultMediaWorkers();
     this.media = workers === 0
       ? new LocalMediaPlane({ allocator: this.ports, bindAddress: this.rtpHost })
-      : new MediaWorkerPool({ workers, allocator: this.ports, bindAddress: this.rtpHost, log: o.log, legFailed: (leg) => this.mediaLegFailed(leg) });
+      : new MediaWorkerPool({ workers, allocator: this.ports, bindAddress: this.rtpHost, log: o.log, legFailed: (leg, err) => this.mediaLegFailed(leg, err) });
     const wpm = o.config.tts?.wordsPerMinute;
     this.usesPolly = o.config.tts?.engine === 'polly';
     // Polly takes its credentials from the AWS SDK's default chain (environment, profile, role).
@@ -481,9 +481,11 @@ export class SipLine {
 
   /**
    * A media leg was lost under its call (its media worker died): the call ends as if its party had
-   * hung up, with a BYE to whoever is still on it, so the contact and its recording are closed.
+   * hung up, with a BYE to whoever is still on it, so the contact and its recording are closed. An
+   * agent's phone still ringing is cancelled instead and the offer withdrawn as not the agent's
+   * doing: the contact goes back to its queue (agentRingFailed).
    */
-  private mediaLegFailed(leg: CallLeg): void {
+  private mediaLegFailed(leg: CallLeg, err: Error): void {
     for (const caller of this.callers.values()) {
       if (caller.rtp !== leg) continue;
       this.o.log(`contact ${caller.contactId}: the caller's media leg failed; ending the call`);
@@ -493,6 +495,7 @@ export class SipLine {
     }
     for (const agentLeg of this.agentLegs.values()) {
       if (agentLeg.rtp !== leg) continue;
+      if (!agentLeg.answered) return this.agentRingFailed(agentLeg, `the media of agent ${agentLeg.agentId}'s phone failed (${err.message})`);
       this.o.log(`contact ${agentLeg.contactId}: agent ${agentLeg.agentId}'s media leg failed; ending the agent's call`);
       agentLeg.call?.hangUp();
       this.agentHungUp(agentLeg);
@@ -841,6 +844,21 @@ export class SipLine {
       }
     }
     void this.closeAgentLeg(leg);
+  }
+
+  /**
+   * The phone's call could not be carried (its media leg failed) while it rang: CANCEL, so the phone
+   * stops ringing, and the offer is withdrawn without counting against the agent (FailedConnectAgent).
+   */
+  private agentRingFailed(leg: AgentLeg, reason: string): void {
+    this.o.log(`contact ${leg.contactId}: ${reason}; cancelling the ringing phone and offering the contact again`);
+    // Closed first, so the offer's withdrawal finds no leg and a re-offer to the same phone opens a new one.
+    void this.closeAgentLeg(leg, true);
+    try {
+      this.deps.center.offerFailed(leg.agentId, leg.contactId, reason);
+    } catch (err) {
+      this.o.log(`contact ${leg.contactId}: the offer to agent ${leg.agentId} had ended already: ${(err as Error).message}`);
+    }
   }
 
   private agentHungUp(leg: AgentLeg): void {

@@ -211,6 +211,42 @@ Content-Length: 0
 }
 
 /**
+ * A phone that rings and is never answered: 180, then the line's CANCEL (RFC 3261 §9.2: 200 to the
+ * CANCEL, 487 to the INVITE, whose CSeq number the CANCEL shares), and the ACK. Exits 0 only if cancelled.
+ */
+export function agentRingsUntilCancelledScenario(): string {
+  const tagged = `[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]`;
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agent phone rings until cancelled">
+  <recv request="INVITE" crlf="true"/>
+  <send><![CDATA[
+SIP/2.0 180 Ringing
+${tagged}
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Length: 0
+]]></send>
+  <recv request="CANCEL"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+${tagged}
+[last_CSeq:]
+Content-Length: 0
+]]></send>
+  <send><![CDATA[
+SIP/2.0 487 Request Terminated
+${tagged}
+CSeq: [last_cseq_number] INVITE
+Content-Length: 0
+]]></send>
+  <recv request="ACK" crlf="true"/>
+</scenario>`;
+}
+
+/**
  * The phone's side of a call from the line: rings, answers with PCMA, talks (the g711a capture, or a
  * raw A-law file sent by rtp_stream, looped, for calls longer than the capture), hangs up or waits for BYE.
  */

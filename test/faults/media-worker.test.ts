@@ -10,7 +10,9 @@ import type { ContactRecord } from '../../src/contacts/record.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { LocalMediaPlane } from '../../src/telephony/media/plane.ts';
 import { MediaWorkerPool } from '../../src/telephony/media-worker/pool.ts';
-import { agentAnswersScenario, agentPhoneScenario, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun } from '../e2e/sipp-support.ts';
+import {
+  agentAnswersScenario, agentPhoneScenario, agentRingsUntilCancelledScenario, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun,
+} from '../e2e/sipp-support.ts';
 import { api, phoneLine, startTestLine, type PhoneLineOptions, type TestLine } from '../e2e/support.ts';
 import { closedRecording, recordingRms } from '../webrtc/line-support.ts';
 import { recordedSeconds, recordingFiles } from '../support/recording-file.ts';
@@ -116,7 +118,7 @@ describe('a media worker dies', { timeout: 120_000 }, () => {
 
 // The other legs a worker carries (sip-line.ts mediaLegFailed): an agent's phone leg, a third party
 // dialled through the trunk, a callback's customer. Every phone here is a sipp run that ends only on
-// the line's BYE, so a run that exits 0 is a phone that was hung up on.
+// the line's BYE (or, one still ringing, its CANCEL), so a run that exits 0 is a phone that was hung up on.
 
 /** The outbound trunk: a sipp trunk peer on `port` that challenges for these credentials. */
 const TRUNK = (port: number) => ({ host: '127.0.0.1', port, username: 'chokutsu', password: 'trunk-secret' });
@@ -124,20 +126,30 @@ const CUSTOMER = '0312345678'; // callerScenario's From: the number a callback d
 const LINE_NUMBER = '+81501234567';
 const THIRD_PARTY = '+81312345678';
 
-/** A far end on the trunk that answers `number`, talks, and stays on until the line's BYE. */
-function trunkPeer(port: number, sipPort: number, number: string, callerId: string): Promise<SippRun> {
-  return sipp(trunkPeerScenario({ number, callerId, username: 'chokutsu', password: 'trunk-secret' }), sipPort, [], undefined, port);
+/** A far end on the trunk that answers `number`, talks, and stays on until the line's BYE (or hangs up after `hangUpAfterMs`). */
+function trunkPeer(port: number, sipPort: number, number: string, callerId: string, hangUpAfterMs?: number): Promise<SippRun> {
+  const scenario = trunkPeerScenario({ number, callerId, username: 'chokutsu', password: 'trunk-secret', ...(hangUpAfterMs !== undefined ? { hangUpAfterMs } : {}) });
+  return sipp(scenario, sipPort, [], undefined, port);
+}
+
+interface DeskPhone {
+  answer(o: { talk: boolean; hangUpAfterMs?: number }): Promise<SippRun>;
+  /** Rings without answering until the line cancels the call; the run exits 0 only if it did. */
+  ringUntilCancelled(): Promise<SippRun>;
 }
 
 /**
- * sato's desk phone (201): it registers from a port, then answers the line's calls there one at a time
- * as a sipp UAS, so each call's run ends (exit 0) when the call does.
+ * An agent's desk phone (sato's 201 unless told): it registers from a port, then takes the line's
+ * calls there one at a time as a sipp UAS, so each call's run ends (exit 0) when the call does.
  */
-async function deskPhone(sipPort: number): Promise<{ answer(o: { talk: boolean; hangUpAfterMs?: number }): Promise<SippRun> }> {
+async function deskPhone(sipPort: number, extension = '201'): Promise<DeskPhone> {
   const port = await freePort();
-  const registered = await (await sipp(agentPhoneScenario('201', 'secret201', 0), sipPort, [], undefined, port)).done;
+  const registered = await (await sipp(agentPhoneScenario(extension, `secret${extension}`, 0), sipPort, [], undefined, port)).done;
   assert.equal(registered.code, 0, `the phone registered: ${registered.errors}`);
-  return { answer: (o) => sipp(agentAnswersScenario({ answerAfterMs: 200, ...o }), sipPort, [], undefined, port) };
+  return {
+    answer: (o) => sipp(agentAnswersScenario({ answerAfterMs: 200, ...o }), sipPort, [], undefined, port),
+    ringUntilCancelled: () => sipp(agentRingsUntilCancelledScenario(), sipPort, [], undefined, port),
+  };
 }
 
 async function records(line: TestLine): Promise<ContactRecord[]> {
@@ -192,7 +204,7 @@ async function assertCutShort(line: TestLine, record: ContactRecord): Promise<vo
 }
 
 /** The line is still up: sato (after-contact work finished) takes the next call, bridged and recorded. */
-async function nextCallIsBridgedAndRecorded(line: TestLine & { sipPort: number }, phone: Awaited<ReturnType<typeof deskPhone>>, sato: string, before: readonly string[]): Promise<void> {
+async function nextCallIsBridgedAndRecorded(line: TestLine & { sipPort: number }, phone: DeskPhone, sato: string, before: readonly string[]): Promise<void> {
   await api(line.url, sato, 'POST', '/api/agent/acw/finish', {});
   await setAvailable(line, sato);
   const answering = await phone.answer({ talk: true });
@@ -208,7 +220,18 @@ async function nextCallIsBridgedAndRecorded(line: TestLine & { sipPort: number }
   assert.ok(customer > 0 && agent > 0, `both parties recorded (${customer}, ${agent})`);
 }
 
-describe('a media worker dies under the other legs it carries', { timeout: 180_000 }, () => {
+/** An agent's status as the HTTP API reports it. */
+async function statusOf(line: TestLine, agentId: string): Promise<string | undefined> {
+  const agents = (await api(line.url, line.admin, 'GET', '/api/agents')).body['agents'] as { agentId: string; status: string }[];
+  return agents.find((a) => a.agentId === agentId)?.status;
+}
+
+/** The agent's phone is ringing: its media leg is open and its INVITE sent. */
+async function phoneRinging(line: TestLine): Promise<void> {
+  await waitFor('the agent\'s phone to ring', () => (line.server.sip?.mediaStats().agent.length === 1 ? true : undefined));
+}
+
+describe('a media worker dies under the other legs it carries', { timeout: 300_000 }, () => {
   test('a callback, agent and customer bridged: the agent\'s leg fails first; both phones get a BYE, the record says the recording was cut short', async () => {
     const { line, pool, logs, trunkPort } = await workerLine(45400);
     try {
@@ -311,6 +334,74 @@ describe('a media worker dies under the other legs it carries', { timeout: 180_0
 
       const phone = await deskPhone(line.sipPort);
       await nextCallIsBridgedAndRecorded(line, phone, await line.agent('sato'), [record.contactId]);
+    } finally {
+      await line.close();
+    }
+  });
+
+  // A worker that dies while an agent's phone rings (the offer of a contact to that agent). The
+  // agent did nothing wrong: the phone is cancelled, the agent stays Available (not Missed) and the
+  // contact goes back to its queue, to be offered again, unless the caller's own media went too.
+  test('a callback ringing sato\'s phone, its leg alone in the worker: the phone gets a CANCEL, sato is Available, not Missed, and suzuki\'s phone takes the callback; the record says the first offer failed to connect', async () => {
+    const { line, pool, logs, trunkPort } = await workerLine(46000);
+    try {
+      const satoPhone = await deskPhone(line.sipPort, '201');
+      const suzukiPhone = await deskPhone(line.sipPort, '202');
+      // 1001# reaches the sakura queue (sato rank 1, suzuki rank 2); nobody is Available: a callback, 1.
+      const caller = await (await sipp(callerScenario({ steps: ['1001#', { waitMs: 6000 }, '1'] }), line.sipPort)).done;
+      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      const ringing = await satoPhone.ringUntilCancelled();
+      await setAvailable(line, await line.agent('sato'), false); // the waiting callback rings sato's phone at once
+      await phoneRinging(line);
+      // The customer's leg is not dialled until an agent takes the callback: the agent's leg is alone.
+      const worker = busyWorker(pool, 1);
+      const workers = pool.workers.length;
+      // suzuki is Available with nothing waiting; his phone answers, and the customer hangs up after a while.
+      const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER, 1500);
+      const answering = await suzukiPhone.answer({ talk: true });
+      assert.equal((await api(line.url, await line.agent('suzuki'), 'PUT', '/api/agent/status', { status: 'Available' })).status, 200);
+      assert.equal(await statusOf(line, 'suzuki'), 'Available');
+      await worker.kill();
+
+      const cancelled = await ringing.done;
+      assert.equal(cancelled.code, 0, `sato's phone got the line's CANCEL: ${cancelled.errors}`);
+      // Withdrawn as the phone was cancelled, not left to ring out into Missed.
+      assert.equal(await statusOf(line, 'sato'), 'Available');
+      const [customerEnd, answered] = await Promise.all([customer.done, answering.done]);
+      assert.equal(customerEnd.code, 0, `the customer was called back and hung up: ${customerEnd.errors}`);
+      assert.equal(answered.code, 0, `suzuki's phone took the callback and got the line's BYE: ${answered.errors}`);
+      const record = await waitFor('the callback\'s record', async () => (await records(line)).find((r) => r.initiationMethod === 'CALLBACK' && r.disconnectReason));
+      assert.equal(record.agent?.id, 'suzuki');
+      assert.deepEqual(record.agentOffers.map((o) => [o.agentId, o.outcome]), [['sato', 'FailedConnectAgent'], ['suzuki', 'Accepted']], JSON.stringify(record.agentOffers));
+      assert.match(record.agentOffers[0]?.failure ?? '', new RegExp(`media worker ${worker.id} stopped`));
+      assert.equal(record.disconnectReason, 'CUSTOMER_DISCONNECT');
+      assert.equal(await statusOf(line, 'sato'), 'Available');
+      assert.ok(logs.some((l) => l.includes('cancelling the ringing phone')), logs.join('\n'));
+      assertReplaced(pool, worker, workers, logs);
+    } finally {
+      await line.close();
+    }
+  });
+
+  test('an ordinary call ringing sato\'s phone: the worker carries the caller\'s leg too, so the call ends: the phone gets a CANCEL, the caller a BYE, and sato is Available, not Missed', async () => {
+    const { line, pool, logs } = await workerLine(46200);
+    try {
+      const satoPhone = await deskPhone(line.sipPort, '201');
+      const ringing = await satoPhone.ringUntilCancelled();
+      await setAvailable(line, await line.agent('sato'));
+      const caller = await sipp(callerScenario({ steps: ['1001#'] }), line.sipPort); // waits for the line's BYE
+      await phoneRinging(line);
+      // The agent's leg opened in the caller's worker, to be bridged there.
+      const worker = busyWorker(pool, 2);
+      await worker.kill();
+
+      const [callerEnd, cancelled] = await Promise.all([caller.done, ringing.done]);
+      assert.equal(callerEnd.code, 0, `the caller got the line's BYE: ${callerEnd.errors}`);
+      assert.equal(cancelled.code, 0, `sato's phone got the line's CANCEL: ${cancelled.errors}`);
+      assert.equal(await statusOf(line, 'sato'), 'Available');
+      const record = await waitFor('the record', async () => (await records(line)).find((r) => r.disconnectReason));
+      assert.deepEqual(record.agentOffers.map((o) => [o.agentId, o.outcome]), [['sato', 'Abandoned']]);
+      assert.ok(logs.some((l) => l.includes('the caller\'s media leg failed')), logs.join('\n'));
     } finally {
       await line.close();
     }

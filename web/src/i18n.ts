@@ -201,6 +201,7 @@ const M = {
   'outcome.RingTimeout': ['不在（呼出タイムアウト）', 'Missed (ring timeout)'],
   'outcome.Abandoned': ['放棄', 'Abandoned'],
   'outcome.Withdrawn': ['取り下げ', 'Withdrawn'],
+  'outcome.FailedConnectAgent': ['接続失敗（回線側）', 'Failed to connect (line)'],
   attributes: ['属性', 'Attributes'],
   recording: ['録音', 'Recording'],
   noRecording: ['録音なし', 'Not recorded'],

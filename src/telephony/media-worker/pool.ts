@@ -35,8 +35,8 @@ export interface MediaWorkerPoolOptions {
   allocator: PortAllocator;
   bindAddress: string;
   log: (line: string) => void;
-  /** A leg's worker died: the leg is closed already; the line ends its call. */
-  legFailed: (leg: CallLeg) => void;
+  /** A leg's worker died (`err` says which and why): the leg is closed already; the line ends its call or withdraws its offer. */
+  legFailed: (leg: CallLeg, err: MediaWorkerDiedError) => void;
   /** How often workers push their legs' statistics; 500 ms by default. */
   statsIntervalMs?: number;
 }
@@ -153,7 +153,7 @@ class MediaWorker {
     this.legs.clear();
     for (const leg of legs) leg.died();
     this.pool.replace(this, this.ready);
-    for (const leg of legs) this.pool.legFailed(leg);
+    for (const leg of legs) this.pool.legFailed(leg, err);
   }
 }
 
@@ -392,8 +392,8 @@ export class MediaWorkerPool implements MediaPlane {
     this.o.log(line);
   }
 
-  legFailed(leg: CallLeg): void {
-    if (!this.closing) this.o.legFailed(leg);
+  legFailed(leg: CallLeg, err: MediaWorkerDiedError): void {
+    if (!this.closing) this.o.legFailed(leg, err);
   }
 
   /** The workers running now, for tests that kill one. */
