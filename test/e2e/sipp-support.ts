@@ -247,6 +247,57 @@ Content-Length: 0
 }
 
 /**
+ * A phone the line calls twice (run it with `-m 2`): a call it is ringing for when the line CANCELs
+ * it ends as in agentRingsUntilCancelledScenario; a call not cancelled within `answerAfterMs` is
+ * answered (PCMA) and kept until the line's BYE. Exits 0 once both calls went so.
+ */
+export function agentRingsThenAnswersScenario(o: { answerAfterMs: number }): string {
+  const tagged = `[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]`;
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agent phone rings, then answers the next call">
+  <recv request="INVITE" crlf="true"/>
+  <send><![CDATA[
+SIP/2.0 180 Ringing
+${tagged}
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Length: 0
+]]></send>
+  <recv request="CANCEL" timeout="${o.answerAfterMs}" ontimeout="answer"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+${tagged}
+[last_CSeq:]
+Content-Length: 0
+]]></send>
+  <send><![CDATA[
+SIP/2.0 487 Request Terminated
+${tagged}
+CSeq: [last_cseq_number] INVITE
+Content-Length: 0
+]]></send>
+  <recv request="ACK" crlf="true" next="done"/>
+  <label id="answer"/>
+  <send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+${tagged}
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+${pcmaSdp('agent')}
+]]></send>
+  <recv request="ACK" crlf="true"/>
+  ${AWAIT_BYE}
+  <label id="done"/>
+</scenario>`;
+}
+
+/**
  * The phone's side of a call from the line: rings, answers with PCMA, talks (the g711a capture, or a
  * raw A-law file sent by rtp_stream, looped, for calls longer than the capture), hangs up or waits for BYE.
  */

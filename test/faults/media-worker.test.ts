@@ -11,7 +11,7 @@ import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { LocalMediaPlane } from '../../src/telephony/media/plane.ts';
 import { MediaWorkerPool } from '../../src/telephony/media-worker/pool.ts';
 import {
-  agentAnswersScenario, agentPhoneScenario, agentRingsUntilCancelledScenario, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun,
+  agentAnswersScenario, agentPhoneScenario, agentRingsThenAnswersScenario, agentRingsUntilCancelledScenario, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun,
 } from '../e2e/sipp-support.ts';
 import { api, phoneLine, startTestLine, type PhoneLineOptions, type TestLine } from '../e2e/support.ts';
 import { closedRecording, recordingRms } from '../webrtc/line-support.ts';
@@ -136,6 +136,8 @@ interface DeskPhone {
   answer(o: { talk: boolean; hangUpAfterMs?: number }): Promise<SippRun>;
   /** Rings without answering until the line cancels the call; the run exits 0 only if it did. */
   ringUntilCancelled(): Promise<SippRun>;
+  /** Two calls: the first rings until cancelled, the next is answered after 8 s of ringing and kept until the line's BYE. */
+  ringCancelledThenAnswer(): Promise<SippRun>;
 }
 
 /**
@@ -149,6 +151,7 @@ async function deskPhone(sipPort: number, extension = '201'): Promise<DeskPhone>
   return {
     answer: (o) => sipp(agentAnswersScenario({ answerAfterMs: 200, ...o }), sipPort, [], undefined, port),
     ringUntilCancelled: () => sipp(agentRingsUntilCancelledScenario(), sipPort, [], undefined, port),
+    ringCancelledThenAnswer: () => sipp(agentRingsThenAnswersScenario({ answerAfterMs: 8000 }), sipPort, ['-m', '2'], undefined, port),
   };
 }
 
@@ -378,6 +381,38 @@ describe('a media worker dies under the other legs it carries', { timeout: 300_0
       assert.equal(await statusOf(line, 'sato'), 'Available');
       assert.ok(logs.some((l) => l.includes('cancelling the ringing phone')), logs.join('\n'));
       assertReplaced(pool, worker, workers, logs);
+    } finally {
+      await line.close();
+    }
+  });
+
+  test('a callback ringing sato\'s phone with nobody else Available: the phone gets a CANCEL and rings again for the same callback, which sato takes; the record says the first offer failed to connect', async () => {
+    const { line, pool, logs, trunkPort } = await workerLine(46400);
+    try {
+      const satoPhone = await deskPhone(line.sipPort, '201');
+      const caller = await (await sipp(callerScenario({ steps: ['1001#', { waitMs: 6000 }, '1'] }), line.sipPort)).done;
+      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      const phone = await satoPhone.ringCancelledThenAnswer();
+      const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER, 1500);
+      await setAvailable(line, await line.agent('sato'), false);
+      await phoneRinging(line);
+      const worker = busyWorker(pool, 1);
+      await worker.kill();
+
+      // The offer fails over to the only agent there is: sato's phone rings anew, on a leg in a live worker.
+      const offers = await waitFor('the callback to be offered again', () => {
+        const live = line.server.services.center.liveContacts().find((c) => c.callback);
+        return live && live.offers.length === 2 ? live.offers : undefined;
+      });
+      assert.equal(offers[0]?.outcome, 'FailedConnectAgent');
+      assert.equal(offers[1]?.agentId, 'sato');
+      const [phoneEnd, customerEnd] = await Promise.all([phone.done, customer.done]);
+      assert.equal(phoneEnd.code, 0, `sato's phone was cancelled, then took the callback until the line's BYE: ${phoneEnd.errors}`);
+      assert.equal(customerEnd.code, 0, `the customer was called back and hung up: ${customerEnd.errors}`);
+      const record = await waitFor('the callback\'s record', async () => (await records(line)).find((r) => r.initiationMethod === 'CALLBACK' && r.disconnectReason));
+      assert.equal(record.agent?.id, 'sato');
+      assert.deepEqual(record.agentOffers.map((o) => [o.agentId, o.outcome]), [['sato', 'FailedConnectAgent'], ['sato', 'Accepted']], JSON.stringify(record.agentOffers));
+      assert.ok(!logs.some((l) => l.includes('no media leg for agent')), logs.join('\n'));
     } finally {
       await line.close();
     }
