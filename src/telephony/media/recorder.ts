@@ -61,6 +61,8 @@ function append(track: Track, more: number): number {
 
 export class StereoRecorder {
   private readonly started: number;
+  /** The clock, bound once: it is read for every packet. */
+  private readonly now: () => number;
   private readonly tracks: Record<RecordedParty, Track> = {
     customer: emptyTrack(),
     agent: emptyTrack(),
@@ -73,6 +75,7 @@ export class StereoRecorder {
     private readonly writer: WavWriter,
     private readonly options: StereoRecorderOptions,
   ) {
+    this.now = options.now ?? (() => performance.now());
     this.started = this.now();
     this.timer = setInterval(() => void this.flush(false), options.flushIntervalMs ?? 1000);
     this.timer.unref();
@@ -124,10 +127,6 @@ export class StereoRecorder {
     clearInterval(this.timer);
     for (const party of ['customer', 'agent'] as const) this.tracks[party] = emptyTrack();
     this.options.onError?.(err);
-  }
-
-  private now(): number {
-    return (this.options.now ?? performance.now.bind(performance))();
   }
 
   private elapsedSamples(): number {

@@ -30,25 +30,34 @@ export interface ReceiveTotals {
   remoteSsrc?: number;
 }
 
-interface SourceState {
-  ssrc: number;
+/**
+ * One source's state. A class with every field set in its constructor, so all sources share one
+ * shape: these fields are read and written for every packet, and objects of many shapes (spreads,
+ * properties added later) made those accesses megamorphic (`--trace-generalization`, perf).
+ */
+class SourceState {
   baseSeq: number;
   maxSeq: number;
   /** The sequence number that confirms a large jump as a restart (§A.1 bad_seq). */
-  badSeq: number;
-  cycles: number;
-  received: number;
-  jitter: number;
-  lastTransit?: number;
-  /** When the last packet of this SSRC arrived (monotonic ns), if told. */
-  lastHeardNs?: bigint;
-  expectedPrior: number;
-  receivedPrior: number;
-}
+  badSeq = RTP_SEQ_MOD + 1;
+  cycles = 0;
+  /** §A.1 init_seq, with this first packet counted. */
+  received = 1;
+  /** The last packet's transit time (§A.8); NaN before the first. */
+  lastTransit = NaN;
+  expectedPrior = 0;
+  receivedPrior = 0;
 
-// §A.1 init_seq, with this first packet counted.
-function startedAt(ssrc: number, seq: number, jitter: number): SourceState {
-  return { ssrc, baseSeq: seq, maxSeq: seq, badSeq: RTP_SEQ_MOD + 1, cycles: 0, received: 1, jitter, expectedPrior: 0, receivedPrior: 0 };
+  constructor(
+    readonly ssrc: number,
+    seq: number,
+    public jitter: number,
+    /** When the last packet of this SSRC arrived (monotonic ns), if told. */
+    public lastHeardNs: bigint | undefined,
+  ) {
+    this.baseSeq = seq;
+    this.maxSeq = seq;
+  }
 }
 
 const expected = (s: SourceState): number => s.cycles + s.maxSeq - s.baseSeq + 1;
@@ -73,7 +82,7 @@ export class ReceiveStatistics {
     if (!s || s.ssrc !== ssrc) {
       const gapNs = BigInt(SSRC_SWITCH_GAP_MS) * 1_000_000n;
       if (s && arrivalNs !== undefined && s.lastHeardNs !== undefined && arrivalNs - s.lastHeardNs < gapNs) return 'foreign';
-      this.source = { ...startedAt(ssrc, seq, 0), ...(arrivalNs === undefined ? {} : { lastHeardNs: arrivalNs }) };
+      this.source = new SourceState(ssrc, seq, 0, arrivalNs);
       return 'new-source';
     }
     if (arrivalNs !== undefined) s.lastHeardNs = arrivalNs;
@@ -87,7 +96,7 @@ export class ReceiveStatistics {
         return 'held';
       }
       // Timestamps restarted with the sequence, so the last transit time is dropped too.
-      this.source = { ...startedAt(ssrc, seq, s.jitter), ...(s.lastHeardNs === undefined ? {} : { lastHeardNs: s.lastHeardNs }) };
+      this.source = new SourceState(ssrc, seq, s.jitter, s.lastHeardNs);
       return 'counted';
     }
     // Duplicates and late packets count as received too, so expected minus received can go
@@ -100,9 +109,10 @@ export class ReceiveStatistics {
   transit(rtpTimestamp: number, arrivalNs: bigint): void {
     const s = this.source;
     if (!s) return;
-    const arrival = Number((arrivalNs * BigInt(this.clockRate)) / 1_000_000_000n);
+    // Doubles, not BigInt arithmetic (three allocations per packet): the rounding error is far below one timestamp unit.
+    const arrival = Math.floor((Number(arrivalNs) * this.clockRate) / 1e9);
     const transit = arrival - rtpTimestamp;
-    if (s.lastTransit !== undefined) {
+    if (!Number.isNaN(s.lastTransit)) {
       const d = Math.abs(transit - s.lastTransit);
       s.jitter += (d - s.jitter) / 16;
     }
