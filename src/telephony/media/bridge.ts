@@ -61,13 +61,13 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
 
   private connect(leg: Leg, from: MediaLeg, to: MediaLeg): void {
     const forward = to.feedG711?.bind(to);
+    // One literal with every property, never a spread: each spread object got a map of its own,
+    // and the per-packet `sink.g711` load in LegSinks went megamorphic (--log-ic).
     const stop = from.listen({
-      ...(forward ? {
-        g711: (law: G711Law, payload: Uint8Array, timestamp?: number) => {
-          if (!this.held) forward(law, payload, timestamp);
-          this.recorder?.writeG711(leg, law, payload);
-        },
-      } : {}),
+      g711: forward ? (law: G711Law, payload: Uint8Array, timestamp?: number) => {
+        if (!this.held) forward(law, payload, timestamp);
+        this.recorder?.writeG711(leg, law, payload);
+      } : undefined,
       audio: (pcm) => {
         if (!this.held) to.feed(pcm);
         this.recorder?.write(leg, pcm);

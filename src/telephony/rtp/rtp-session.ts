@@ -646,7 +646,9 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
 
   private senderInfo(): SenderInfo {
     const now = (this.options.now ?? (() => new Date()))();
-    return { ...toNtp(now), rtpTimestamp: this.timestamp, packetCount: this.packetsSent, octetCount: this.octetsSent };
+    const { ntpSeconds, ntpFraction } = toNtp(now);
+    // Spelled out, not spread: spread objects took a map each and made buildRtcpReport's loads megamorphic.
+    return { ntpSeconds, ntpFraction, rtpTimestamp: this.timestamp, packetCount: this.packetsSent, octetCount: this.octetsSent };
   }
 }
 
