@@ -210,39 +210,46 @@ Content-Length: 0
 </scenario>`;
 }
 
-/**
- * A phone that rings and is never answered: 180, then the line's CANCEL (RFC 3261 §9.2: 200 to the
- * CANCEL, 487 to the INVITE, whose CSeq number the CANCEL shares), and the ACK. Exits 0 only if cancelled.
- */
-export function agentRingsUntilCancelledScenario(): string {
-  const tagged = `[last_Via:]
+const ANSWER_TAGGED = `[last_Via:]
 [last_From:]
 [last_To:];tag=[pid]SIPpTag01[call_number]
 [last_Call-ID:]`;
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="agent phone rings until cancelled">
-  <recv request="INVITE" crlf="true"/>
+
+/**
+ * Rings (180) and answers the line's CANCEL (RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE,
+ * whose CSeq number the CANCEL shares), then takes the ACK. `cancel` and `ack` are extra attributes
+ * of those two receives (a timeout that answers instead, where to go next).
+ */
+function ringsUntilCancelled(o: { cancel?: string; ack?: string } = {}): string {
+  return `<recv request="INVITE" crlf="true"/>
   <send><![CDATA[
 SIP/2.0 180 Ringing
-${tagged}
+${ANSWER_TAGGED}
 [last_CSeq:]
 Contact: <sip:agent@[local_ip]:[local_port]>
 Content-Length: 0
 ]]></send>
-  <recv request="CANCEL"/>
+  <recv request="CANCEL"${o.cancel ?? ''}/>
   <send><![CDATA[
 SIP/2.0 200 OK
-${tagged}
+${ANSWER_TAGGED}
 [last_CSeq:]
 Content-Length: 0
 ]]></send>
   <send><![CDATA[
 SIP/2.0 487 Request Terminated
-${tagged}
+${ANSWER_TAGGED}
 CSeq: [last_cseq_number] INVITE
 Content-Length: 0
 ]]></send>
-  <recv request="ACK" crlf="true"/>
+  <recv request="ACK" crlf="true"${o.ack ?? ''}/>`;
+}
+
+/** A phone that rings and is never answered: 180, then the line's CANCEL and the ACK. Exits 0 only if cancelled. */
+export function agentRingsUntilCancelledScenario(): string {
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agent phone rings until cancelled">
+  ${ringsUntilCancelled()}
 </scenario>`;
 }
 
@@ -252,38 +259,13 @@ Content-Length: 0
  * answered (PCMA) and kept until the line's BYE. Exits 0 once both calls went so.
  */
 export function agentRingsThenAnswersScenario(o: { answerAfterMs: number }): string {
-  const tagged = `[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]`;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="agent phone rings, then answers the next call">
-  <recv request="INVITE" crlf="true"/>
-  <send><![CDATA[
-SIP/2.0 180 Ringing
-${tagged}
-[last_CSeq:]
-Contact: <sip:agent@[local_ip]:[local_port]>
-Content-Length: 0
-]]></send>
-  <recv request="CANCEL" timeout="${o.answerAfterMs}" ontimeout="answer"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-${tagged}
-[last_CSeq:]
-Content-Length: 0
-]]></send>
-  <send><![CDATA[
-SIP/2.0 487 Request Terminated
-${tagged}
-CSeq: [last_cseq_number] INVITE
-Content-Length: 0
-]]></send>
-  <recv request="ACK" crlf="true" next="done"/>
+  ${ringsUntilCancelled({ cancel: ` timeout="${o.answerAfterMs}" ontimeout="answer"`, ack: ' next="done"' })}
   <label id="answer"/>
   <send retrans="500"><![CDATA[
 SIP/2.0 200 OK
-${tagged}
+${ANSWER_TAGGED}
 [last_CSeq:]
 Contact: <sip:agent@[local_ip]:[local_port]>
 Content-Type: application/sdp
