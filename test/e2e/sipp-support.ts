@@ -245,6 +245,21 @@ Content-Length: 0
   <recv request="ACK" crlf="true"${o.ack ?? ''}/>`;
 }
 
+/** Answers the INVITE with PCMA (the 200 retransmitted until the ACK) and takes the ACK. */
+function answersWithPcma(): string {
+  return `<send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+${ANSWER_TAGGED}
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+${pcmaSdp('agent')}
+]]></send>
+  <recv request="ACK" crlf="true"/>`;
+}
+
 /** A phone that rings and is never answered: 180, then the line's CANCEL and the ACK. Exits 0 only if cancelled. */
 export function agentRingsUntilCancelledScenario(): string {
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -263,17 +278,7 @@ export function agentRingsThenAnswersScenario(o: { answerAfterMs: number }): str
 <scenario name="agent phone rings, then answers the next call">
   ${ringsUntilCancelled({ cancel: ` timeout="${o.answerAfterMs}" ontimeout="answer"`, ack: ' next="done"' })}
   <label id="answer"/>
-  <send retrans="500"><![CDATA[
-SIP/2.0 200 OK
-${ANSWER_TAGGED}
-[last_CSeq:]
-Contact: <sip:agent@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-${pcmaSdp('agent')}
-]]></send>
-  <recv request="ACK" crlf="true"/>
+  ${answersWithPcma()}
   ${AWAIT_BYE}
   <label id="done"/>
 </scenario>`;
@@ -309,16 +314,7 @@ Contact: <sip:agent@[local_ip]:[local_port]>
 Content-Length: 0
 ]]></send>
   <pause milliseconds="${o.answerAfterMs}"/>
-  <send retrans="500"><![CDATA[
-SIP/2.0 200 OK
-${ok}
-Contact: <sip:agent@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-${pcmaSdp('agent')}
-]]></send>
-  <recv request="ACK" crlf="true"/>
+  ${answersWithPcma()}
   ${typeof o.talk === 'object' ? `<nop><action><exec rtp_stream="${o.talk.loop},-1,8"/></action></nop>` : o.talk ? playPcap('g711a.pcap') : ''}
   ${end}
 </scenario>`;
