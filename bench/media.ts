@@ -108,6 +108,14 @@ class FarEnds {
 
 // ---- one measuring window ----------------------------------------------------------------------
 
+/** The line's main thread over the window (raw samples of a 5 ms timer), and each media worker's longest delay. */
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+  workers: number[];
+}
+
 interface Measured {
   peer: string;
   calls: number;
@@ -119,7 +127,7 @@ interface Measured {
   cpuUsPerPacket: number;
   sendLateness: { p50: number; p99: number; max: number };
   farEndCpuPercent: number;
-  loopDelay?: { p50: number; p99: number; max: number };
+  loopDelay?: LoopDelay;
   /** Packets other than PCMA RTP the far ends received (RTCP, events). */
   other: number;
 }
@@ -132,7 +140,7 @@ async function measure(peer: string, calls: number, farEnds: FarEnds, peerCpuMs:
   const t0 = performance.now();
   await Promise.all([farEnds.startWindow(), line?.call('startWindow')]);
   await sleep(WINDOW_MS);
-  const [reports, loopDelay] = await Promise.all([farEnds.endWindow(), line?.call<{ p50: number; p99: number; max: number }>('endWindow')]);
+  const [reports, loopDelay] = await Promise.all([farEnds.endWindow(), line?.call<LoopDelay>('endWindow')]);
   const wallMs = performance.now() - t0;
   const cpuMs = peerCpuMs() - cpu0;
   const legs: LegStats[] = reports.flatMap((r) => r.legs);
@@ -417,6 +425,9 @@ const lines = [
   '',
   `Event-loop delay of the line's main (signalling) thread over each window, p50 / p99 / max ms: ` +
     line.steps.map((s) => `${s.calls} calls ${f1(s.loopDelay?.p50 ?? NaN)} / ${f1(s.loopDelay?.p99 ?? NaN)} / ${f1(s.loopDelay?.max ?? NaN)}`).join('; ') + '.',
+  `The media workers' longest event-loop delay over the last 10 s of each window (beyond the 10 ms sampling timer, ` +
+    `\`chokutsu_media_worker_loop_delay_max_seconds\`), one figure per worker, ms: ` +
+    line.steps.map((s) => `${s.calls} calls ${s.loopDelay?.workers.map(f1).join(' / ') ?? 'n/a'}`).join('; ') + '.',
   `Registered phones: ${line.registered}. Calls placed: ${line.callsPlaced}; recordings written: ${line.recordings}. Line log lines: ${line.logLines}` +
     `${line.firstLogLines.length > 0 ? ` (first: ${line.firstLogLines.join(' | ')})` : ''}.` +
     (line.teardown ? ` After the last window: ${line.teardown}.` : ''),

@@ -1,6 +1,7 @@
 // The line under test in its own process (so /proc counts its CPU alone): startServer on a bench
 // data directory, the agents' phone passwords set, and what bench/media.ts asks of it over IPC —
-// agents Available, calls connected, and the event-loop delay of its main (signalling) thread.
+// agents Available, calls connected, and the event-loop delay of its main (signalling) thread and
+// of its media workers.
 //   argv: <data dir> <agents>
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setPhonePassword } from '../../src/app/accounts.ts';
@@ -42,7 +43,9 @@ serve({
   },
   endWindow: () => {
     delay.disable();
-    return { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
+    // Each media worker's longest loop delay over its last 10 s (the window, at the default 10 s).
+    const workers = sip.media.figures().map((f) => f.loopDelayMaxMs);
+    return { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), workers };
   },
   close: () => server.close(),
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
 import type { MonthlyCost } from '../contacts/cost.ts';
 import { buildRealtimeSnapshot, historicalMetrics, type HistoricalMetrics, type RealtimeSnapshot } from '../contacts/metrics.ts';
-import { createMetricsRegistry, type MediaWorkerHeap, type MetricsRegistry, type SipProtectionCounts } from '../server/prometheus.ts';
+import { createMetricsRegistry, type MediaWorkerFigures, type MetricsRegistry, type SipProtectionCounts } from '../server/prometheus.ts';
 import type { ServerDeps } from '../server/deps.ts';
 import type { ContactRecord } from '../contacts/record.ts';
 import { SqliteContactStore } from '../store/contacts.ts';
@@ -54,7 +54,7 @@ export interface LineServices {
   /** /metrics reads the SIP side's protection counters from here once the SIP line has started. */
   observeSip(read: () => SipProtectionCounts): void;
   /** /metrics reads the media worker threads' heaps from here once the SIP line has started. */
-  observeMediaWorkers(read: () => readonly MediaWorkerHeap[]): void;
+  observeMediaWorkers(read: () => readonly MediaWorkerFigures[]): void;
   /** The media side could not write a contact's recording: the record says so and /metrics counts it. */
   recordingFailed(contactId: string, reason: string): void;
   /** Rewrites the queue's ranks in the definition file and routes by them; throws DefinitionEditError. */

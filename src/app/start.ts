@@ -63,7 +63,7 @@ export async function startServer(
       sip = await SipLine.start({ deps: sipLineDeps(services, browserPhones), dataDir, config: telephony, log: options.log ?? ((m) => console.error(m)) });
       const started = sip;
       services.observeSip(() => started.sip.protectionCounts());
-      services.observeMediaWorkers(() => started.media.heaps());
+      services.observeMediaWorkers(() => started.media.figures());
     } catch (err) {
       await app.close();
       services.close();

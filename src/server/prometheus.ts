@@ -16,8 +16,8 @@ export interface MetricsRegistry {
   countRecordingFailure(): void;
   /** Reads the SIP side's protection counters at scrape time, once the SIP line is up. */
   observeSip(read: () => SipProtectionCounts): void;
-  /** Reads the media worker threads' heaps at scrape time, once the SIP line is up. */
-  observeMediaWorkers(read: () => readonly MediaWorkerHeap[]): void;
+  /** Reads the media worker threads' heaps and loop delays at scrape time, once the SIP line is up. */
+  observeMediaWorkers(read: () => readonly MediaWorkerFigures[]): void;
   /** The text exposition format, for the /metrics response body. */
   metrics(): Promise<string>;
   contentType: string;
@@ -33,14 +33,16 @@ export interface SipProtectionCounts {
   readonly lockouts: number;
 }
 
-/** A media worker thread's V8 heap as it last reported it (the telephony adapter's figures, by shape). */
-export interface MediaWorkerHeap {
+/** A media worker thread's V8 heap and event-loop delay as it last reported them (the telephony adapter's figures, by shape). */
+export interface MediaWorkerFigures {
   /** Its slot in the pool (0 to workers - 1), which a replacement after a crash takes over: the label set stays the pool's size. */
   readonly worker: number;
   readonly used: number;
   readonly afterMajorGc?: number;
   /** Major GCs of the thread in the slot now (a replacement starts from 0, as a counter after a restart). */
   readonly majorGcs: number;
+  /** The longest its event loop was late over the last 10 s, in ms. */
+  readonly loopDelayMaxMs: number;
 }
 
 /** Queues are labelled by name, as Connect's reports show them. */
@@ -85,9 +87,9 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
     ['reason'], (c) => [[{ reason: 'rate' }, c.dropped.rate], [{ reason: 'locked_out' }, c.dropped.lockedOut]]);
   sipCounter('chokutsu_sip_auth_failures_total', 'Wrong digest answers (REGISTER and INVITE).', [], (c) => [[{}, c.authFailures]]);
   sipCounter('chokutsu_sip_lockouts_total', 'Sources locked out after too many failed authentications.', [], (c) => [[{}, c.lockouts]]);
-  let mediaWorkers: (() => readonly MediaWorkerHeap[]) | undefined;
+  let mediaWorkers: (() => readonly MediaWorkerFigures[]) | undefined;
   // Each worker thread has its own V8 heap, which prom-client's nodejs_heap_* (this thread's) do not include.
-  const workerGauge = (name: string, help: string, value: (h: MediaWorkerHeap) => number | undefined): void => {
+  const workerGauge = (name: string, help: string, value: (h: MediaWorkerFigures) => number | undefined): void => {
     new Gauge({
       name, help, labelNames: ['worker'], registers: [registry],
       collect() {
@@ -102,6 +104,8 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
   workerGauge('chokutsu_media_worker_heap_used_bytes', 'A media worker thread\'s V8 heap used, as of its last report (every 500 ms), garbage included.', (h) => h.used);
   workerGauge('chokutsu_media_worker_heap_used_after_major_gc_bytes',
     'A media worker thread\'s V8 heap used, read in the thread when its last major (mark-compact) GC was reported; absent until its first.', (h) => h.afterMajorGc);
+  workerGauge('chokutsu_media_worker_loop_delay_max_seconds',
+    'The longest a media worker thread\'s event loop was late over the last 10 s (sampled every 10 ms): frames it forwards wait that long.', (h) => h.loopDelayMaxMs / 1000);
   new Counter({
     name: 'chokutsu_media_worker_major_gcs_total', help: 'A media worker thread\'s major (mark-compact) GCs: its after-GC figure is as fresh as the last.',
     labelNames: ['worker'], registers: [registry],

@@ -15,7 +15,7 @@ function byWorker(text: string, name: string): Map<string, number> {
 
 const plausible = (bytes: number | undefined): boolean => bytes !== undefined && bytes > 1e6 && bytes < 1e9;
 
-test('/metrics: each media worker\'s heap used, and after its major GCs, labelled by its slot; a replaced worker keeps the label', { timeout: 60_000 }, async () => {
+test('/metrics: each media worker\'s heap used, and after its major GCs, and its loop delay, labelled by its slot; a replaced worker keeps the label', { timeout: 60_000 }, async () => {
   const line = await startTestLine(undefined, {
     telephony: {
       sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
@@ -36,6 +36,9 @@ test('/metrics: each media worker\'s heap used, and after its major GCs, labelle
     }, 10_000, 200);
     assert.deepEqual([...used.keys()], ['0', '1']);
     assert.ok([...used.values()].every(plausible), JSON.stringify([...used]));
+    const loopDelay = byWorker(await metrics(), 'chokutsu_media_worker_loop_delay_max_seconds');
+    assert.deepEqual([...loopDelay.keys()], ['0', '1'], 'each worker\'s loop delay, by its slot');
+    assert.ok([...loopDelay.values()].every((s) => s >= 0 && s < 1), JSON.stringify([...loopDelay]));
 
     // Big prompts (16 MB each, outside V8's heap) make the worker collect: an idle one may not for minutes.
     const leg = await pool.openRtp();
@@ -56,7 +59,7 @@ test('/metrics: each media worker\'s heap used, and after its major GCs, labelle
     const dead = pool.workers[0];
     assert.ok(dead);
     await dead.kill();
-    await waitFor('the replacement to report', () => (pool.workers.some((w) => w.id === dead.id) || pool.heaps().length < 2 ? undefined : true), 10_000);
+    await waitFor('the replacement to report', () => (pool.workers.some((w) => w.id === dead.id) || pool.figures().length < 2 ? undefined : true), 10_000);
     const text = await metrics();
     assert.deepEqual([...byWorker(text, 'chokutsu_media_worker_heap_used_bytes').keys()], ['0', '1'], 'two workers, two series');
     assert.ok(!/worker="2"/.test(text), 'no series for a third worker');

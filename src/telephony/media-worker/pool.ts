@@ -9,12 +9,12 @@ import { Worker } from 'node:worker_threads';
 import type { G711Law } from '../rtp/g711.ts';
 import { LegSinks } from '../media/leg-sinks.ts';
 import type { CallLeg, LegStats, MediaSink, PlaybackEnd } from '../media/leg.ts';
-import { MainThreadBridge, RecorderPlacementError, type LineBridge, type LineRecorder, type MediaPlane, type MediaThreadHeap, type RtpLeg } from '../media/plane.ts';
+import { MainThreadBridge, RecorderPlacementError, type LineBridge, type LineRecorder, type MediaPlane, type MediaThreadFigures, type RtpLeg } from '../media/plane.ts';
 import { StereoRecorder, type RecordingResult } from '../media/recorder.ts';
 import { repairWav } from '../media/wav.ts';
 import { PortsExhaustedError, type PortAllocator } from '../rtp/ports.ts';
 import type { NegotiatedAudio } from '../sdp/sdp.ts';
-import { fromWire, type FromWorker, type ToWorker, type WorkerHeap } from './protocol.ts';
+import { fromWire, type FromWorker, type ToWorker, type WorkerFigures } from './protocol.ts';
 import type { MediaWorkerData } from './worker.ts';
 
 /** The default number of media workers: one per core the process may use. */
@@ -57,8 +57,8 @@ class MediaWorker {
   readonly recorders = new Map<number, WorkerRecorder>();
   private readonly pending = new Map<number, Pending>();
   private readonly thread: Worker;
-  /** Its heap as of its last stats message; undefined until the first. */
-  heap: WorkerHeap | undefined;
+  /** Its heap and loop delay as of its last stats message; undefined until the first. */
+  figures: WorkerFigures | undefined;
   private error: Error | undefined;
   private ready = false;
   /** Set by terminate(): the exit is ours, not a failure. */
@@ -123,7 +123,7 @@ class MediaWorker {
         return this.legs.get(m.leg)?.frame(m.law, m.payload, m.timestamp);
       case 'stats':
         for (const [leg, stats] of m.legs) this.legs.get(leg)?.updateStats(stats);
-        this.heap = m.heap;
+        this.figures = m.figures;
         return;
       case 'recordingError':
         return this.recorders.get(m.recorder)?.writingFailed(fromWire(m.error));
@@ -460,8 +460,8 @@ export class MediaWorkerPool implements MediaPlane {
   }
 
   /** Numbered by slot, not by thread: a replacement takes its predecessor's number, and its own figures from its first report. */
-  heaps(): MediaThreadHeap[] {
-    return this.slots.flatMap((w, worker) => (w?.heap && w.alive ? [{ worker, ...w.heap }] : []));
+  figures(): MediaThreadFigures[] {
+    return this.slots.flatMap((w, worker) => (w?.figures && w.alive ? [{ worker, ...w.figures }] : []));
   }
 
   async close(): Promise<void> {

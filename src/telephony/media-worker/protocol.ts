@@ -4,10 +4,10 @@
 import type { G711Law } from '../rtp/g711.ts';
 import type { NegotiatedAudio } from '../sdp/sdp.ts';
 import type { LegStats, PlaybackEnd } from '../media/leg.ts';
-import type { MediaThreadHeap } from '../media/plane.ts';
+import type { MediaThreadFigures } from '../media/plane.ts';
 
-/** A worker's own V8 heap, as it reports it with every stats message: the pool numbers it by slot. */
-export type WorkerHeap = Omit<MediaThreadHeap, 'worker'>;
+/** A worker's own heap and loop delay, as it reports them with every stats message: the pool numbers it by slot. */
+export type WorkerFigures = Omit<MediaThreadFigures, 'worker'>;
 
 /** An error as it crosses threads: structured clone keeps no `code`. */
 export interface WireError {
@@ -46,10 +46,10 @@ export type FromWorker =
   | { type: 'frame'; leg: number; law: G711Law; payload: Uint8Array; timestamp: number }
   | { type: 'closed'; req: number; stats: LegStats }
   /**
-   * Every open leg's statistics, pushed periodically (an idle worker too, for its heap): the main
-   * thread's stats() reads this copy, /metrics the heap.
+   * Every open leg's statistics, pushed periodically (an idle worker too, for its heap and loop delay):
+   * the main thread's stats() reads this copy, /metrics the figures.
    */
-  | { type: 'stats'; legs: [leg: number, stats: LegStats][]; heap: WorkerHeap }
+  | { type: 'stats'; legs: [leg: number, stats: LegStats][]; figures: WorkerFigures }
   | { type: 'recording'; req: number; error?: WireError }
   | { type: 'recordingError'; recorder: number; error: WireError }
   | { type: 'recordingClosed'; req: number; path: string; durationSeconds: number; failed?: WireError }

@@ -2,14 +2,15 @@
 // thread of their own so pacing and recording do not wait for SIP or the flow. The classes are the
 // ones the line uses on its own thread (RtpSession, MediaBridge, StereoRecorder), driven by
 // messages (protocol.ts); between two legs bridged here no frame leaves the thread.
-import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaBridge } from '../media/bridge.ts';
 import { StereoRecorder } from '../media/recorder.ts';
 import { PortAllocator } from '../rtp/ports.ts';
 import { RtpSession } from '../rtp/rtp-session.ts';
-import { toWire, type FromWorker, type ToWorker, type WorkerHeap } from './protocol.ts';
+import { toWire, type FromWorker, type ToWorker, type WorkerFigures } from './protocol.ts';
+import { RecentMax } from './recent-max.ts';
 
 export interface MediaWorkerData {
   /** How often every leg's statistics are pushed to the main thread. */
@@ -128,7 +129,7 @@ function onMessage(m: ToWorker): void {
 }
 
 /** This thread's heap: each isolate has its own, which the line's /metrics cannot read from its thread. */
-function watchHeap(): () => WorkerHeap {
+function watchHeap(): () => Omit<WorkerFigures, 'loopDelayMaxMs'> {
   let afterMajorGc: number | undefined;
   let majorGcs = 0;
   // As the line's thread does (server/prometheus.ts): the entries arrive a moment after the GC, little has been allocated since.
@@ -141,9 +142,27 @@ function watchHeap(): () => WorkerHeap {
   return () => ({ used: getHeapStatistics().used_heap_size, ...(afterMajorGc !== undefined ? { afterMajorGc } : {}), majorGcs });
 }
 
+/**
+ * This thread's event-loop delay: the longest over the last 10 s, from each report interval's
+ * longest. Sampled every 10 ms, which costs a hundred wake-ups a second at most.
+ */
+function watchLoopDelay(): () => number {
+  const resolutionMs = 10;
+  const delay = monitorEventLoopDelay({ resolution: resolutionMs });
+  delay.enable();
+  const recent = new RecentMax(Math.max(1, Math.round(10_000 / statsIntervalMs)));
+  return () => {
+    // The histogram holds whole sampling intervals: the delay is what exceeds the resolution.
+    recent.add(Math.max(0, delay.max / 1e6 - resolutionMs));
+    delay.reset();
+    return recent.max;
+  };
+}
+
 const heap = watchHeap();
+const loopDelayMaxMs = watchLoopDelay();
 port.on('message', onMessage);
 setInterval(() => {
-  post({ type: 'stats', legs: [...legs].map(([id, leg]) => [id, leg.session.stats()]), heap: heap() });
+  post({ type: 'stats', legs: [...legs].map(([id, leg]) => [id, leg.session.stats()]), figures: { ...heap(), loopDelayMaxMs: loopDelayMaxMs() } });
 }, statsIntervalMs).unref();
 post({ type: 'ready' });

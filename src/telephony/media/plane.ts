@@ -37,8 +37,8 @@ export interface LineBridge {
   close(): void;
 }
 
-/** A media thread's V8 heap, as the thread last reported it (each thread has its own, apart from the line's). */
-export interface MediaThreadHeap {
+/** A media thread's V8 heap and event-loop delay, as the thread last reported them (each thread has its own, apart from the line's). */
+export interface MediaThreadFigures {
   /**
    * The thread's place in the pool, 0 to workers - 1: a thread started to replace one that died
    * reports under the same number, so monitoring sees as many threads as the pool has.
@@ -50,6 +50,11 @@ export interface MediaThreadHeap {
   afterMajorGc?: number;
   /** Its major GCs so far (the thread's: a replacement starts from 0). */
   majorGcs: number;
+  /**
+   * The longest its event loop was late over the last 10 s (sampled every 10 ms): a forwarded frame
+   * waits that long, so it is the media thread's share of what the far end hears as jitter.
+   */
+  loopDelayMaxMs: number;
 }
 
 export interface MediaPlane {
@@ -62,8 +67,8 @@ export interface MediaPlane {
   warm(): void;
   /** Ends the plane's threads, if any (the line closes after its legs). */
   close(): Promise<void>;
-  /** The heaps of its threads that have reported; none on the line's own thread, whose heap the line measures itself. */
-  heaps(): MediaThreadHeap[];
+  /** The heaps and loop delays of its threads that have reported; none on the line's own thread, whose heap the line measures itself. */
+  figures(): MediaThreadFigures[];
 }
 
 /** A recorder handed to a bridge that cannot feed it (made for another thread): a bug in the line. */
@@ -120,7 +125,7 @@ export class LocalMediaPlane implements MediaPlane {
 
   async close(): Promise<void> {}
 
-  heaps(): MediaThreadHeap[] {
+  figures(): MediaThreadFigures[] {
     return [];
   }
 }

@@ -139,16 +139,18 @@ describe('the media plane', { timeout: 30_000 }, () => {
     }
   });
 
-  test('each worker reports its own heap by its slot, after its major GCs too; a worker that replaces a dead one reports under the same slot', async () => {
+  test('each worker reports its own heap and loop delay by its slot, after its major GCs too; a worker that replaces a dead one reports under the same slot', async () => {
     const pool = new MediaWorkerPool({
       workers: 2, allocator: new PortAllocator({ min: 45960, max: 45969 }), bindAddress: '127.0.0.1', log: () => {}, legFailed: () => {}, statsIntervalMs: 20,
     });
     const plausible = (bytes: number | undefined): boolean => bytes !== undefined && bytes > 1e6 && bytes < 1e9;
     try {
       pool.warm();
-      await until(() => pool.heaps().length === 2, 'both idle workers to report their heaps');
-      assert.deepEqual(pool.heaps().map((h) => h.worker), [0, 1]);
-      assert.ok(pool.heaps().every((h) => plausible(h.used)), JSON.stringify(pool.heaps()));
+      await until(() => pool.figures().length === 2, 'both idle workers to report their heaps');
+      assert.deepEqual(pool.figures().map((h) => h.worker), [0, 1]);
+      assert.ok(pool.figures().every((h) => plausible(h.used)), JSON.stringify(pool.figures()));
+      // An idle worker's loop is on time, give or take the machine: what exceeds the 10 ms sampling timer.
+      assert.ok(pool.figures().every((h) => h.loopDelayMaxMs >= 0 && h.loopDelayMaxMs < 1000), JSON.stringify(pool.figures()));
 
       // An idle worker may go minutes without a mark-compact: big prompts (16 MB each, held outside
       // V8's heap) push its external memory past V8's limit, which makes it collect.
@@ -159,16 +161,16 @@ describe('the media plane', { timeout: 30_000 }, () => {
         leg.stop();
         await played;
       }
-      await until(() => plausible(pool.heaps()[slot]?.afterMajorGc), 'the worker\'s heap after its major GC', 5000);
-      assert.ok((pool.heaps()[slot]?.majorGcs ?? 0) >= 1);
+      await until(() => plausible(pool.figures()[slot]?.afterMajorGc), 'the worker\'s heap after its major GC', 5000);
+      assert.ok((pool.figures()[slot]?.majorGcs ?? 0) >= 1);
       await leg.close();
 
       const dead = pool.workers[0];
       assert.ok(dead);
       await dead.kill();
       await until(() => pool.workers.length === 2 && !pool.workers.some((w) => w.id === dead.id), 'the dead worker\'s replacement');
-      await until(() => pool.heaps().length === 2, 'the replacement to report');
-      assert.deepEqual(pool.heaps().map((h) => h.worker), [0, 1], 'the replacement reports as worker 0: monitoring sees two workers, not three');
+      await until(() => pool.figures().length === 2, 'the replacement to report');
+      assert.deepEqual(pool.figures().map((h) => h.worker), [0, 1], 'the replacement reports as worker 0: monitoring sees two workers, not three');
     } finally {
       await pool.close();
     }
