@@ -1,9 +1,12 @@
 // Start-up after a crash (kill -9, power loss, OOM killer): the previous run left its heartbeat and
 // the contacts it had in flight (store/in-flight.ts). Each of those gets its record, ended at the
-// last heartbeat with LINE_CRASH; its partial recording is made playable and stays linked; every
-// agent who was signed in is Offline from the crash on, the status history saying why.
+// last heartbeat with LINE_CRASH (a row an earlier beat wrote is re-timed to it: the contact had not
+// changed since); its partial recording is made playable and stays linked; every agent who was
+// signed in is Offline from the crash on, the status history saying why.
 import { join } from 'node:path';
+import { DEFAULT_RATES } from '../contacts/cost.ts';
 import type { ContactRecord } from '../contacts/record.ts';
+import { crashRecordEndedAt } from '../runtime/contact-records.ts';
 import type { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
 import type { SqliteContactStore } from '../store/contacts.ts';
 import type { SqliteInFlightStore } from '../store/in-flight.ts';
@@ -25,17 +28,19 @@ export interface CrashRecovery {
 const RECORDING_FORMAT = { channels: 2, sampleRate: 8000 };
 
 export async function recoverFromCrash(
-  line: Pick<Line, 'db' | 'dataDir'>,
+  line: Pick<Line, 'db' | 'dataDir' | 'definition'>,
   stores: { contacts: SqliteContactStore; inFlight: SqliteInFlightStore; history: SqliteAgentStatusHistory },
 ): Promise<CrashRecovery | undefined> {
   const run = stores.inFlight.crashedRun();
   if (!run) return undefined;
   const records: ContactRecord[] = [];
   let recordingsRepaired = 0;
-  for (const { record } of run.contacts) {
+  const rates = line.definition.rates ?? DEFAULT_RATES;
+  for (const { record, heartbeatAt } of run.contacts) {
     if (stores.contacts.get(record.contactId)) continue; // saved before the crash: that record stands
     // Ended at the last heartbeat: the latest moment the line is known to have carried the call.
-    let recovered: ContactRecord = { ...record, disconnectReason: 'LINE_CRASH' };
+    const ended = heartbeatAt < run.lastHeartbeatAt ? crashRecordEndedAt(record, run.lastHeartbeatAt, rates) : record;
+    let recovered: ContactRecord = { ...ended, disconnectReason: 'LINE_CRASH' };
     if (record.recording) {
       const fixed = await repairWav(join(line.dataDir, record.recording.location), RECORDING_FORMAT);
       if (fixed.ok) {

@@ -123,7 +123,7 @@ export async function createLineServices(
     onEnded: keepRecords(line, contacts, inFlight, metrics, recordOf),
   });
   const heartbeat = new ContactHeartbeat({
-    contacts: () => center.liveContacts(), recordOf, port: inFlight, clock, scheduler, intervalMs: options.heartbeatMs ?? 2000, log,
+    contacts: () => center.liveContacts(), recordOf, definition: () => line.definition, port: inFlight, clock, scheduler, intervalMs: options.heartbeatMs ?? 2000, log,
   });
   heartbeat.start();
   return {

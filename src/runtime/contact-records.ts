@@ -4,7 +4,7 @@ import { classifyDisconnect, type ContactRecord } from '../contacts/record.ts';
 import { finalizeContactRecord } from '../contacts/finalize.ts';
 import type { InstanceCatalog } from '../instance/catalog.ts';
 import type { InstanceDefinition } from '../instance/types.ts';
-import { DEFAULT_RATES } from '../contacts/cost.ts';
+import { DEFAULT_RATES, type Rates } from '../contacts/cost.ts';
 import type { LiveContact } from './contact-center.ts';
 import type { ContactSummarizer } from './contact-summary.ts';
 
@@ -106,28 +106,85 @@ export function contactRecordOf(live: LiveContact, def: InstanceDefinition, cata
   }, def.rates ?? DEFAULT_RATES);
 }
 
+/** What a heartbeat changes in the contacts in flight: each row kept is as of the beat that wrote it. */
+export interface InFlightBeat {
+  /** Contacts (re)written as of this beat, each as its record would be were the line to stop now. */
+  write: readonly ContactRecord[];
+  /** Contacts written before and no longer on the line: their rows go. */
+  gone: readonly string[];
+}
+
 /** Where the heartbeat writes: the app wires it to the store (store/in-flight.ts). */
 export interface InFlightPort {
-  /** The line is alive at `at` with these contacts on it, each as its record would be were the line to stop now. */
-  beat(at: number, records: readonly ContactRecord[]): void;
+  /** The line is alive at `at`; rows not in `beat` stay as the beat that wrote them left them. */
+  beat(at: number, beat: InFlightBeat): void;
 }
+
+/** The record a contact would leave were the line to stop at `at`. */
+export function crashRecordOf(live: LiveContact, at: number, recordOf: (live: LiveContact) => ContactRecord): ContactRecord {
+  return { ...recordOf({ ...live, disconnectedAt: at, disconnectedBy: 'SYSTEM' }), disconnectReason: 'LINE_CRASH' };
+}
+
+/**
+ * A crash record written at an earlier beat, ended at `at` instead: the durations and the cost follow
+ * from the timestamps (contacts/finalize.ts). Equal to `crashRecordOf(live, at)` for a contact that
+ * has not changed since, unless its record keeps time (`keepsTime`), which the heartbeat rewrites.
+ */
+export function crashRecordEndedAt(record: ContactRecord, at: number, rates: Rates): ContactRecord {
+  return finalizeContactRecord({ ...record, disconnectTimestamp: iso(at) }, rates);
+}
+
+/**
+ * Whether a contact's record changes with the time of the beat in more than its end (what
+ * `crashRecordEndedAt` re-times): a third-party leg still up ends when the contact does.
+ */
+function keepsTime(live: LiveContact): boolean {
+  return live.thirdParty !== undefined && live.thirdParty.endedAt === undefined;
+}
+
+/**
+ * What a contact's record is built from (`contactRecordOf`), cheaply comparable. The flow state is a
+ * value (the flow core returns a new state for each change and never mutates one), compared by
+ * identity; the rest is mutated in place all over the contact center, so it is compared by its JSON.
+ * The customer queue flow's state is left out: no record field comes from it, and it steps with
+ * every prompt a waiting caller hears.
+ */
+interface Fingerprint {
+  flowState: LiveContact['flowState'];
+  rest: string;
+}
+
+function fingerprintOf(live: LiveContact): Fingerprint {
+  const { flowState, queueFlowState: _notInTheRecord, ...rest } = live;
+  return { flowState, rest: JSON.stringify(rest) };
+}
+
+const sameFingerprint = (a: Fingerprint, b: Fingerprint): boolean => a.flowState === b.flowState && a.rest === b.rest;
 
 const HEARTBEAT = 'line:heartbeat';
 /** A burst of changes (calls arriving, agents answering) is written once, this soon after the first. */
 const SOON_MS = 250;
 
 /**
- * Every few seconds, and soon after a contact starts or is connected, writes each contact still on
- * the line as the record it would leave if the line stopped now (`LINE_CRASH`, ended at this beat).
- * After a crash the next start saves those records (app/recovery.ts): a contact in flight loses at
- * most one interval of its history, never its record.
+ * Every few seconds, and soon after a contact starts or is connected, marks the line alive and
+ * writes each contact still on the line that changed since its row was written, as the record it
+ * would leave if the line stopped now (`LINE_CRASH`, ended at this beat). An unchanged contact's row
+ * stays as an earlier beat wrote it: after a crash the next start ends it at the last heartbeat
+ * (`crashRecordEndedAt`, app/recovery.ts). A contact in flight loses at most one interval of its
+ * history, never its record; a beat costs the contacts that changed, not all of them.
  */
 export class ContactHeartbeat {
   private nextAt: number | undefined;
+  /** Each contact's fingerprint as of its row in the store. */
+  private written = new Map<string, Fingerprint>();
+  /** The definition the rows were built with. */
+  private writtenWith: InstanceDefinition | undefined;
 
   constructor(private readonly o: {
     contacts: () => readonly LiveContact[];
     recordOf: (live: LiveContact) => ContactRecord;
+    /** Records name agents and queues from it: a new definition (an edit, a reload) rewrites every row. */
+    definition: () => InstanceDefinition;
     port: InFlightPort;
     clock: { now(): number };
     scheduler: { set(id: string, ms: number, fn: () => void): void; clear(id: string): void };
@@ -155,11 +212,22 @@ export class ContactHeartbeat {
   beat(): void {
     const at = this.o.clock.now();
     try {
-      const records = this.o.contacts().filter((c) => c.phase !== 'ended').map((live) => ({
-        ...this.o.recordOf({ ...live, disconnectedAt: at, disconnectedBy: 'SYSTEM' }),
-        disconnectReason: 'LINE_CRASH' as const,
-      }));
-      this.o.port.beat(at, records);
+      const definition = this.o.definition();
+      const all = definition !== this.writtenWith;
+      const written = new Map<string, Fingerprint>();
+      const write: ContactRecord[] = [];
+      for (const live of this.o.contacts()) {
+        if (live.phase === 'ended') continue;
+        const fingerprint = fingerprintOf(live);
+        written.set(live.contactId, fingerprint);
+        const last = this.written.get(live.contactId);
+        if (all || !last || !sameFingerprint(last, fingerprint) || keepsTime(live)) write.push(crashRecordOf(live, at, this.o.recordOf));
+      }
+      const gone = [...this.written.keys()].filter((id) => !written.has(id));
+      this.o.port.beat(at, { write, gone });
+      // Only once written: a beat that failed leaves the rows as they were, and the next one retries.
+      this.written = written;
+      this.writtenWith = definition;
     } catch (err) {
       // A full disk or a locked database must not stop the calls; the next beat tries again.
       this.o.log(`heartbeat: ${(err as Error).message}`);

@@ -1,39 +1,41 @@
 // Contacts still on the line, as of the line's last heartbeat: what a crash would otherwise lose.
-// A beat rewrites every row in one transaction; a contact whose record is saved leaves the table in
-// the same transaction as the save (SqliteContactStore.saveEnded), so a contact is always in exactly
-// one of the two tables.
+// A beat, in one transaction, marks the line alive, writes the contacts that changed and removes
+// those no longer on the line; each row is the record as of the beat that wrote it (heartbeat_ts). A
+// contact whose record is saved leaves the table in the same transaction as the save (keepRecords in
+// app/services.ts), so a contact is always in exactly one of the two tables.
 import type Database from 'better-sqlite3';
 import type { ContactRecord } from '../contacts/record.ts';
+import type { InFlightBeat } from '../runtime/contact-records.ts';
 
 /** What the previous run of the line left behind when it did not stop cleanly. */
 export interface CrashedRun {
   startedAt: number;
   /** The last heartbeat: the crash happened after this and before the next one was due. */
   lastHeartbeatAt: number;
-  /** Each contact in flight at the last heartbeat, as its record would have been then. */
+  /** Each contact in flight at the last heartbeat, as its record would have been at `heartbeatAt` (its row's beat). */
   contacts: { record: ContactRecord; heartbeatAt: number }[];
 }
 
 export class SqliteInFlightStore {
-  private readonly beatTx: (at: number, records: readonly ContactRecord[]) => void;
+  private readonly beatTx: (at: number, beat: InFlightBeat) => void;
   private readonly removeOne: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    const clear = db.prepare('DELETE FROM contacts_in_flight');
-    const insert = db.prepare('INSERT INTO contacts_in_flight (contact_id, heartbeat_ts, record) VALUES (?, ?, ?)');
+    const write = db.prepare(`INSERT INTO contacts_in_flight (contact_id, heartbeat_ts, record) VALUES (?, ?, ?)
+      ON CONFLICT (contact_id) DO UPDATE SET heartbeat_ts = excluded.heartbeat_ts, record = excluded.record`);
     const line = db.prepare(`INSERT INTO line_heartbeat (id, started_ts, heartbeat_ts) VALUES (1, ?, ?)
       ON CONFLICT (id) DO UPDATE SET heartbeat_ts = excluded.heartbeat_ts`);
-    this.beatTx = db.transaction((at: number, records: readonly ContactRecord[]) => {
-      clear.run();
-      for (const r of records) insert.run(r.contactId, at, JSON.stringify(r));
+    this.removeOne = db.prepare('DELETE FROM contacts_in_flight WHERE contact_id = ?');
+    this.beatTx = db.transaction((at: number, beat: InFlightBeat) => {
+      for (const id of beat.gone) this.removeOne.run(id);
+      for (const r of beat.write) write.run(r.contactId, at, JSON.stringify(r));
       line.run(at, at);
     });
-    this.removeOne = db.prepare('DELETE FROM contacts_in_flight WHERE contact_id = ?');
   }
 
-  /** The line is alive at `at` with these contacts on it (each as its record would be if it ended now). */
-  beat(at: number, records: readonly ContactRecord[]): void {
-    this.beatTx(at, records);
+  /** The line is alive at `at`: the contacts that changed are written as of `at`, those gone removed. */
+  beat(at: number, beat: InFlightBeat): void {
+    this.beatTx(at, beat);
   }
 
   /** The contact's record is saved: it is no longer in flight. */

@@ -2,70 +2,11 @@
 // contact records, with time driven by the test (no sleeping).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createLineServices, type LineServices } from '../../src/app/services.ts';
-import { SimulatedCaller } from '../../src/server/simulated-caller.ts';
 import { contactView } from '../../src/server/views.ts';
-import type { Scheduler } from '../../src/runtime/scheduler.ts';
-import { demoCustomers } from '../../src/instance/demo.ts';
 import { historicalMetrics } from '../../src/contacts/metrics.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoDataDir } from './support.ts';
-
-/** Timers that fire only when the test moves time on. */
-class ManualTime implements Scheduler {
-  now = Date.parse('2026-11-24T10:00:00+09:00');
-  private timers = new Map<string, { due: number; fn: () => void }>();
-  set(id: string, ms: number, fn: () => void): void {
-    this.timers.set(id, { due: this.now + Math.max(0, ms), fn });
-  }
-  clear(id: string): void {
-    this.timers.delete(id);
-  }
-  clearAll(): void {
-    this.timers.clear();
-  }
-  /** Runs every timer due within `ms`, in time order (bounded). */
-  advance(ms: number): void {
-    const until = this.now + ms;
-    for (let n = 0; n < 100_000; n++) {
-      let next: [string, { due: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].due <= until && (!next || e[1].due < next[1].due)) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.now = Math.max(this.now, next[1].due);
-      next[1].fn();
-    }
-    this.now = until;
-  }
-}
-
-async function line(edit?: Parameters<typeof demoDataDir>[0]): Promise<{ s: LineServices; time: ManualTime }> {
-  const time = new ManualTime();
-  const s = await createLineServices(demoDataDir(edit), { clock: { now: () => time.now }, scheduler: time, log: () => {} });
-  s.line.directory.importAll(demoCustomers(), new Date(time.now));
-  return { s, time };
-}
-
-function dial(s: LineServices, time: ManualTime, keys: string, promptMs = 2000, to = '+81501234567'): SimulatedCaller {
-  const caller = new SimulatedCaller(() => s.center, time, { now: () => time.now }, promptMs);
-  caller.contactId = s.newContactId();
-  caller.press(keys);
-  s.center.startContact(caller, { contactId: caller.contactId, from: '+819011112222', to });
-  return caller;
-}
-
-/** Lets function invocations (promises) settle, then moves time on. */
-async function settle(time: ManualTime, ms = 0): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setImmediate(r));
-    time.advance(i === 0 ? ms : 0);
-  }
-}
-
-async function waitForQueue(s: LineServices, time: ManualTime, contactId: string): Promise<void> {
-  for (let i = 0; i < 100 && s.center.contact(contactId)?.phase === 'flow'; i++) await settle(time, 1000);
-}
+import { demoDataDir, dial, line, settle, waitForQueue } from './support.ts';
 
 describe('a contact waiting for the agent who knows the project', () => {
   test('hears the customer queue flow in a loop, with the long-wait message after three minutes', async () => {

@@ -6,6 +6,9 @@ import { demoCustomers, writeDemoInstance } from '../../src/instance/demo.ts';
 import type { InstanceDefinition } from '../../src/instance/types.ts';
 import { openLine, type Line } from '../../src/app/line.ts';
 import { runTextCall, VirtualClock, type TextCallOptions, type TextCallResult } from '../../src/runtime/text-call.ts';
+import { createLineServices, type LineServices } from '../../src/app/services.ts';
+import type { Scheduler } from '../../src/runtime/scheduler.ts';
+import { SimulatedCaller } from '../../src/server/simulated-caller.ts';
 
 export const FLOWS_DIR = resolve(import.meta.dirname, '..', '..', 'flows');
 
@@ -46,3 +49,58 @@ export async function callAt(
 
 export const actionsTaken = (r: TextCallResult): string[] => r.state.path.map((p) => p.actionId);
 export const promptsHeard = (r: TextCallResult): string[] => r.state.path.flatMap((p) => (p.detail['text'] !== undefined ? [p.detail['text']] : []));
+
+/** Timers that fire only when the test moves time on. */
+export class ManualTime implements Scheduler {
+  now = Date.parse('2026-11-24T10:00:00+09:00');
+  private timers = new Map<string, { due: number; fn: () => void }>();
+  set(id: string, ms: number, fn: () => void): void {
+    this.timers.set(id, { due: this.now + Math.max(0, ms), fn });
+  }
+  clear(id: string): void {
+    this.timers.delete(id);
+  }
+  clearAll(): void {
+    this.timers.clear();
+  }
+  /** Runs every timer due within `ms`, in time order (bounded). */
+  advance(ms: number): void {
+    const until = this.now + ms;
+    for (let n = 0; n < 100_000; n++) {
+      let next: [string, { due: number; fn: () => void }] | undefined;
+      for (const e of this.timers) if (e[1].due <= until && (!next || e[1].due < next[1].due)) next = e;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.now = Math.max(this.now, next[1].due);
+      next[1].fn();
+    }
+    this.now = until;
+  }
+}
+
+export async function line(edit?: Parameters<typeof demoDataDir>[0]): Promise<{ s: LineServices; time: ManualTime }> {
+  const time = new ManualTime();
+  const s = await createLineServices(demoDataDir(edit), { clock: { now: () => time.now }, scheduler: time, log: () => {} });
+  s.line.directory.importAll(demoCustomers(), new Date(time.now));
+  return { s, time };
+}
+
+export function dial(s: LineServices, time: ManualTime, keys: string, promptMs = 2000, to = '+81501234567'): SimulatedCaller {
+  const caller = new SimulatedCaller(() => s.center, time, { now: () => time.now }, promptMs);
+  caller.contactId = s.newContactId();
+  caller.press(keys);
+  s.center.startContact(caller, { contactId: caller.contactId, from: '+819011112222', to });
+  return caller;
+}
+
+/** Lets function invocations (promises) settle, then moves time on. */
+export async function settle(time: ManualTime, ms = 0): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setImmediate(r));
+    time.advance(i === 0 ? ms : 0);
+  }
+}
+
+export async function waitForQueue(s: LineServices, time: ManualTime, contactId: string): Promise<void> {
+  for (let i = 0; i < 100 && s.center.contact(contactId)?.phase === 'flow'; i++) await settle(time, 1000);
+}
