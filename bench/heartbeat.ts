@@ -1,5 +1,5 @@
 // Heartbeat benchmark: main-thread time of one ContactHeartbeat.beat() with 200 contacts up.
-//   node --import tsx bench/heartbeat.ts [contacts]
+//   npm run bench:heartbeat [-- contacts]   (rewrites the "Heartbeat" section of bench/RESULTS.md)
 //   node --no-opt --import tsx bench/heartbeat.ts   (closer to the line, where the beat runs too
 //                                                    rarely to leave V8's baseline tier)
 // One contact is taken through the demo line's flow to an agent (talking, recorded); the rest are
@@ -13,7 +13,8 @@ import { SqliteInFlightStore } from '../src/store/in-flight.ts';
 import { SimulatedCaller } from '../src/server/simulated-caller.ts';
 import { demoCustomers, writeDemoInstance } from '../src/instance/demo.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeResultsSection } from './results.ts';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Scheduler } from '../src/runtime/scheduler.ts';
 
@@ -79,7 +80,9 @@ function timed(label: string, fn: () => void, before: (b: number) => void = () =
   ms.sort((x, y) => x - y);
   const q = (p: number) => (ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] as number).toFixed(2);
   console.log(`${label}: median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms`);
+  rows.push(`| ${label} | ${q(0.5)} | ${q(0.9)} | ${q(1)} |`);
 }
+const rows: string[] = [];
 
 const beatWith = (changed: number) => (b: number) => {
   time.now += 2000;
@@ -101,3 +104,17 @@ timed('their records alone (crashRecordOf)', () => {
 });
 s.close();
 rmSync(dir, { recursive: true, force: true });
+
+writeResultsSection('Heartbeat', [
+  '## Heartbeat',
+  '',
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}${process.execArgv.includes('--no-opt') ? ' (--no-opt)' : ''}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+  `Command: \`npm run bench:heartbeat\` (\`node --import tsx bench/heartbeat.ts${process.argv[2] ? ` ${process.argv[2]}` : ''}\`)`,
+  '',
+  `One \`ContactHeartbeat.beat()\` on the line's main thread with ${CONTACTS} talking, recorded contacts up (SQLite commit and fsync included), ` +
+    `${BEATS} beats each; a beat writes only the contacts that changed since their row.`,
+  '',
+  '| what | median ms | p90 ms | max ms |',
+  '|---|---:|---:|---:|',
+  ...rows,
+].join('\n'), { after: 'Floods' });
