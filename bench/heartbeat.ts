@@ -5,56 +5,22 @@
 // One contact is taken through the demo line's flow to an agent (talking, recorded); the rest are
 // copies of it under their own ids. Times the beat (SQLite commit and fsync included) with nothing
 // changed, 10% changed and all changed, then its parts: the fingerprints and the records.
-import { createLineServices } from '../src/app/services.ts';
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { directLine } from '../flows/direct-line.ts';
 import type { LiveContact } from '../src/runtime/contact-center.ts';
 import { ContactHeartbeat, contactRecordOf, crashRecordOf } from '../src/runtime/contact-records.ts';
-import { directLine } from '../flows/direct-line.ts';
 import { SqliteInFlightStore } from '../src/store/in-flight.ts';
-import { SimulatedCaller } from '../src/server/simulated-caller.ts';
-import { demoCustomers, writeDemoInstance } from '../src/instance/demo.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { dial, line, waitForQueue } from '../test/runtime/support.ts';
 import { writeResultsSection } from './results.ts';
-import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Scheduler } from '../src/runtime/scheduler.ts';
 
 const CONTACTS = Number(process.argv[2] ?? 200);
 const BEATS = 200;
 
-class Time implements Scheduler {
-  now = Date.parse('2026-12-01T10:00:00+09:00');
-  private timers = new Map<string, { due: number; fn: () => void }>();
-  set(id: string, ms: number, fn: () => void): void { this.timers.set(id, { due: this.now + ms, fn }); }
-  clear(id: string): void { this.timers.delete(id); }
-  clearAll(): void { this.timers.clear(); }
-  advance(ms: number): void {
-    const until = this.now + ms;
-    for (;;) {
-      let next: [string, { due: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].due <= until && (!next || e[1].due < next[1].due)) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.now = Math.max(this.now, next[1].due);
-      next[1].fn();
-    }
-    this.now = until;
-  }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'chokutsu-bench-hb-'));
-writeDemoInstance(dir, { force: false, flowsDir: resolve(import.meta.dirname, '..', 'flows') });
-const time = new Time();
-const s = await createLineServices(dir, { clock: { now: () => time.now }, scheduler: time, log: () => {} });
-s.line.directory.importAll(demoCustomers(), new Date(time.now));
+const { s, time } = await line();
 s.center.setAgentStatus('tanaka', 'Available');
-const caller = new SimulatedCaller(() => s.center, time, { now: () => time.now }, 2000);
-caller.contactId = s.newContactId();
-caller.press('1002#');
-s.center.startContact(caller, { contactId: caller.contactId, from: '+819011112222', to: '+81501234567' });
-for (let i = 0; i < 200 && s.center.contact(caller.contactId)?.phase !== 'queued' && s.center.contact(caller.contactId)?.phase !== 'ringing'; i++) {
-  for (let j = 0; j < 20; j++) await new Promise((r) => setImmediate(r));
-  time.advance(1000);
-}
+const caller = dial(s, time, '1002#');
+await waitForQueue(s, time, caller.contactId);
 s.center.accept('tanaka', caller.contactId);
 s.heartbeat.stop();
 const template = s.center.contact(caller.contactId) as LiveContact;
@@ -103,7 +69,7 @@ timed('their records alone (crashRecordOf)', () => {
   for (const c of contacts) crashRecordOf(c, time.now, recordOf);
 });
 s.close();
-rmSync(dir, { recursive: true, force: true });
+rmSync(s.line.dataDir, { recursive: true, force: true });
 
 writeResultsSection('Heartbeat', [
   '## Heartbeat',
