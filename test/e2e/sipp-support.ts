@@ -120,6 +120,15 @@ export interface CallerScript {
   dialed?: string;
 }
 
+/**
+ * The demo line's caller who keys customer 1001 (the sakura queue) and, nobody being Available,
+ * presses 1 for a callback. The 1 must fall in the queue flow's offer (its prompt, 11.6 s at the
+ * tests' 450 words a minute, then 5 s of input time), which starts after the transfer message
+ * (3.3 s): 10 s after the # leaves about 6 s either side, for prompts rendered or flows run late on
+ * a loaded machine (at 6 s, a 1 keyed during the transfer message was lost once in CI).
+ */
+export const ASKS_FOR_CALLBACK: CallerScript['steps'] = ['1001#', { waitMs: 10_000 }, '1'];
+
 /** A trunk caller: INVITE with PCMA + telephone-event, RFC 4733 keys from sipp's captures, speech, BYE. */
 export function callerScenario(s: CallerScript): string {
   const from = `<sip:0312345678@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]`;
