@@ -481,13 +481,7 @@ export class Router {
   #failOffer(contactId: string, agentId: string, at: number, out: RouterOutput[]): void {
     const c = this.#ringingFor('FailOffer', contactId, agentId, out);
     if (c === undefined || c.agent === undefined) return;
-    const agent = c.agent;
-    out.push({ type: 'OfferWithdrawn', contactId, agentId, reason: 'FailedConnectAgent' });
-    this.#release(c);
-    this.#enterWaiting(c);
-    this.#routeContact(c, at, out);
-    this.#setStatus(agent, 'Available', at, out);
-    this.#findWorkFor(agent, at, out);
+    this.#withdrawOffer(c.agent, 'FailedConnectAgent', 'Available', at, out, true);
   }
 
   #abandon(contactId: string, at: number, out: RouterOutput[]): void {
@@ -675,21 +669,27 @@ export class Router {
     this.#timers.push(ringUntil, { kind: 'ring', contact: c, gen: c.ringGen });
   }
 
-  /** Takes back the offer ringing at `agent`; the contact goes to the next agent or waits. */
+  /**
+   * Takes back the offer ringing at `agent`; the contact goes to the next agent or waits.
+   * `contactFirst`: the contact is routed before the agent takes `agentTo`, so an agent going
+   * Available again is offered it only if no other agent is Available (FailOffer).
+   */
   #withdrawOffer(
     agent: AgentState,
-    reason: 'RingTimeout' | 'Declined' | 'Withdrawn',
+    reason: 'RingTimeout' | 'Declined' | 'Withdrawn' | 'FailedConnectAgent',
     agentTo: 'Available' | 'Missed' | 'Offline',
     at: number,
     out: RouterOutput[],
+    contactFirst = false,
   ): void {
     const c = agent.contact;
     if (c === undefined) return;
     out.push({ type: 'OfferWithdrawn', contactId: c.id, agentId: agent.id, reason });
     this.#release(c);
-    this.#setStatus(agent, agentTo, at, out);
+    if (!contactFirst) this.#setStatus(agent, agentTo, at, out);
     this.#enterWaiting(c);
     this.#routeContact(c, at, out);
+    if (contactFirst) this.#setStatus(agent, agentTo, at, out);
     this.#findWorkFor(agent, at, out);
   }
 
