@@ -1,4 +1,5 @@
 // sipp as the caller and as the agent phone, against the whole line on loopback.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -127,7 +128,13 @@ export interface CallerScript {
  * (3.3 s): 10 s after the # leaves about 6 s either side, for prompts rendered or flows run late on
  * a loaded machine (at 6 s, a 1 keyed during the transfer message was lost once in CI).
  */
-export const ASKS_FOR_CALLBACK: CallerScript['steps'] = ['1001#', { waitMs: 10_000 }, '1'];
+const ASKS_FOR_CALLBACK: CallerScript['steps'] = ['1001#', { waitMs: 10_000 }, '1'];
+
+/** That caller, on the line at `sipPort`, until the line hangs up on them: the callback then waits in the sakura queue. */
+export async function askForCallback(sipPort: number): Promise<void> {
+  const caller = await (await sipp(callerScenario({ steps: ASKS_FOR_CALLBACK }), sipPort)).done;
+  assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+}
 
 /** A trunk caller: INVITE with PCMA + telephone-event, RFC 4733 keys from sipp's captures, speech, BYE. */
 export function callerScenario(s: CallerScript): string {

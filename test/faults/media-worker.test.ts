@@ -11,7 +11,7 @@ import { SqlitePhoneStore } from '../../src/store/phones.ts';
 import { LocalMediaPlane } from '../../src/telephony/media/plane.ts';
 import { MediaWorkerPool } from '../../src/telephony/media-worker/pool.ts';
 import {
-  agentAnswersScenario, agentPhoneScenario, ASKS_FOR_CALLBACK, agentRingsThenAnswersScenario, agentRingsUntilCancelledScenario, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun,
+  agentAnswersScenario, agentPhoneScenario, agentRingsThenAnswersScenario, agentRingsUntilCancelledScenario, askForCallback, callerScenario, freePort, sipp, trunkPeerScenario, type SippRun,
 } from '../e2e/sipp-support.ts';
 import { api, phoneLine, startTestLine, type PhoneLineOptions, type TestLine } from '../e2e/support.ts';
 import { closedRecording, recordingRms } from '../webrtc/line-support.ts';
@@ -241,8 +241,7 @@ describe('a media worker dies under the other legs it carries', { timeout: 300_0
       const phone = await deskPhone(line.sipPort);
 
       // 1001# reaches the sakura queue; nobody is Available, so the queue flow offers a callback: 1.
-      const caller = await (await sipp(callerScenario({ steps: ASKS_FOR_CALLBACK }), line.sipPort)).done;
-      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      await askForCallback(line.sipPort);
       const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER);
       const agentPhone = await phone.answer({ talk: true });
       const sato = await line.agent('sato');
@@ -272,8 +271,7 @@ describe('a media worker dies under the other legs it carries', { timeout: 300_0
   test('a callback the agent took in the app (no phone): the customer\'s leg is alone in the worker; the customer gets a BYE and the contact ends', async () => {
     const { line, pool, logs, trunkPort } = await workerLine(45600);
     try {
-      const caller = await (await sipp(callerScenario({ steps: ASKS_FOR_CALLBACK }), line.sipPort)).done;
-      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      await askForCallback(line.sipPort);
       const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER);
       const sato = await line.agent('sato');
       await setAvailable(line, sato, false);
@@ -351,8 +349,7 @@ describe('a media worker dies under the other legs it carries', { timeout: 300_0
       const satoPhone = await deskPhone(line.sipPort, '201');
       const suzukiPhone = await deskPhone(line.sipPort, '202');
       // 1001# reaches the sakura queue (sato rank 1, suzuki rank 2); nobody is Available: a callback, 1.
-      const caller = await (await sipp(callerScenario({ steps: ASKS_FOR_CALLBACK }), line.sipPort)).done;
-      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      await askForCallback(line.sipPort);
       const ringing = await satoPhone.ringUntilCancelled();
       await setAvailable(line, await line.agent('sato'), false); // the waiting callback rings sato's phone at once
       await phoneRinging(line);
@@ -390,8 +387,7 @@ describe('a media worker dies under the other legs it carries', { timeout: 300_0
     const { line, pool, logs, trunkPort } = await workerLine(46400);
     try {
       const satoPhone = await deskPhone(line.sipPort, '201');
-      const caller = await (await sipp(callerScenario({ steps: ASKS_FOR_CALLBACK }), line.sipPort)).done;
-      assert.equal(caller.code, 0, `caller: ${caller.errors}`);
+      await askForCallback(line.sipPort);
       const phone = await satoPhone.ringCancelledThenAnswer();
       const customer = await trunkPeer(trunkPort, line.sipPort, CUSTOMER, LINE_NUMBER, 1500);
       await setAvailable(line, await line.agent('sato'), false);
