@@ -12,6 +12,7 @@ import type { LiveContact } from '../src/runtime/contact-center.ts';
 import { ContactHeartbeat, contactRecordOf, crashRecordOf } from '../src/runtime/contact-records.ts';
 import { SqliteInFlightStore } from '../src/store/in-flight.ts';
 import { dial, line, waitForQueue } from '../test/runtime/support.ts';
+import { percentile } from './media/leg-stats.ts';
 import { writeResultsSection } from './results.ts';
 
 const CONTACTS = Number(process.argv[2] ?? 200);
@@ -44,9 +45,9 @@ function timed(label: string, fn: () => void, before: (b: number) => void = () =
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   ms.sort((x, y) => x - y);
-  const q = (p: number) => (ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] as number).toFixed(2);
-  console.log(`${label}: median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms`);
-  rows.push(`| ${label} | ${q(0.5)} | ${q(0.9)} | ${q(1)} |`);
+  const q = (p: number) => percentile(ms, p).toFixed(2);
+  console.log(`${label}: median ${q(50)} ms, p90 ${q(90)} ms, max ${q(100)} ms`);
+  rows.push(`| ${label} | ${q(50)} | ${q(90)} | ${q(100)} |`);
 }
 const rows: string[] = [];
 
