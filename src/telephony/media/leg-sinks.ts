@@ -20,14 +20,13 @@ export class LegSinks {
     for (const sink of this.sinks) sink.dtmf(digit);
   }
 
-  /** Delivers one received frame and its RTP timestamp; returns its PCM if a sink needed it decoded. */
-  audio(law: G711Law, payload: Uint8Array, timestamp: number): Int16Array | undefined {
+  /** Delivers one received frame and its RTP timestamp, decoded once if a sink needs PCM. */
+  audio(law: G711Law, payload: Uint8Array, timestamp: number): void {
     let pcm: Int16Array | undefined;
     for (const sink of this.sinks) {
       // The received datagram is not reused by Node, so the bytes are the sink's to keep.
       if (sink.g711) sink.g711(law, payload, timestamp);
       else if (sink.audio) sink.audio(pcm ??= decodeG711(law, payload));
     }
-    return pcm;
   }
 }

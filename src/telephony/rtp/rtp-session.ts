@@ -10,7 +10,7 @@
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { copyG711, decodeG711, encodeG711Into, g711LawOf, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
+import { copyG711, encodeG711Into, g711LawOf, G711_PAYLOAD_TYPE, G711_SILENCE, type G711Law } from './g711.ts';
 import { buildRtp, parseRtp, type DtmfDigit } from './packet.ts';
 import { DtmfDetector } from './dtmf-detector.ts';
 import { DtmfSender } from './dtmf-sender.ts';
@@ -69,8 +69,6 @@ export interface RtpStats extends ReceiveTotals {
 }
 
 export interface RtpSessionEvents {
-  /** Decoded inbound audio and its RTP timestamp. */
-  audio: [pcm: Int16Array, timestamp: number];
   /** One RFC 4733 event, reported once however many packets carried it. */
   dtmf: [digit: DtmfDigit];
   rtcp: [packets: RtcpPacket[]];
@@ -575,13 +573,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     const law = g711LawOf(packet.payloadType, this.payloadType, this.codec);
     if (!law) return;
     if (verdict !== 'held') this.received.transit(packet.timestamp, now);
-    this.deliver(law, packet.payload, packet.timestamp);
-  }
-
-  // Decoded once, only if someone wants PCM; a bridge takes the payload as it is.
-  private deliver(law: G711Law, payload: Uint8Array, timestamp: number): void {
-    const pcm = this.sinks.audio(law, payload, timestamp);
-    if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload), timestamp);
+    // Decoded once, only if a sink wants PCM; a bridge takes the payload as it is.
+    this.sinks.audio(law, packet.payload, packet.timestamp);
   }
 
   // Symmetric RTP, without a hijack: the peer is the SDP's address. Its packets latch the session

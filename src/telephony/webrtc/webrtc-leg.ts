@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
 import type { CallLeg, LegStats, MediaSink, PlaybackEnd } from '../media/leg.ts';
-import { decodeG711, g711LawOf, G711_SILENCE, type G711Law } from '../rtp/g711.ts';
+import { g711LawOf, G711_SILENCE, type G711Law } from '../rtp/g711.ts';
 import { LegSinks } from '../media/leg-sinks.ts';
 import { DtmfDetector } from '../rtp/dtmf-detector.ts';
 import { DtmfSender } from '../rtp/dtmf-sender.ts';
@@ -39,8 +39,6 @@ export interface WebRtcLegOptions {
 }
 
 export interface WebRtcLegEvents {
-  /** Decoded inbound audio. */
-  audio: [pcm: Int16Array];
   dtmf: [digit: DtmfDigit];
   /** ICE/DTLS is up: media flows from now. */
   connected: [];
@@ -292,8 +290,7 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     const law = g711LawOf(h.payloadType, this.payloadType, this.codec);
     if (!law) return;
     if (verdict !== 'held') this.received.transit(h.timestamp, (this.options.monotonic ?? process.hrtime.bigint)());
-    const pcm = this.sinks.audio(law, payload, h.timestamp);
-    if (this.listenerCount('audio') > 0) this.emit('audio', pcm ?? decodeG711(law, payload));
+    this.sinks.audio(law, payload, h.timestamp);
   }
 }
 

@@ -1,6 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { until } from '../../support/until.ts';
+import { onAudio } from '../../support/heard.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
@@ -55,8 +56,8 @@ describe('media bridge (B2BUA)', () => {
     const { callerPhone, agentPhone, recorder, bridge } = await topology();
     const heardByAgent: Int16Array[] = [];
     const heardByCaller: Int16Array[] = [];
-    agentPhone.on('audio', (pcm) => heardByAgent.push(pcm));
-    callerPhone.on('audio', (pcm) => heardByCaller.push(pcm));
+    onAudio(agentPhone, (pcm) => heardByAgent.push(pcm));
+    onAudio(callerPhone, (pcm) => heardByCaller.push(pcm));
     await Promise.all([callerPhone.play(tone(3200, 8000, 440)), agentPhone.play(tone(3200, 4000, 700))]);
     await until(() => heardByAgent.filter((pcm) => peak(pcm) > 7000).length >= 18
       && heardByCaller.filter((pcm) => peak(pcm) > 3500 && peak(pcm) < 4500).length >= 18, 'each side to hear the other');
@@ -90,7 +91,7 @@ describe('media bridge (B2BUA)', () => {
     const sent = new Set<string>();
     const heard: string[] = [];
     const hex = (pcm: Int16Array) => Buffer.from(encodeG711('PCMU', pcm)).toString('hex');
-    agentPhone.on('audio', (pcm) => heard.push(hex(pcm)));
+    onAudio(agentPhone, (pcm) => heard.push(hex(pcm)));
     for (const s of [callerPhone, customerLeg, agentLeg, agentPhone]) s.start();
     const speech = tone(1600, 6000, 523);
     for (let i = 0; i < 10; i++) sent.add(hex(speech.subarray(160 * i, 160 * (i + 1))));

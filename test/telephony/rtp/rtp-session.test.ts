@@ -1,6 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { until } from '../../support/until.ts';
+import { onAudio } from '../../support/heard.ts';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { RtpSession, type RtpSessionOptions } from '../../../src/telephony/rtp/rtp-session.ts';
@@ -125,7 +126,7 @@ describe('RtpSession on loopback', () => {
     const [a, b] = await pair();
     const received: Int16Array[] = [];
     const timestamps: number[] = [];
-    b.on('audio', (pcm, ts) => {
+    onAudio(b, (pcm, ts) => {
       received.push(pcm);
       timestamps.push(ts);
     });
@@ -181,7 +182,7 @@ describe('RtpSession on loopback', () => {
     s.setRemote({ address: '127.0.0.1', port: port(peer) });
     const heard: Int16Array[] = [];
     const latched: unknown[] = [];
-    s.on('audio', (pcm) => heard.push(pcm));
+    onAudio(s, (pcm) => heard.push(pcm));
     s.on('latched', (e) => latched.push(e));
     intruder.send(marked(0x1111, 1, INTRUDER_BYTE), s.localPort, '127.0.0.1');
     await settle();
@@ -205,7 +206,7 @@ describe('RtpSession on loopback', () => {
     s.setRemote({ address: '192.168.1.20', port: 40000 }); // the phone's own (private) address
     s.setSignallingAddress('127.0.0.1'); // its REGISTER/INVITE came from the NAT's address
     const heard: Int16Array[] = [];
-    s.on('audio', (pcm) => heard.push(pcm));
+    onAudio(s, (pcm) => heard.push(pcm));
     intruder.send(marked(0x1111, 1, INTRUDER_BYTE), s.localPort, '127.0.0.1');
     for (let i = 0; i < 3; i++) natted.send(marked(0x3333, 10 + i, PEER_BYTE), s.localPort, '127.0.0.1');
     await until(() => heard.length >= 3, 'the natted phone\'s three packets');
@@ -224,7 +225,7 @@ describe('RtpSession on loopback', () => {
     const s = await session();
     s.setRemote({ address: '127.0.0.1', port: port(exact) });
     const heard: number[] = [];
-    s.on('audio', (pcm) => heard.push(pcm[0] ?? 0));
+    onAudio(s, (pcm) => heard.push(pcm[0] ?? 0));
     natted.send(marked(0x3333, 1, PEER_BYTE), s.localPort, '127.0.0.1');
     await until(() => heard.length === 1, 'the natted packet');
     assert.deepEqual(s.remote, { address: '127.0.0.1', port: port(natted) });
@@ -253,7 +254,8 @@ describe('RtpSession on loopback', () => {
     });
     s.start();
     // Three frames in the turn the first packet latched: the socket is connecting then.
-    s.once('audio', () => {
+    const stop = onAudio(s, () => {
+      stop();
       assert.equal(s.connectedTo, undefined, 'not connected yet');
       for (let i = 0; i < 3; i++) tick?.(1);
     });
@@ -272,7 +274,7 @@ describe('RtpSession on loopback', () => {
     const s = await session();
     s.setRemote({ address: '127.0.0.1', port: port(first) });
     const heard: number[] = [];
-    s.on('audio', (pcm) => heard.push(pcm[0] ?? 0));
+    onAudio(s, (pcm) => heard.push(pcm[0] ?? 0));
     first.send(marked(0x5555, 1, PEER_BYTE), s.localPort, '127.0.0.1');
     await until(() => s.connectedTo !== undefined, 'connected to the first port');
     s.setRemote({ address: '127.0.0.1', port: port(second) }); // a re-INVITE moved the phone's media
@@ -295,7 +297,7 @@ describe('RtpSession on loopback', () => {
     const s = await session();
     s.setRemote({ address: '127.0.0.1', port: port(peer) });
     const heard: Int16Array[] = [];
-    s.on('audio', (pcm) => heard.push(pcm));
+    onAudio(s, (pcm) => heard.push(pcm));
     for (let i = 0; i < 4; i++) {
       peer.send(marked(0xa, 100 + i, PEER_BYTE), s.localPort, '127.0.0.1');
       peer.send(marked(0xb, 900 + i, INTRUDER_BYTE), s.localPort, '127.0.0.1');
@@ -326,7 +328,7 @@ describe('RtpSession on loopback', () => {
   test('counts lost packets from sequence gaps', async () => {
     const peer = await rawSocket();
     const s = await session();
-    const audio = once(s, 'audio');
+    const audio = new Promise<void>((resolve) => onAudio(s, () => resolve()));
     for (const seq of [10, 11, 14, 15]) {
       const header = Buffer.from([0x80, 0, 0, seq, 0, 0, 0, seq, 0, 0, 0, 7]);
       peer.send(Buffer.concat([header, Buffer.alloc(160, 0xff)]), s.localPort, '127.0.0.1');
@@ -341,12 +343,11 @@ describe('RtpSession on loopback', () => {
   async function sendSequence(s: RtpSession, peer: dgram.Socket, packets: { seq: number; ts: number }[]): Promise<void> {
     let decoded = 0;
     const all = new Promise<void>((resolve) => {
-      const onAudio = () => {
+      const stop = onAudio(s, () => {
         if (++decoded < packets.length) return;
-        s.off('audio', onAudio);
+        stop();
         resolve();
-      };
-      s.on('audio', onAudio);
+      });
     });
     for (const { seq, ts } of packets) {
       const packet = buildRtp({ payloadType: 0, marker: false, sequenceNumber: seq, timestamp: ts, ssrc: 0x5150, payload: new Uint8Array(160).fill(0xff) });
@@ -624,7 +625,7 @@ describe('DTMF (RFC 4733)', () => {
 test('decodes the PCMA capture shipped with sipp (30 ms packets)', async () => {
   const s = await session({ codec: 'PCMA' });
   const frames: Int16Array[] = [];
-  s.on('audio', (pcm) => frames.push(pcm));
+  onAudio(s, (pcm) => frames.push(pcm));
   const peer = await rawSocket();
   const payloads = udpPayloadsOfPcap('/usr/share/sip-tester/g711a.pcap');
   // In bursts small enough for the socket receive buffer.
