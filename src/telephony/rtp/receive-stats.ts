@@ -1,7 +1,7 @@
 // What a receiver knows about the source it hears (RFC 3550): sequence tracking with restarts
 // (§A.1), expected and lost packets (§A.3), interarrival jitter (§A.8) and the last sender
 // report, i.e. everything an RTCP report block carries (§6.4.1). No sockets, no clock: packets
-// and arrival times (monotonic ns) come in as arguments.
+// and arrival times (monotonic ms, performance.now()) come in as arguments.
 import type { ReportBlock } from './rtcp.ts';
 
 // RFC 3550 §A.1: gaps beyond these are not losses or reordering but a jump.
@@ -52,8 +52,8 @@ class SourceState {
     readonly ssrc: number,
     seq: number,
     public jitter: number,
-    /** When the last packet of this SSRC arrived (monotonic ns), if told. */
-    public lastHeardNs: bigint | undefined,
+    /** When the last packet of this SSRC arrived (monotonic ms); NaN when not told. */
+    public lastHeardMs: number,
   ) {
     this.baseSeq = seq;
     this.maxSeq = seq;
@@ -64,7 +64,7 @@ const expected = (s: SourceState): number => s.cycles + s.maxSeq - s.baseSeq + 1
 
 export class ReceiveStatistics {
   private source: SourceState | undefined;
-  private lastSr: { middle: number; at: bigint } | undefined;
+  private lastSr: { middle: number; at: number } | undefined;
 
   /** `clockRate`: RTP timestamp units per second (8000 for G.711). */
   constructor(private readonly clockRate = 8000) {}
@@ -77,15 +77,15 @@ export class ReceiveStatistics {
    * SSRC restarts the statistics only after a gap in the current one (§8.2: a sender that
    * changed its SSRC stops the old one); interleaved with it, it is `foreign`.
    */
-  sequence(ssrc: number, seq: number, arrivalNs?: bigint): SequenceVerdict {
+  sequence(ssrc: number, seq: number, arrivalMs = NaN): SequenceVerdict {
     const s = this.source;
     if (!s || s.ssrc !== ssrc) {
-      const gapNs = BigInt(SSRC_SWITCH_GAP_MS) * 1_000_000n;
-      if (s && arrivalNs !== undefined && s.lastHeardNs !== undefined && arrivalNs - s.lastHeardNs < gapNs) return 'foreign';
-      this.source = new SourceState(ssrc, seq, 0, arrivalNs);
+      // NaN (an arrival not told) compares false: not foreign.
+      if (s && arrivalMs - s.lastHeardMs < SSRC_SWITCH_GAP_MS) return 'foreign';
+      this.source = new SourceState(ssrc, seq, 0, arrivalMs);
       return 'new-source';
     }
-    if (arrivalNs !== undefined) s.lastHeardNs = arrivalNs;
+    if (!Number.isNaN(arrivalMs)) s.lastHeardMs = arrivalMs;
     const delta = (seq - s.maxSeq) & 0xffff;
     if (delta < MAX_DROPOUT) {
       if (seq < s.maxSeq) s.cycles += RTP_SEQ_MOD;
@@ -96,7 +96,7 @@ export class ReceiveStatistics {
         return 'held';
       }
       // Timestamps restarted with the sequence, so the last transit time is dropped too.
-      this.source = new SourceState(ssrc, seq, s.jitter, s.lastHeardNs);
+      this.source = new SourceState(ssrc, seq, s.jitter, s.lastHeardMs);
       return 'counted';
     }
     // Duplicates and late packets count as received too, so expected minus received can go
@@ -105,12 +105,11 @@ export class ReceiveStatistics {
     return 'counted';
   }
 
-  /** §A.8: one audio packet's RTP timestamp and its arrival on the monotonic clock (ns). */
-  transit(rtpTimestamp: number, arrivalNs: bigint): void {
+  /** §A.8: one audio packet's RTP timestamp and its arrival on the monotonic clock (ms). */
+  transit(rtpTimestamp: number, arrivalMs: number): void {
     const s = this.source;
     if (!s) return;
-    // Doubles, not BigInt arithmetic (three allocations per packet): the rounding error is far below one timestamp unit.
-    const arrival = Math.floor((Number(arrivalNs) * this.clockRate) / 1e9);
+    const arrival = Math.floor((arrivalMs * this.clockRate) / 1000);
     const transit = arrival - rtpTimestamp;
     if (!Number.isNaN(s.lastTransit)) {
       const d = Math.abs(transit - s.lastTransit);
@@ -120,9 +119,9 @@ export class ReceiveStatistics {
   }
 
   /** A sender report arrived (§6.4.1 LSR: the middle 32 bits of its NTP timestamp). */
-  senderReport(sender: { ntpSeconds: number; ntpFraction: number }, arrivalNs: bigint): void {
+  senderReport(sender: { ntpSeconds: number; ntpFraction: number }, arrivalMs: number): void {
     const middle = (((sender.ntpSeconds & 0xffff) << 16) | (sender.ntpFraction >>> 16)) >>> 0;
-    this.lastSr = { middle, at: arrivalNs };
+    this.lastSr = { middle, at: arrivalMs };
   }
 
   totals(): ReceiveTotals {
@@ -135,7 +134,7 @@ export class ReceiveStatistics {
    * The report block for the RTCP report sent now (§6.4.1, fraction lost per §A.3), which
    * starts the next reporting interval; undefined before the first packet.
    */
-  reportBlock(nowNs: bigint): ReportBlock | undefined {
+  reportBlock(nowMs: number): ReportBlock | undefined {
     const s = this.source;
     if (!s) return undefined;
     const expectedNow = expected(s);
@@ -150,7 +149,7 @@ export class ReceiveStatistics {
       extendedHighestSeq: s.cycles + s.maxSeq,
       jitter: s.jitter,
       lastSr: this.lastSr?.middle ?? 0,
-      delaySinceLastSr: this.lastSr ? Math.floor((Number(nowNs - this.lastSr.at) / 1e9) * 65536) : 0,
+      delaySinceLastSr: this.lastSr ? Math.floor(((nowMs - this.lastSr.at) / 1000) * 65536) : 0,
     };
   }
 }

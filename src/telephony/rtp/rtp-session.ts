@@ -53,8 +53,8 @@ export interface RtpSessionOptions {
   feedBufferMs?: number;
   /** Wall clock, for RTCP NTP timestamps. */
   now?: () => Date;
-  /** Monotonic clock in ns, for jitter and RTCP delay since the last SR. */
-  monotonic?: () => bigint;
+  /** Monotonic clock in ms (performance.now()), for forwarded timestamps, jitter and RTCP delay since the last SR. */
+  monotonic?: () => number;
   /** Send clock shared with other sessions; defaults to the process-wide pacer. */
   pacer?: FrameClock;
   /** Clock of the periodic RTCP reports; defaults to an unref'd setInterval. */
@@ -147,8 +147,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   private forwarding = false;
   /** Whether the forwarded timeline has been placed after the paced one (the first forwarded frame). */
   private anchored = false;
-  /** Monotonic ns of the last frame's turn (paced tick or forwarded frame): where a switch of mode resumes from. */
-  private lastFrameAt: bigint | undefined;
+  /** Monotonic ms of the last frame's turn (paced tick or forwarded frame): where a switch of mode resumes from; NaN before the first. */
+  private lastFrameAt = NaN;
   /** The last forwarded source timestamp and what maps it to ours. */
   private sourceTimestamp: number | undefined;
   private sourceOffset = 0;
@@ -162,6 +162,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   /** Who listen()s: a bridge (G.711 as it came), the line (keys only). */
   private readonly sinks = new LegSinks();
   private discardBuffer = new Uint8Array(0);
+  /** The monotonic clock (ms), bound once: it is read for every packet. */
+  private readonly monotonic: () => number;
 
   private constructor(
     private readonly rtp: dgram.Socket,
@@ -179,6 +181,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.samplesPerFrame = (this.ptime * SAMPLE_RATE) / 1000;
     this.outbound = new FrameSource(((options.feedBufferMs ?? 200) * SAMPLE_RATE) / 1000, options.codec);
     this.sdpRemote = options.remote;
+    this.monotonic = options.monotonic ?? (() => performance.now());
     const random = randomBytes(10);
     this.ssrc = options.ssrc ?? random.readUInt32BE(0);
     // RFC 3550 §5.1: initial sequence number and timestamp are random.
@@ -342,10 +345,6 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     this.options.allocator.release(this.localPort);
   }
 
-  private monotonic(): bigint {
-    return (this.options.monotonic ?? process.hrtime.bigint)();
-  }
-
   private usableSdpRemote(): RtpEndpoint | undefined {
     const remote = this.sdpRemote;
     // c=0.0.0.0 is the RFC 2543 way of putting a call on hold: nowhere to send.
@@ -418,7 +417,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   // gaps (silence suppression, a lost packet) stay gaps, as through a relay; a source timestamp
   // going back or leaping ahead of the time since (a new source, a restart) places the frame
   // anew. Without the source's timestamp (PCM fed) each frame follows the previous one.
-  private forwardedTimestamp(source: number | undefined, now: bigint): number {
+  private forwardedTimestamp(source: number | undefined, now: number): number {
     let timestamp = this.timestamp;
     if (!this.anchored) timestamp = this.resumedTimestamp(now);
     else if (source !== undefined) {
@@ -434,13 +433,13 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
 
   // The timestamp of a frame sent now after a pause in this leg's timeline: the next one, plus
   // the whole periods beyond the first that have passed since the last frame.
-  private resumedTimestamp(now: bigint): number {
+  private resumedTimestamp(now: number): number {
     const skipped = Math.max(0, Math.round(this.msSinceLastFrame(now) / this.ptime) - 1);
     return (this.timestamp + skipped * this.samplesPerFrame) >>> 0;
   }
 
   private msSinceLastFrame(now = this.monotonic()): number {
-    return this.lastFrameAt === undefined ? 0 : Number(now - this.lastFrameAt) / 1e6;
+    return Number.isNaN(this.lastFrameAt) ? 0 : now - this.lastFrameAt;
   }
 
   // A digit being sent takes the frame; otherwise the prompt, the fed audio or silence.

@@ -34,7 +34,8 @@ export interface WebRtcLegOptions {
   pacer?: FrameClock;
   /** Live audio (bridged from another leg) buffered at most this long before the oldest is dropped. */
   feedBufferMs?: number;
-  monotonic?: () => bigint;
+  /** Monotonic clock in ms (performance.now()), for jitter. */
+  monotonic?: () => number;
   log?: (line: string) => void;
 }
 
@@ -289,7 +290,7 @@ export class WebRtcLeg extends EventEmitter<WebRtcLegEvents> implements CallLeg 
     }
     const law = g711LawOf(h.payloadType, this.payloadType, this.codec);
     if (!law) return;
-    if (verdict !== 'held') this.received.transit(h.timestamp, (this.options.monotonic ?? process.hrtime.bigint)());
+    if (verdict !== 'held') this.received.transit(h.timestamp, this.options.monotonic ? this.options.monotonic() : performance.now());
     this.sinks.audio(law, payload, h.timestamp);
   }
 }

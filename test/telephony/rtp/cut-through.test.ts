@@ -53,7 +53,7 @@ class HandTimer implements IntervalTimer {
 async function leg(options: Partial<RtpSessionOptions> = {}) {
   const clock = new HandClock();
   const rtcp = new HandTimer();
-  let nowNs = 0n;
+  let nowMs = 0;
   const farEnd = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => farEnd.bind(0, '127.0.0.1', resolve));
   sockets.push(farEnd);
@@ -64,7 +64,7 @@ async function leg(options: Partial<RtpSessionOptions> = {}) {
   });
   const session = await RtpSession.open({
     allocator, bindAddress: '127.0.0.1', codec: 'PCMU', telephoneEventPt: 101,
-    pacer: clock, rtcpTimer: rtcp, monotonic: () => nowNs, ...options,
+    pacer: clock, rtcpTimer: rtcp, monotonic: () => nowMs, ...options,
   });
   opened.push(session);
   session.setRemote({ address: '127.0.0.1', port: farEnd.address().port });
@@ -73,7 +73,7 @@ async function leg(options: Partial<RtpSessionOptions> = {}) {
     session, clock, rtcp, heard,
     /** Moves the monotonic clock on. */
     wait(ms: number): void {
-      nowNs += BigInt(ms * 1_000_000);
+      nowMs += ms;
     },
     /** Resolves once the far end has heard `count` packets in all. */
     heardAll(count: number): Promise<void> {
