@@ -140,7 +140,8 @@ export class StereoRecorder {
   // The track `samples` of new audio go on, after silence for a gap longer than the jitter allowed.
   private placed(party: RecordedParty, samples: number): Track | undefined {
     if (this.closing || this.failed) return undefined;
-    const track = this.tracks[party];
+    // Not tracks[party]: a key of two names made this per-packet load polymorphic (perf).
+    const track = party === 'customer' ? this.tracks.customer : this.tracks.agent;
     const start = this.elapsedSamples() - samples;
     if (start - track.position > this.slackSamples()) this.pad(track, start - track.position);
     return track;

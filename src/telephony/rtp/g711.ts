@@ -77,6 +77,11 @@ const DECODE: Record<G711Law, Int16Array> = {
   PCMA: decodeTable(alawDecodeSample),
 };
 
+// Per-packet table lookups by law: a comparison, not TABLE[law], whose key of two names made the
+// load polymorphic in the media workers' hot path (perf).
+const encodeTableOf = (law: G711Law): Uint8Array => (law === 'PCMA' ? ENCODE.PCMA : ENCODE.PCMU);
+const decodeTableOf = (law: G711Law): Int16Array => (law === 'PCMA' ? DECODE.PCMA : DECODE.PCMU);
+
 /** Static RTP payload types of RFC 3551. */
 export const G711_PAYLOAD_TYPE: Record<G711Law, number> = { PCMU: 0, PCMA: 8 };
 
@@ -93,14 +98,12 @@ export const G711_SILENCE: Record<G711Law, number> = { PCMU: 0xff, PCMA: 0xd5 };
 // leg and a PCMA leg converts bytes, it does not decode and re-encode frames.
 function convertTable(from: G711Law, to: G711Law): Uint8Array {
   const table = new Uint8Array(256);
-  for (let i = 0; i < 256; i++) table[i] = ENCODE[to][(DECODE[from][i] ?? 0) + 32768] ?? 0;
+  for (let i = 0; i < 256; i++) table[i] = encodeTableOf(to)[(decodeTableOf(from)[i] ?? 0) + 32768] ?? 0;
   return table;
 }
 
-const CONVERT: Record<G711Law, Record<G711Law, Uint8Array | undefined>> = {
-  PCMU: { PCMU: undefined, PCMA: convertTable('PCMU', 'PCMA') },
-  PCMA: { PCMA: undefined, PCMU: convertTable('PCMA', 'PCMU') },
-};
+const PCMU_TO_PCMA = convertTable('PCMU', 'PCMA');
+const PCMA_TO_PCMU = convertTable('PCMA', 'PCMU');
 
 export function encodeG711(law: G711Law, pcm: Int16Array): Uint8Array {
   const out = new Uint8Array(pcm.length);
@@ -110,7 +113,7 @@ export function encodeG711(law: G711Law, pcm: Int16Array): Uint8Array {
 
 /** Encodes `pcm` into `out` from `offset` (a packet being built): no allocation. */
 export function encodeG711Into(law: G711Law, pcm: Int16Array, out: Uint8Array, offset: number): void {
-  const table = ENCODE[law];
+  const table = encodeTableOf(law);
   for (let i = 0; i < pcm.length; i++) out[offset + i] = table[(pcm[i] ?? 0) + 32768] ?? 0;
 }
 
@@ -122,16 +125,16 @@ export function decodeG711(law: G711Law, payload: Uint8Array): Int16Array {
 
 /** Decodes `payload` into `out` from `offset` (a recorder's track): no allocation. */
 export function decodeG711Into(law: G711Law, payload: Uint8Array, out: Int16Array, offset: number): void {
-  const table = DECODE[law];
+  const table = decodeTableOf(law);
   for (let i = 0; i < payload.length; i++) out[offset + i] = table[payload[i] ?? 0] ?? 0;
 }
 
 /** Copies G.711 bytes of law `from` into `out` at `offset` as law `to` (a plain copy when they are the same). */
 export function copyG711(from: G711Law, payload: Uint8Array, to: G711Law, out: Uint8Array, offset: number): void {
-  const table = CONVERT[from][to];
-  if (!table) {
+  if (from === to) {
     out.set(payload, offset);
     return;
   }
+  const table = from === 'PCMU' ? PCMU_TO_PCMA : PCMA_TO_PCMU;
   for (let i = 0; i < payload.length; i++) out[offset + i] = table[payload[i] ?? 0] ?? 0;
 }

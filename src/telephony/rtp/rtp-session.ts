@@ -644,11 +644,18 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
   }
 }
 
-/** RFC 3550 §5.1 fixed header, no CSRC, written in place. */
+/** RFC 3550 §5.1 fixed header, no CSRC, written in place, byte by byte (as parseRtp reads it). */
 function writeHeader(packet: Buffer, payloadType: number, marker: boolean, sequence: number, timestamp: number, ssrc: number): void {
   packet[0] = 0x80;
   packet[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
-  packet.writeUInt16BE(sequence, 2);
-  packet.writeUInt32BE(timestamp >>> 0, 4);
-  packet.writeUInt32BE(ssrc >>> 0, 8);
+  packet[2] = sequence >>> 8;
+  packet[3] = sequence;
+  packet[4] = timestamp >>> 24;
+  packet[5] = timestamp >>> 16;
+  packet[6] = timestamp >>> 8;
+  packet[7] = timestamp;
+  packet[8] = ssrc >>> 24;
+  packet[9] = ssrc >>> 16;
+  packet[10] = ssrc >>> 8;
+  packet[11] = ssrc;
 }
