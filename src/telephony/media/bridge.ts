@@ -64,8 +64,9 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
     // One literal with every property, never a spread: each spread object got a map of its own,
     // and the per-packet `sink.g711` load in LegSinks went megamorphic (--log-ic).
     const stop = from.listen({
-      g711: forward ? (law: G711Law, payload: Uint8Array, timestamp?: number) => {
-        if (!this.held) forward(law, payload, timestamp);
+      g711: forward ? (law: G711Law, payload: Uint8Array, timestamp?: number, datagram?: Buffer) => {
+        // The header may be rewritten in place; the payload, recorded below, is not touched.
+        if (!this.held) forward(law, payload, timestamp, datagram);
         this.recorder?.writeG711(leg, law, payload);
       } : undefined,
       audio: (pcm) => {

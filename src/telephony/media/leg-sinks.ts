@@ -20,13 +20,20 @@ export class LegSinks {
     for (const sink of this.sinks) sink.dtmf(digit);
   }
 
-  /** Delivers one received frame and its RTP timestamp, decoded once if a sink needs PCM. */
-  audio(law: G711Law, payload: Uint8Array, timestamp: number): void {
+  /**
+   * Delivers one received frame and its RTP timestamp, decoded once if a sink needs PCM. The
+   * datagram it came in (a packet of its own from Node, with nothing else in its memory) goes to
+   * the first sink that takes G.711 only: two rewriting one header would send each other's.
+   */
+  audio(law: G711Law, payload: Uint8Array, timestamp: number, datagram?: Buffer): void {
     let pcm: Int16Array | undefined;
+    let reusable = datagram;
     for (const sink of this.sinks) {
       // The received datagram is not reused by Node, so the bytes are the sink's to keep.
-      if (sink.g711) sink.g711(law, payload, timestamp);
-      else if (sink.audio) sink.audio(pcm ??= decodeG711(law, payload));
+      if (sink.g711) {
+        sink.g711(law, payload, timestamp, reusable);
+        reusable = undefined;
+      } else if (sink.audio) sink.audio(pcm ??= decodeG711(law, payload));
     }
   }
 }

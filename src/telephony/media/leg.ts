@@ -11,9 +11,11 @@ export interface MediaSink {
   /**
    * One frame as the G.711 payload it arrived in, given instead of audio() when the sink takes it:
    * a bridge forwards it without transcoding. The bytes are the sink's to keep. `timestamp` is its
-   * RTP timestamp, when the leg has one.
+   * RTP timestamp, when the leg has one. `datagram`, when given, is the received RTP packet the
+   * payload is a view of, given to one sink alone: it may rewrite the header and send the packet
+   * on (feedG711), so forwarding copies nothing.
    */
-  g711?(law: G711Law, payload: Uint8Array, timestamp?: number): void;
+  g711?(law: G711Law, payload: Uint8Array, timestamp?: number, datagram?: Buffer): void;
   /** One key press, reported once however it was signalled. */
   dtmf(digit: string): void;
 }
@@ -26,8 +28,9 @@ export interface MediaLeg {
   /**
    * Live G.711 for the party to hear, as feed() without decoding: a G.711 leg sends it as it is (in
    * its law). `timestamp`, the source's RTP timestamp, lets a leg that forwards keep the source's gaps.
+   * `datagram` (see MediaSink.g711) is the packet the payload came in, the leg's to reuse.
    */
-  feedG711?(law: G711Law, payload: Uint8Array, timestamp?: number): void;
+  feedG711?(law: G711Law, payload: Uint8Array, timestamp?: number, datagram?: Buffer): void;
   /** Whether the leg can signal digits to its party (RFC 4733 on RTP). */
   readonly canSendDtmf: boolean;
   /** Signals digits to the party; resolves once they are sent. */

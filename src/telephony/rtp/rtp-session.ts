@@ -297,15 +297,23 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
 
   /**
    * Live G.711 from another leg, as feed(): sent as it came, converted only when this leg speaks
-   * the other law. `timestamp`, the source's RTP timestamp, keeps its gaps in ours.
+   * the other law. `timestamp`, the source's RTP timestamp, keeps its gaps in ours. Given the
+   * `datagram` the payload is a view of, with a fixed header before it, in this leg's law, the
+   * datagram itself goes out with our header written over the source's: no copy, no new buffer.
    */
-  feedG711(law: G711Law, payload: Uint8Array, timestamp?: number): void {
+  feedG711(law: G711Law, payload: Uint8Array, timestamp?: number, datagram?: Buffer): void {
     if (!this.cutThrough(payload.length)) {
       this.outbound.feedG711(law, payload);
       return;
     }
-    const packet = Buffer.allocUnsafe(RTP_HEADER + payload.length);
-    copyG711(law, payload, this.codec, packet, RTP_HEADER);
+    let packet: Buffer;
+    if (datagram && law === this.codec && payload.buffer === datagram.buffer && payload.byteOffset === datagram.byteOffset + RTP_HEADER) {
+      // Padding, if the source sent any, is left off.
+      packet = datagram.length === RTP_HEADER + payload.length ? datagram : datagram.subarray(0, RTP_HEADER + payload.length);
+    } else {
+      packet = Buffer.allocUnsafe(RTP_HEADER + payload.length);
+      copyG711(law, payload, this.codec, packet, RTP_HEADER);
+    }
     this.forward(packet, timestamp);
   }
 
@@ -572,8 +580,8 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> implements CallLe
     const law = g711LawOf(packet.payloadType, this.payloadType, this.codec);
     if (!law) return;
     if (verdict !== 'held') this.received.transit(packet.timestamp, now);
-    // Decoded once, only if a sink wants PCM; a bridge takes the payload as it is.
-    this.sinks.audio(law, packet.payload, packet.timestamp);
+    // Decoded once, only if a sink wants PCM; a bridge takes the payload as it is, and the packet.
+    this.sinks.audio(law, packet.payload, packet.timestamp, msg);
   }
 
   // Symmetric RTP, without a hijack: the peer is the SDP's address. Its packets latch the session

@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import { until } from '../../support/until.ts';
 import { RtpSession, type RtpSessionOptions } from '../../../src/telephony/rtp/rtp-session.ts';
 import { PortAllocator } from '../../../src/telephony/rtp/ports.ts';
-import { parseRtp, parseTelephoneEvent, type RtpPacket } from '../../../src/telephony/rtp/packet.ts';
+import { buildRtp, parseRtp, parseTelephoneEvent, type RtpPacket } from '../../../src/telephony/rtp/packet.ts';
 import type { FrameClock, FrameHandler } from '../../../src/telephony/rtp/pacer.ts';
 import type { IntervalTimer } from '../../../src/telephony/rtp/interval.ts';
 import { copyG711, encodeG711 } from '../../../src/telephony/rtp/g711.ts';
@@ -82,6 +82,13 @@ async function leg(options: Partial<RtpSessionOptions> = {}) {
   };
 }
 
+/** A PCMA byte as this PCMU leg sends it. */
+function copyG711Byte(byte: number): number {
+  const out = new Uint8Array(1);
+  copyG711('PCMA', Uint8Array.of(byte), 'PCMU', out, 0);
+  return out[0] ?? 0;
+}
+
 /** A frame of PCMU whose bytes say which frame it is. */
 function frame(n: number): Uint8Array {
   return new Uint8Array(160).fill(n);
@@ -101,7 +108,42 @@ function timestampSteps(packets: RtpPacket[]): number[] {
   return audio.slice(1).map((p, i) => ((p.timestamp - (audio[i]?.timestamp ?? 0)) >>> 0) / 160);
 }
 
+/** A received packet as Node hands it over (a buffer of its own) and its payload's view, as parseRtp gives it. */
+function received(n: number, options: { padding?: number; payloadType?: number } = {}): { datagram: Buffer; payload: Uint8Array } {
+  const built = buildRtp({ payloadType: options.payloadType ?? 0, marker: true, sequenceNumber: 7, timestamp: 99, ssrc: 0xabcdef, payload: frame(n) });
+  const padding = options.padding ?? 0;
+  const datagram = Buffer.alloc(built.length + padding);
+  built.copy(datagram);
+  if (padding > 0) {
+    datagram[0] = (datagram[0] ?? 0) | 0x20;
+    datagram[datagram.length - 1] = padding;
+  }
+  const payload = parseRtp(datagram)?.payload ?? assert.fail('parses');
+  return { datagram, payload };
+}
+
 describe('cut-through forwarding of bridged audio', () => {
+  test('a received packet in the leg\'s law is sent on itself, our header over the source\'s and its padding left off; another law is copied', async () => {
+    const { session, heard, wait, heardAll } = await leg();
+    const first = received(1);
+    session.feedG711('PCMU', first.payload, 1000, first.datagram);
+    wait(20);
+    const padded = received(2, { padding: 4 });
+    session.feedG711('PCMU', padded.payload, 1160, padded.datagram);
+    wait(20);
+    const otherLaw = received(3, { payloadType: 8 });
+    session.feedG711('PCMA', otherLaw.payload, 1320, otherLaw.datagram);
+    await heardAll(3);
+    assertConsecutive(heard);
+    assert.deepEqual(timestampSteps(heard), [1, 1]);
+    assert.ok(heard.every((p) => p.ssrc === session.ssrc && p.payloadType === 0 && p.payload.length === 160));
+    assert.deepEqual(heard.map((p) => p.payload[0]), [1, 2, copyG711Byte(3)]);
+    // The first two went out in place: their datagrams now carry our header (and no padding bit).
+    for (const { datagram } of [first, padded]) assert.equal(parseRtp(datagram)?.ssrc, session.ssrc);
+    assert.equal((padded.datagram[0] ?? 0) & 0x20, 0);
+    assert.equal(parseRtp(otherLaw.datagram)?.ssrc, 0xabcdef, 'converted into a new packet, the datagram untouched');
+  });
+
   test('a fed frame goes out at once as the leg\'s next packet, its own SSRC, one frame on, and the leg leaves its clock', async () => {
     const { session, clock, heard, wait, heardAll } = await leg();
     clock.tick(); // keep-alive silence before the call is bridged
