@@ -193,7 +193,8 @@ async function runLine(farEnds: FarEnds, steps: readonly number[] = STEPS, probe
   const dataDir = benchDataDir(agents, benchTelephony({
     portMin: 30000, portMax: 30000 + 4 * MAX_CALLS + 400, ...(MEDIA_WORKERS === undefined ? {} : { mediaWorkers: MEDIA_WORKERS }),
   }));
-  const line = new Child('line', file('./media/line.ts'), [dataDir, String(AGENTS)], NICE, LINE_NODE_ARGS);
+  // --no-memory-reducer: as bin/chokutsu.mjs starts the line.
+  const line = new Child('line', file('./media/line.ts'), [dataDir, String(AGENTS)], NICE, ['--no-memory-reducer', ...LINE_NODE_ARGS]);
   const agentPorts: number[] = [];
   const answered: Answered[] = [];
   let phones: SipUa | undefined;
