@@ -5,7 +5,7 @@ import { until } from '../support/until.ts';
 import dgram from 'node:dgram';
 import { describe, test } from 'node:test';
 import { channelRms, closedRecording } from '../webrtc/line-support.ts';
-import { agentAnswersScenario, agentBusyScenario, agentPhoneScenario, callerScenario, sipp } from './sipp-support.ts';
+import { agentAnswersScenario, agentBusyScenario, agentPhoneScenario, callerScenario, registered, sipp } from './sipp-support.ts';
 import { api, eventually, phoneLine, type TestLine } from './support.ts';
 
 async function recordOf(line: TestLine, contactId?: string): Promise<Record<string, unknown>> {
@@ -21,7 +21,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
     try {
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [],
         agentAnswersScenario({ answerAfterMs: 300, talk: true }));
-      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 300);
+      await registered(line.server.sip?.sip, ['201'], [phone]);
       const sato = await line.agent('sato');
       await api(line.url, sato, 'PUT', '/api/agent/status', { status: 'Available' });
 
@@ -83,7 +83,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
 
       const phone = await sipp(agentPhoneScenario('203', 'secret203', 40_000), line.sipPort, [],
         agentAnswersScenario({ answerAfterMs: 60_000, talk: false }));
-      await eventually('takahashi\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('203')) ? true : undefined), 300);
+      await registered(line.server.sip?.sip, ['203'], [phone]);
       const takahashi = await line.agent('takahashi');
       await api(line.url, takahashi, 'PUT', '/api/agent/status', { status: 'Available' });
 
@@ -113,7 +113,7 @@ describe('the line by telephone (sipp caller and sipp agent phone)', { timeout: 
       const busyPhone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [], agentBusyScenario());
       const goodPhone = await sipp(agentPhoneScenario('202', 'secret202', 40_000), line.sipPort, [],
         agentAnswersScenario({ answerAfterMs: 200, talk: false, hangUpAfterMs: 1500 }));
-      await eventually('both phones to register', async () => (line.server.sip?.sip.registrations().length === 2 ? true : undefined), 300);
+      await registered(line.server.sip?.sip, ['201', '202'], [busyPhone, goodPhone]);
       for (const name of ['sato', 'suzuki']) await api(line.url, await line.agent(name), 'PUT', '/api/agent/status', { status: 'Available' });
 
       const caller = await sipp(callerScenario({ steps: ['1001#'] }), line.sipPort); // waits for the line's BYE

@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import { describe, test } from 'node:test';
 import { parseRtp } from '../../src/telephony/rtp/packet.ts';
 import { until } from '../support/until.ts';
-import { agentAnswersScenario, agentPhoneScenario, AWAIT_BYE, sipp } from './sipp-support.ts';
+import { agentAnswersScenario, agentPhoneScenario, AWAIT_BYE, registered, sipp } from './sipp-support.ts';
 import { api, eventually, phoneLine, type TestLine } from './support.ts';
 
 const PCAPS = '/usr/share/sip-tester';
@@ -198,7 +198,7 @@ describe('the session after the INVITE (sipp)', { timeout: 120_000 }, () => {
     const line = await phoneLine(42200);
     try {
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [], agentAnswersScenario({ answerAfterMs: 300, talk: false }));
-      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 300);
+      await registered(line.server.sip?.sip, ['201'], [phone]);
       await api(line.url, await line.agent('sato'), 'PUT', '/api/agent/status', { status: 'Available' });
       const run = await sipp(caller({ delayedOffer: true, after: `<pause milliseconds="1500"/>\n${keys('1001#')}\n<pause milliseconds="7000"/>\n${bye(2)}` }), line.sipPort);
       const result = await run.done;
@@ -218,7 +218,7 @@ describe('the session after the INVITE (sipp)', { timeout: 120_000 }, () => {
     const sink = await mediaSink();
     try {
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 40_000), line.sipPort, [], agentHolds({ holdAfterMs: 500, holdForMs: 1500 }));
-      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 300);
+      await registered(line.server.sip?.sip, ['201'], [phone]);
       await api(line.url, await line.agent('sato'), 'PUT', '/api/agent/status', { status: 'Available' });
       // The caller holds with its media moved to the sink: all the sink hears comes after the resume.
       const run = await sipp(caller({

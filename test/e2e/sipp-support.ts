@@ -41,7 +41,23 @@ export async function freePort(even = false): Promise<number> {
 
 export interface SippRun {
   done: Promise<{ code: number | null; errors: string }>;
+  /** How sipp ended, once it has. */
+  readonly ended: { code: number | null; errors: string } | undefined;
   kill(): void;
+}
+
+/**
+ * Waits (15 s at most) until the line holds a binding for each extension. On timeout it says what
+ * the registrar holds and how any of the phones' sipp ended, so a phone that never registered
+ * tells why.
+ */
+export async function registered(sip: { registrations(): readonly { aor: string; contact: string }[] } | undefined, extensions: readonly string[], phones: readonly SippRun[]): Promise<void> {
+  const has = () => extensions.every((ext) => sip?.registrations().some((b) => b.aor === ext));
+  for (let i = 0; i < 300 && !has(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (has()) return;
+  const bindings = (sip?.registrations() ?? []).map((b) => `${b.aor} ${b.contact}`);
+  const ended = phones.flatMap((p, i) => (p.ended ? [`phone ${i}: sipp exited ${p.ended.code}: ${p.ended.errors.slice(0, 2000)}`] : []));
+  assert.fail(`timed out waiting for ${extensions.join(', ')} to register; the registrar holds [${bindings.join('; ')}]${ended.length ? `\n${ended.join('\n')}` : '; every phone\'s sipp still runs'}`);
 }
 
 /** Runs one sipp scenario (bounded by -timeout) and collects its error log. */
@@ -66,7 +82,9 @@ export async function sipp(scenarioXml: string, serverPort: number, extra: reado
       resolveDone({ code, errors: `${stderr}\n${logs}`.trim() });
     });
   });
-  return { done, kill: () => child.kill('SIGKILL') };
+  let ended: { code: number | null; errors: string } | undefined;
+  void done.then((r) => (ended = r));
+  return { done, get ended() { return ended; }, kill: () => child.kill('SIGKILL') };
 }
 
 /** Waits for the other side's BYE and answers 200. */

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { recordingRms } from '../webrtc/line-support.ts';
-import { agentAnswersScenario, agentPhoneScenario, askForCallback, callerScenario, freePort, sipp, trunkPeerScenario } from './sipp-support.ts';
+import { agentAnswersScenario, agentPhoneScenario, askForCallback, callerScenario, freePort, registered, sipp, trunkPeerScenario } from './sipp-support.ts';
 import { api, eventually, phoneLine } from './support.ts';
 
 const THIRD_PARTY = '+81312345678';
@@ -92,7 +92,7 @@ describe('callbacks through the SIP trunk (sipp caller, sipp agent phone, sipp t
     try {
       const sipPort = line.sipPort;
       const phone = await sipp(agentPhoneScenario('201', 'secret201', 60_000), sipPort, [], agentAnswersScenario({ answerAfterMs: 300, talk: true }));
-      await eventually('sato\'s phone to register', async () => (line.server.sip?.sip.registrations().some((b) => b.aor.includes('201')) ? true : undefined), 300);
+      await registered(line.server.sip?.sip, ['201'], [phone]);
 
       // 1001# reaches the sakura queue; nobody is Available, so the customer queue flow offers the callback.
       await askForCallback(sipPort);
