@@ -1,10 +1,11 @@
 // Media benchmark: what the FAR ENDS of bridged, recorded calls receive from the line, against
 // rtpengine and a bare Node relay under the identical packet load.
 //   node --import tsx bench/media.ts [--quick] [--steps 50,100,200,…] [--window 10] [--calls 200] [--far-ends 2]
-//     [--media-workers N] [--no-peers] [--cpu-pairs 3]
+//     [--media-workers N] [--no-peers] [--cpu-pairs 3] [--cpu-together 0]
 // --media-workers sets telephony.rtp.mediaWorkers (default: the line's, one per core; 0: media on
 // the signalling thread); --no-peers skips rtpengine and the Node relay (the line's figures only);
-// --cpu-pairs N alternates N more relay and line windows at --calls for the CPU ratio's median (0: none).
+// --cpu-pairs N alternates N more relay and line windows at --calls for the CPU ratio's median (0: none);
+// --cpu-together N runs N more windows in which the relay and a line carry --calls calls each at once.
 // Far-end processes (bench/media/far-end.ts) send every leg a paced 20 ms PCMA stream and
 // timestamp what comes back; the peers run in their own processes, their CPU read from /proc.
 // Prints the figures and rewrites the "Media" section of bench/RESULTS.md.
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_NUMBER, benchAgents, benchDataDir, benchTelephony, phonePassword, WAIT_NUMBER } from './bench-line.ts';
 import { Child } from './media/child.ts';
 import type { WindowReport } from './media/far-end.ts';
-import { CAPACITY, GOAL, misses, percentile, runStats, type Criterion, type LegStats, type RunStats } from './media/leg-stats.ts';
+import { CAPACITY, GOAL, misses, percentile, runStats, type Criterion, type RunStats } from './media/leg-stats.ts';
 import { startRtpEngine } from './media/rtpengine.ts';
 import { SipUa, type Answered } from './media/sip-ua.ts';
 import { writeResultsSection } from './results.ts';
@@ -33,6 +34,7 @@ const { values: opts } = parseArgs({
     'media-workers': { type: 'string' },
     'no-peers': { type: 'boolean', default: false },
     'cpu-pairs': { type: 'string', default: '3' },
+    'cpu-together': { type: 'string', default: '0' },
   },
 });
 const STEPS = opts.quick ? [50] : opts.steps.split(',').map(Number);
@@ -45,6 +47,9 @@ const MEDIA_WORKERS = opts['media-workers'] === undefined ? undefined : Number(o
 // One window of each a minute apart swung the CPU ratio from 1.36 to 2.36 between runs: pairs of a
 // relay window and a fresh line's window, one right after the other, give it as a median.
 const CPU_PAIRS = opts.quick || opts['no-peers'] ? 0 : Number(opts['cpu-pairs']);
+// On this machine the same work costs more CPU time while the other core is busy (docs/decisions.md),
+// and the line keeps it busier than the relay does: windows with both at once put them under the same load.
+const CPU_TOGETHER = opts.quick || opts['no-peers'] ? 0 : Number(opts['cpu-together']);
 // Far ends and peers alike run before anything else on the machine (other work shares it): as
 // root −10, else as they come. Every peer gets the same, so the comparison stays fair.
 const NICE = process.getuid?.() === 0 ? -10 : 0;
@@ -137,23 +142,42 @@ interface Measured {
   other: number;
 }
 
-async function measure(peer: string, calls: number, farEnds: FarEnds, peerCpuMs: () => number, line?: Child): Promise<Measured> {
+/** Another peer carrying calls in the same window (its legs' far-end ports): its CPU per packet is taken too. */
+interface Alongside {
+  ports: ReadonlySet<number>;
+  cpuMs: () => number;
+  /** Set by each window measured. */
+  cpuUsPerPacket?: number;
+}
+
+/**
+ * With `alongside`, the peer's packets and CPU per packet count only its own legs; the timing figures
+ * pool every leg's deviations, so such a window's only figures shown are the CPU ones.
+ */
+async function measure(peer: string, calls: number, farEnds: FarEnds, peerCpuMs: () => number, line?: Child, alongside?: Alongside): Promise<Measured> {
   await sleep(SETTLE_MS);
   const farEndCpu = () => farEnds.children.reduce((s, c) => s + c.cpuMs(), 0);
   const fe0 = farEndCpu();
   const cpu0 = peerCpuMs();
+  const alongsideCpu0 = alongside?.cpuMs() ?? 0;
   const t0 = performance.now();
   await Promise.all([farEnds.startWindow(), line?.call('startWindow')]);
   await sleep(WINDOW_MS);
   const [reports, loopDelay] = await Promise.all([farEnds.endWindow(), line?.call<LoopDelay>('endWindow')]);
   const wallMs = performance.now() - t0;
   const cpuMs = peerCpuMs() - cpu0;
-  const legs: LegStats[] = reports.flatMap((r) => r.legs);
+  const allLegs = reports.flatMap((r) => r.legs);
+  const legs = alongside ? allLegs.filter((l) => !alongside.ports.has(l.port)) : allLegs;
+  if (alongside) {
+    const theirs = allLegs.filter((l) => alongside.ports.has(l.port));
+    const handled = theirs.reduce((s, l) => s + l.sent + l.received + l.other, 0);
+    alongside.cpuUsPerPacket = ((alongside.cpuMs() - alongsideCpu0) * 1000) / Math.max(1, handled);
+  }
   const pooled = new Float64Array(reports.reduce((n, r) => n + r.deviations.length, 0));
   reports.reduce((at, r) => (pooled.set(r.deviations, at), at + r.deviations.length), 0);
-  const packetsIn = reports.reduce((s, r) => s + r.sent, 0);
-  const other = reports.reduce((s, r) => s + r.other, 0);
-  const packetsOut = reports.reduce((s, r) => s + r.received, 0) + other;
+  const packetsIn = legs.reduce((s, l) => s + l.sent, 0);
+  const other = legs.reduce((s, l) => s + l.other, 0);
+  const packetsOut = legs.reduce((s, l) => s + l.received, 0) + other;
   const worst = (f: (r: WindowReport) => number) => reports.reduce((m, r) => Math.max(m, f(r)), 0);
   const m: Measured = {
     peer, calls, run: runStats(legs, pooled), cpuMs, wallMs, packetsIn, packetsOut,
@@ -188,7 +212,7 @@ interface LineResult {
 }
 
 /** `steps`: the call counts to measure at; `probe`: measure call setup while REPORT_CALLS are up. */
-async function runLine(farEnds: FarEnds, steps: readonly number[] = STEPS, probe = true): Promise<LineResult> {
+async function runLine(farEnds: FarEnds, steps: readonly number[] = STEPS, probe = true, alongside?: Alongside): Promise<LineResult> {
   const agents = benchAgents(AGENTS);
   const dataDir = benchDataDir(agents, benchTelephony({
     portMin: 30000, portMax: 30000 + 4 * MAX_CALLS + 400, ...(MEDIA_WORKERS === undefined ? {} : { mediaWorkers: MEDIA_WORKERS }),
@@ -238,13 +262,13 @@ async function runLine(farEnds: FarEnds, steps: readonly number[] = STEPS, probe
         result.setupFailed = { calls: step, why: err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err) };
         break;
       }
-      let m = await measure('chokutsu', step, farEnds, () => line.cpuMs(), line);
+      let m = await measure('chokutsu', step, farEnds, () => line.cpuMs(), line, alongside);
       let miss = misses(m.run, CAPACITY);
       if (miss.length > 0) {
         // One window can fail on a hiccup of the far ends or of the machine (their own send lateness is
         // in the table): a step fails when a second window over the same calls fails too. Both are shown.
         result.steps.push({ ...m, misses: miss, remeasured: true });
-        m = await measure('chokutsu, second window', step, farEnds, () => line.cpuMs(), line);
+        m = await measure('chokutsu, second window', step, farEnds, () => line.cpuMs(), line, alongside);
         miss = misses(m.run, CAPACITY);
       }
       result.steps.push({ ...m, misses: miss });
@@ -345,6 +369,30 @@ async function runRelay(farEnds: FarEnds, calls: number): Promise<Measured> {
   }
 }
 
+/**
+ * The relay and a fresh line carrying `calls` calls each at once, on the same far ends: both see the
+ * same machine. The line's second window (warmed) counts, its CPU and the relay's in that window.
+ */
+async function runTogether(farEnds: FarEnds, calls: number): Promise<{ line: number; relay: number } | undefined> {
+  const relay = new Child('relay', file('./media/relay.ts'), [], NICE);
+  try {
+    // Far-end ports of their own: the line's calls open theirs after these.
+    const pairs = await farEnds.openPairs(calls, 0);
+    const legs: { port: number; to: number }[] = [];
+    for (const [a, b] of pairs) {
+      const { toA, toB } = await relay.call<{ toA: number; toB: number }>('pair', { a, b });
+      legs.push({ port: a, to: toB }, { port: b, to: toA });
+    }
+    await farEnds.start(legs);
+    const alongside: Alongside = { ports: new Set(pairs.flat()), cpuMs: () => relay.cpuMs() };
+    const lineWindow = (await runLine(farEnds, [calls, calls], false, alongside)).steps.at(-1);
+    return lineWindow && alongside.cpuUsPerPacket !== undefined ? { line: lineWindow.cpuUsPerPacket, relay: alongside.cpuUsPerPacket } : undefined;
+  } finally {
+    await relay.stop();
+    await farEnds.closeAll();
+  }
+}
+
 // ---- the run -----------------------------------------------------------------------------------
 
 // Other work on the machine shows in every timing figure: the load is part of the result.
@@ -356,6 +404,8 @@ let line: LineResult;
 const peers: Measured[] = [];
 /** CPU µs per packet of each alternating pair (a relay window, then a fresh line's) at REPORT_CALLS. */
 const cpuPairs: { line: number; relay: number }[] = [];
+/** CPU µs per packet of the line and the relay in each window they shared. */
+const cpuTogether: { line: number; relay: number }[] = [];
 try {
   line = await runLine(farEnds);
   if (!opts['no-peers']) {
@@ -367,6 +417,10 @@ try {
       // Twice at the same calls: the second window is the line warmed up, as in the stepping.
       const lineWindow = (await runLine(farEnds, [REPORT_CALLS, REPORT_CALLS], false)).steps.at(-1);
       if (lineWindow) cpuPairs.push({ line: lineWindow.cpuUsPerPacket, relay: relayWindow.cpuUsPerPacket });
+    }
+    for (let i = 0; i < CPU_TOGETHER; i++) {
+      const shared = await runTogether(farEnds, REPORT_CALLS);
+      if (shared) cpuTogether.push(shared);
     }
   }
 } finally {
@@ -402,10 +456,14 @@ const HEAD = [
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 const ratio = (a: Measured | undefined, b: Measured | undefined) => (a && b ? f2(a.cpuUsPerPacket / b.cpuUsPerPacket) : 'n/a');
-const pairRatios = cpuPairs.map((p) => p.line / p.relay).sort((a, b) => a - b);
-const medianRatio = pairRatios.length === 0 ? undefined
-  : pairRatios.length % 2 === 1 ? pairRatios[(pairRatios.length - 1) / 2] as number
-  : ((pairRatios[pairRatios.length / 2 - 1] as number) + (pairRatios[pairRatios.length / 2] as number)) / 2;
+/** The median of the line / relay ratios (the mean of the middle two of an even count). */
+function medianRatioOf(pairs: readonly { line: number; relay: number }[]): number | undefined {
+  const r = pairs.map((p) => p.line / p.relay).sort((a, b) => a - b);
+  if (r.length === 0) return undefined;
+  return r.length % 2 === 1 ? r[(r.length - 1) / 2] as number : ((r[r.length / 2 - 1] as number) + (r[r.length / 2] as number)) / 2;
+}
+const medianRatio = medianRatioOf(cpuPairs);
+const togetherRatio = medianRatioOf(cpuTogether);
 
 const lines = [
   '## Media',
@@ -463,6 +521,12 @@ const lines = [
       : ` in these windows. Alternating pairs at ${REPORT_CALLS} calls (a relay window, then a fresh line's, ${cpuPairs.length} pairs): ` +
         `chokutsu ${cpuPairs.map((p) => f1(p.line)).join(' / ')} µs, relay ${cpuPairs.map((p) => f1(p.relay)).join(' / ')} µs, ` +
         `ratios ${cpuPairs.map((p) => f2(p.line / p.relay)).join(' / ')}; median chokutsu / Node relay **${f2(medianRatio)}** (goal ≤ 1.3: ${verdict(medianRatio <= 1.3)}).`),
+  ...(togetherRatio === undefined ? [] : [
+    `Sharing the machine: ${cpuTogether.length} windows in which the relay and a fresh line carried ${REPORT_CALLS} calls each at once, on the same far ends ` +
+      `(the line's warmed second window; here the same work costs more CPU time while the other core is busy, and both see the same load): ` +
+      `chokutsu ${cpuTogether.map((p) => f1(p.line)).join(' / ')} µs, relay ${cpuTogether.map((p) => f1(p.relay)).join(' / ')} µs, ` +
+      `ratios ${cpuTogether.map((p) => f2(p.line / p.relay)).join(' / ')}; median chokutsu / Node relay ${f2(togetherRatio)}. The goal is judged on the alternating pairs above.`,
+  ]),
   ...(at ? [
     `Far-end CPU while measuring chokutsu: ${f1(at.farEndCpuPercent)}% of a core (all far ends); packets other than PCMA (RTCP on the RTP port, events): ${at.other}.`,
     '',

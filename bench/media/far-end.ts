@@ -27,6 +27,8 @@ class Leg {
   count = 0;
   /** Packets that were not PCMA RTP (RTCP on the RTP port, DTMF, anything else). */
   other = 0;
+  /** Frames this leg sent in the window. */
+  sent = 0;
 
   constructor(readonly socket: dgram.Socket, readonly port: number) {}
 
@@ -67,6 +69,7 @@ function send(leg: Leg, lateMs: number): void {
   leg.socket.send(packet);
   if (!recording) return;
   sentInWindow++;
+  leg.sent++;
   if (latenessCount === lateness.length) {
     const grown = new Float64Array(lateness.length * 2);
     grown.set(lateness);
@@ -126,6 +129,7 @@ function startWindow(): void {
   for (const leg of legs.values()) {
     leg.count = 0;
     leg.other = 0;
+    leg.sent = 0;
   }
   sentInWindow = 0;
   latenessCount = 0;
@@ -134,7 +138,8 @@ function startWindow(): void {
 }
 
 export interface WindowReport {
-  legs: (LegStats & { port: number })[];
+  /** Each leg's figures, with the packets it sent and the non-PCMA packets it got in the window. */
+  legs: (LegStats & { port: number; sent: number; other: number })[];
   /** Every sending leg's inter-arrival deviations, pooled (ms). */
   deviations: Float64Array;
   sent: number;
@@ -159,7 +164,7 @@ async function endWindow(): Promise<WindowReport> {
   let other = 0;
   for (const leg of measured) {
     const arrivals = { atMs: leg.at, rtpTs: leg.rtpTs, count: leg.count };
-    report.push({ port: leg.port, ...legStats(arrivals, windowStart, end) });
+    report.push({ port: leg.port, sent: leg.sent, other: leg.other, ...legStats(arrivals, windowStart, end) });
     pooled.push(deviations(arrivals));
     received += leg.count;
     other += leg.other;
