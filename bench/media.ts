@@ -352,7 +352,8 @@ async function runRtpEngine(farEnds: FarEnds, calls: number, recording: boolean)
   }
 }
 
-async function runRelay(farEnds: FarEnds, calls: number): Promise<Measured> {
+/** A relay process carrying `calls` calls of the far ends, streaming; `use` measures; then both are closed. */
+async function withRelay<T>(farEnds: FarEnds, calls: number, use: (relay: Child, ports: ReadonlySet<number>) => Promise<T>): Promise<T> {
   const relay = new Child('relay', file('./media/relay.ts'), [], NICE);
   try {
     const pairs = await farEnds.openPairs(calls, 0);
@@ -362,35 +363,28 @@ async function runRelay(farEnds: FarEnds, calls: number): Promise<Measured> {
       legs.push({ port: a, to: toB }, { port: b, to: toA });
     }
     await farEnds.start(legs);
-    return await measure('Node dgram relay', calls, farEnds, () => relay.cpuMs());
+    return await use(relay, new Set(pairs.flat()));
   } finally {
     await relay.stop();
     await farEnds.closeAll();
   }
 }
 
+function runRelay(farEnds: FarEnds, calls: number): Promise<Measured> {
+  return withRelay(farEnds, calls, (relay) => measure('Node dgram relay', calls, farEnds, () => relay.cpuMs()));
+}
+
 /**
  * The relay and a fresh line carrying `calls` calls each at once, on the same far ends: both see the
  * same machine. The line's second window (warmed) counts, its CPU and the relay's in that window.
  */
-async function runTogether(farEnds: FarEnds, calls: number): Promise<{ line: number; relay: number } | undefined> {
-  const relay = new Child('relay', file('./media/relay.ts'), [], NICE);
-  try {
-    // Far-end ports of their own: the line's calls open theirs after these.
-    const pairs = await farEnds.openPairs(calls, 0);
-    const legs: { port: number; to: number }[] = [];
-    for (const [a, b] of pairs) {
-      const { toA, toB } = await relay.call<{ toA: number; toB: number }>('pair', { a, b });
-      legs.push({ port: a, to: toB }, { port: b, to: toA });
-    }
-    await farEnds.start(legs);
-    const alongside: Alongside = { ports: new Set(pairs.flat()), cpuMs: () => relay.cpuMs() };
+function runTogether(farEnds: FarEnds, calls: number): Promise<{ line: number; relay: number } | undefined> {
+  // The relay's far-end legs are opened first; the line's calls open theirs beside them.
+  return withRelay(farEnds, calls, async (relay, ports) => {
+    const alongside: Alongside = { ports, cpuMs: () => relay.cpuMs() };
     const lineWindow = (await runLine(farEnds, [calls, calls], false, alongside)).steps.at(-1);
     return lineWindow && alongside.cpuUsPerPacket !== undefined ? { line: lineWindow.cpuUsPerPacket, relay: alongside.cpuUsPerPacket } : undefined;
-  } finally {
-    await relay.stop();
-    await farEnds.closeAll();
-  }
+  });
 }
 
 // ---- the run -----------------------------------------------------------------------------------
