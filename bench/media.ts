@@ -138,6 +138,8 @@ interface Measured {
   sendLateness: { p50: number; p99: number; max: number };
   farEndCpuPercent: number;
   loopDelay?: LoopDelay;
+  /** The CPU per packet of the peer measured alongside, over its own legs (measure()'s `alongside`). */
+  alongsideCpuUsPerPacket?: number;
   /** Packets other than PCMA RTP the far ends received (RTCP, events). */
   other: number;
 }
@@ -146,8 +148,6 @@ interface Measured {
 interface Alongside {
   ports: ReadonlySet<number>;
   cpuMs: () => number;
-  /** Set by each window measured. */
-  cpuUsPerPacket?: number;
 }
 
 /**
@@ -168,11 +168,10 @@ async function measure(peer: string, calls: number, farEnds: FarEnds, peerCpuMs:
   const cpuMs = peerCpuMs() - cpu0;
   const allLegs = reports.flatMap((r) => r.legs);
   const legs = alongside ? allLegs.filter((l) => !alongside.ports.has(l.port)) : allLegs;
-  if (alongside) {
-    const theirs = allLegs.filter((l) => alongside.ports.has(l.port));
-    const handled = theirs.reduce((s, l) => s + l.sent + l.received + l.other, 0);
-    alongside.cpuUsPerPacket = ((alongside.cpuMs() - alongsideCpu0) * 1000) / Math.max(1, handled);
-  }
+  const theirs = alongside ? allLegs.filter((l) => alongside.ports.has(l.port)) : [];
+  const alongsideCpuUsPerPacket = alongside
+    ? ((alongside.cpuMs() - alongsideCpu0) * 1000) / Math.max(1, theirs.reduce((s, l) => s + l.sent + l.received + l.other, 0))
+    : undefined;
   const pooled = new Float64Array(reports.reduce((n, r) => n + r.deviations.length, 0));
   reports.reduce((at, r) => (pooled.set(r.deviations, at), at + r.deviations.length), 0);
   const packetsIn = legs.reduce((s, l) => s + l.sent, 0);
@@ -185,6 +184,7 @@ async function measure(peer: string, calls: number, farEnds: FarEnds, peerCpuMs:
     sendLateness: { p50: worst((r) => r.sendLateness.p50), p99: worst((r) => r.sendLateness.p99), max: worst((r) => r.sendLateness.max) },
     farEndCpuPercent: (100 * (farEndCpu() - fe0)) / wallMs, other,
     ...(loopDelay ? { loopDelay } : {}),
+    ...(alongsideCpuUsPerPacket !== undefined ? { alongsideCpuUsPerPacket } : {}),
   };
   const r = m.run;
   console.error(`${peer} ${calls} calls: ${r.received}/${r.expected} frames (worst leg ${(100 * r.worstDeliveredRatio).toFixed(2)}%), ` +
@@ -381,9 +381,9 @@ function runRelay(farEnds: FarEnds, calls: number): Promise<Measured> {
 function runTogether(farEnds: FarEnds, calls: number): Promise<{ line: number; relay: number } | undefined> {
   // The relay's far-end legs are opened first; the line's calls open theirs beside them.
   return withRelay(farEnds, calls, async (relay, ports) => {
-    const alongside: Alongside = { ports, cpuMs: () => relay.cpuMs() };
-    const lineWindow = (await runLine(farEnds, [calls, calls], false, alongside)).steps.at(-1);
-    return lineWindow && alongside.cpuUsPerPacket !== undefined ? { line: lineWindow.cpuUsPerPacket, relay: alongside.cpuUsPerPacket } : undefined;
+    const lineWindow = (await runLine(farEnds, [calls, calls], false, { ports, cpuMs: () => relay.cpuMs() })).steps.at(-1);
+    const relayUs = lineWindow?.alongsideCpuUsPerPacket;
+    return lineWindow && relayUs !== undefined ? { line: lineWindow.cpuUsPerPacket, relay: relayUs } : undefined;
   });
 }
 

@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../support/until.ts';
 
 const SIPP = '/usr/bin/sipp';
 const PCAPS = '/usr/share/sip-tester';
@@ -52,9 +53,12 @@ export interface SippRun {
  * tells why.
  */
 export async function registered(sip: { registrations(): readonly { aor: string; contact: string }[] } | undefined, extensions: readonly string[], phones: readonly SippRun[]): Promise<void> {
-  const has = () => extensions.every((ext) => sip?.registrations().some((b) => b.aor === ext));
-  for (let i = 0; i < 300 && !has(); i++) await new Promise((r) => setTimeout(r, 50));
-  if (has()) return;
+  try {
+    await until(() => extensions.every((ext) => sip?.registrations().some((b) => b.aor === ext)), 'the phones to register', 15_000);
+    return;
+  } catch {
+    // said below, with what the registrar holds and how the phones ended
+  }
   const bindings = (sip?.registrations() ?? []).map((b) => `${b.aor} ${b.contact}`);
   const ended = phones.flatMap((p, i) => (p.ended ? [`phone ${i}: sipp exited ${p.ended.code}: ${p.ended.errors.slice(0, 2000)}`] : []));
   assert.fail(`timed out waiting for ${extensions.join(', ')} to register; the registrar holds [${bindings.join('; ')}]${ended.length ? `\n${ended.join('\n')}` : '; every phone\'s sipp still runs'}`);
