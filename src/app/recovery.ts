@@ -10,6 +10,7 @@ import { crashRecordEndedAt } from '../runtime/contact-records.ts';
 import type { SqliteAgentStatusHistory } from '../store/agent-status-history.ts';
 import type { SqliteContactStore } from '../store/contacts.ts';
 import type { SqliteInFlightStore } from '../store/in-flight.ts';
+import { RECORDING_LAYOUT } from '../telephony/media/recorder.ts';
 import { repairWav } from '../telephony/media/wav.ts';
 import type { Line } from './line.ts';
 
@@ -23,9 +24,6 @@ export interface CrashRecovery {
   /** Agents set Offline (they were signed in when the line stopped). */
   agentsOffline: string[];
 }
-
-/** The recording format StereoRecorder writes (telephony/media/recorder.ts). */
-const RECORDING_FORMAT = { channels: 2, sampleRate: 8000 };
 
 export async function recoverFromCrash(
   line: Pick<Line, 'db' | 'dataDir' | 'definition'>,
@@ -42,7 +40,7 @@ export async function recoverFromCrash(
     const ended = heartbeatAt < run.lastHeartbeatAt ? crashRecordEndedAt(record, run.lastHeartbeatAt, rates) : record;
     let recovered: ContactRecord = { ...ended, disconnectReason: 'LINE_CRASH' };
     if (record.recording) {
-      const fixed = await repairWav(join(line.dataDir, record.recording.location), RECORDING_FORMAT);
+      const fixed = await repairWav(join(line.dataDir, record.recording.location), RECORDING_LAYOUT);
       if (fixed.ok) {
         if (fixed.repaired) recordingsRepaired++;
       } else {

@@ -71,7 +71,7 @@ test(`kill -9 with ${CALLS} bridged, recorded calls up, then start again`, { tim
     return rows.filter((r) => r.recording && r.agent).length >= CALLS ? rows : undefined;
   }, 90_000, 250);
   // Some audio in the files: the agents' phones talk from the answer on.
-  await waitFor('audio in every recording', () => inFlight.every((r) => statSync(join(setup.dir, r.recording!.location)).size > 44 + 16_000) ? true : undefined, 30_000, 250);
+  await waitFor('audio in every recording', () => inFlight.every((r) => statSync(join(setup.dir, r.recording!.location)).size > 58 + 8_000) ? true : undefined, 30_000, 250);
 
   const killedAt = Date.now();
   await line.crash();
@@ -101,7 +101,7 @@ test(`kill -9 with ${CALLS} bridged, recorded calls up, then start again`, { tim
     const file = join(setup.dir, r.recording!.location);
     const bytes = readFileSync(file);
     assert.equal(bytes.readUInt32LE(4), bytes.length - 8, 'RIFF size repaired');
-    assert.equal(bytes.readUInt32LE(40), bytes.length - 44, 'data size repaired');
+    assert.equal(bytes.readUInt32LE(54), bytes.length - 58, 'data size repaired');
     const wav = parseWav(bytes);
     assert.ok(wav.ok && wav.wav.channels === 2 && wav.wav.samples.length > 8000, `${file} is a playable stereo WAV`);
     const download = await fetch(`${line.url}/api/contacts/${r.contactId}/recording`, { headers: { authorization: `Bearer ${admin2}` } });

@@ -2,15 +2,16 @@
 // fail mid-call (disk full). The call goes on, the record says why it has no (whole) recording,
 // /metrics counts it, one log line explains it. A WAV cut off mid-write is repaired.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setPhonePassword } from '../../src/app/accounts.ts';
 import type { ContactRecord } from '../../src/contacts/record.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
-import { StereoRecorder } from '../../src/telephony/media/recorder.ts';
-import { encodeWav, parseWav, repairWav } from '../../src/telephony/media/wav.ts';
+import { RECORDING_LAYOUT, StereoRecorder } from '../../src/telephony/media/recorder.ts';
+import { encodeWav, parseWav, repairWav, WavWriter } from '../../src/telephony/media/wav.ts';
 import { agentAnswersScenario, agentPhoneScenario, callerScenario, sipp } from '../e2e/sipp-support.ts';
 import { api, startTestLine } from '../e2e/support.ts';
 import { waitFor } from './line-process.ts';
@@ -99,7 +100,7 @@ describe('disk failures under the recorder', { timeout: 90_000 }, () => {
     const wav = parseWav(readFileSync(path));
     assert.ok(wav.ok);
     const bytes = readFileSync(path);
-    assert.equal(bytes.readUInt32LE(40), bytes.length - 44, 'the header says what the file holds');
+    assert.equal(bytes.readUInt32LE(54), bytes.length - 58, 'the header says what the file holds');
     assert.ok(wav.wav.samples.length >= 2 * 7000, `the audio before the failure is kept (${wav.wav.samples.length / 2} frames)`);
   });
 
@@ -116,11 +117,25 @@ describe('disk failures under the recorder', { timeout: 90_000 }, () => {
     assert.deepEqual(readFileSync(path), whole);
     assert.deepEqual(await repairWav(path), { ok: true, repaired: false, dataBytes: 8002 * 2, durationSeconds: 4001 / 8000 });
 
+    // A recording (G.711, its frame count in a fact chunk) cut off the same way.
+    const complete = join(dir, 'complete.wav');
+    const recording = join(dir, 'recording.wav');
+    const writer = await WavWriter.create(complete, RECORDING_LAYOUT);
+    writer.setLaw('PCMA');
+    await writer.write(new Uint8Array(8000).fill(0x55));
+    copyFileSync(complete, recording); // as a kill leaves it: sizes and frame count still 0
+    await writer.close();
+    appendFileSync(recording, Buffer.from([0x55])); // half a frame
+    assert.deepEqual(await repairWav(recording), { ok: true, repaired: true, dataBytes: 8000, durationSeconds: 0.5 });
+    assert.deepEqual(readFileSync(recording), readFileSync(complete));
+    assert.deepEqual(await repairWav(recording), { ok: true, repaired: false, dataBytes: 8000, durationSeconds: 0.5 });
+    assert.match(execFileSync('sox', ['--i', recording]).toString(), /Channels\s*: 2[\s\S]*00:00:00.50 = 4000 samples[\s\S]*A-law/);
+
     const empty = join(dir, 'empty.wav');
     writeFileSync(empty, Buffer.alloc(10)); // killed before the header was written
     assert.equal((await repairWav(empty)).ok, false, 'without a known format it says so');
-    assert.equal((await repairWav(empty, { channels: 2, sampleRate: 8000 })).ok, true);
-    assert.equal(statSync(empty).size, 44);
+    assert.equal((await repairWav(empty, RECORDING_LAYOUT)).ok, true);
+    assert.equal(statSync(empty).size, 58);
     assert.ok(parseWav(readFileSync(empty)).ok);
     assert.equal((await repairWav(join(dir, 'missing.wav'))).ok, false);
   });

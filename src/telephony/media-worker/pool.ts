@@ -10,7 +10,7 @@ import type { G711Law } from '../rtp/g711.ts';
 import { LegSinks } from '../media/leg-sinks.ts';
 import type { CallLeg, LegStats, MediaSink, PlaybackEnd } from '../media/leg.ts';
 import { MainThreadBridge, RecorderPlacementError, type LineBridge, type LineRecorder, type MediaPlane, type MediaThreadFigures, type RtpLeg } from '../media/plane.ts';
-import { StereoRecorder, type RecordingResult } from '../media/recorder.ts';
+import { RECORDING_LAYOUT, StereoRecorder, type RecordingResult } from '../media/recorder.ts';
 import { repairWav } from '../media/wav.ts';
 import { PortsExhaustedError, type PortAllocator } from '../rtp/ports.ts';
 import type { NegotiatedAudio } from '../sdp/sdp.ts';
@@ -218,7 +218,8 @@ export class RemoteRtpLeg implements RtpLeg {
   }
 
   feedG711(law: G711Law, payload: Uint8Array, timestamp?: number): void {
-    const copy = payload.slice();
+    // A copy of its own to transfer: a Buffer's slice() is a view, and would detach the caller's bytes (the recorder reads them after this).
+    const copy = new Uint8Array(payload);
     this.send({ type: 'feedG711', leg: this.id, law, payload: copy, timestamp }, [copy.buffer as ArrayBuffer]);
   }
 
@@ -359,7 +360,7 @@ class WorkerRecorder implements LineRecorder {
       }
     }
     // What the worker flushed before it died is kept; the header is set from the file's length.
-    const repaired = await repairWav(this.path, { channels: 2, sampleRate: 8000 });
+    const repaired = await repairWav(this.path, RECORDING_LAYOUT);
     return { path: this.path, durationSeconds: repaired.ok ? repaired.durationSeconds : 0, failed: lostRecording(this.lost) };
   }
 }

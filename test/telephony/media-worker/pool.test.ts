@@ -257,7 +257,7 @@ describe('the media plane', { timeout: 30_000 }, () => {
       const result = await recorder.close();
       assert.equal(result.failed?.code, 'EMEDIAWORKER');
       const bytes = readFileSync(path);
-      assert.equal(bytes.readUInt32LE(40), bytes.length - 44, 'the header says what the file holds');
+      assert.equal(bytes.readUInt32LE(54), bytes.length - 58, 'the header says what the file holds');
       assert.ok(result.durationSeconds > 0.5, `the audio before the crash is kept (${result.durationSeconds} s)`);
       await Promise.all([customerLeg.close(), agentLeg.close()]); // nothing left to do, and no error
 

@@ -199,7 +199,9 @@ describe('media bridge over any MediaLeg (in memory, no sockets)', () => {
     assert.ok(customer.heard.every((pcm) => pcm === reply));
     const { path, durationSeconds } = await recorder.close();
     assert.equal(durationSeconds, 0.5);
-    assert.deepEqual(channelPeaks(path), { left: peak(hello), right: peak(reply) });
+    // The recording is G.711: each peak within the law's step at that level.
+    const peaks = channelPeaks(path);
+    assert.ok(Math.abs(peaks.left - peak(hello)) < 260 && Math.abs(peaks.right - peak(reply)) < 130, `peaks ${JSON.stringify(peaks)}`);
   });
 
   test('reports DTMF with the leg it came from and forwards it only where asked and possible', async () => {

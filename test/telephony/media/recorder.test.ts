@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { StereoRecorder } from '../../../src/telephony/media/recorder.ts';
 import { parseWav } from '../../../src/telephony/media/wav.ts';
+import { encodeG711 } from '../../../src/telephony/rtp/g711.ts';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'chokutsu-'));
 
@@ -45,8 +46,9 @@ describe('stereo recorder', () => {
     const result = await recorder.close();
     assert.deepEqual(result, { path, durationSeconds: 1 });
     const { left, right } = channels(path);
-    assert.ok(Math.abs(peak(left) - 8000) < 10);
-    assert.ok(Math.abs(peak(right) - 3000) < 10);
+    // Within G.711's step at that level.
+    assert.ok(Math.abs(peak(left) - 8000) < 260, `left peak ${peak(left)}`);
+    assert.ok(Math.abs(peak(right) - 3000) < 70, `right peak ${peak(right)}`);
     // sox reads the file as 2-channel 8 kHz with non-silent channels.
     const info = execFileSync('sox', ['--i', path]).toString();
     assert.match(info, /Channels\s*: 2[\s\S]*Sample Rate\s*: 8000/);
@@ -90,6 +92,29 @@ describe('stereo recorder', () => {
     const { left } = channels(path);
     assert.equal(peak(left.subarray(4200, 11800)), 0);
     assert.ok(peak(left.subarray(12200)) > 7000);
+  });
+
+  test('records G.711 as it came: the file takes the first audio\'s law and keeps its bytes; the other law is converted', async () => {
+    let clock = 0;
+    const path = join(dir, 'alaw.wav');
+    const recorder = await StereoRecorder.create(path, { now: () => clock });
+    const customer = encodeG711('PCMA', tone(160, 8000));
+    const agent = encodeG711('PCMU', tone(160, 3000));
+    for (let i = 0; i < 50; i++) {
+      clock += 20;
+      recorder.writeG711('customer', 'PCMA', customer);
+      recorder.writeG711('agent', 'PCMU', agent);
+    }
+    assert.equal((await recorder.close()).durationSeconds, 1);
+    const bytes = readFileSync(path);
+    assert.equal(bytes.readUInt16LE(20), 6, 'WAVE_FORMAT_ALAW');
+    const data = bytes.subarray(58);
+    assert.equal(data.length, 2 * 8000);
+    for (let i = 0; i < 160; i++) assert.equal(data[2 * i], customer[i], `customer byte ${i} as it came`);
+    const { left, right } = channels(path);
+    assert.ok(Math.abs(peak(left) - 8000) < 260, `left peak ${peak(left)}`);
+    assert.ok(Math.abs(peak(right) - 3000) < 70, `right peak ${peak(right)}`);
+    assert.match(execFileSync('sox', ['--i', path]).toString(), /Channels\s*: 2[\s\S]*Sample Rate\s*: 8000[\s\S]*8-bit A-law/);
   });
 
   test('a call with no audio at all is its wall-clock length of silence', async () => {
