@@ -71,8 +71,8 @@ describe('bridged calls on loopback, media plane', { timeout: 30_000 }, () => {
       for (const { path, durationSeconds, failed } of results) {
         assert.equal(failed, undefined);
         assert.ok(durationSeconds >= 2, `${path}: ${durationSeconds} s`);
-        // Every player reads it: sox sees 8 kHz stereo PCM16.
-        assert.match(execFileSync('sox', ['--i', path]).toString(), /Channels\s*: 2[\s\S]*Sample Rate\s*: 8000[\s\S]*16-bit Signed Integer PCM/);
+        // Every player reads it: sox sees 8 kHz stereo µ-law, the law the phones spoke.
+        assert.match(execFileSync('sox', ['--i', path]).toString(), /Channels\s*: 2[\s\S]*Sample Rate\s*: 8000[\s\S]*8-bit u-law/);
       }
     } finally {
       await Promise.all(sessions.map((s) => s.close()));
