@@ -129,6 +129,20 @@ export function decodeG711Into(law: G711Law, payload: Uint8Array, out: Int16Arra
   for (let i = 0; i < payload.length; i++) out[offset + i] = table[payload[i] ?? 0] ?? 0;
 }
 
+/**
+ * Copies G.711 bytes of law `from` as law `to` into one channel of interleaved stereo: byte `i` goes
+ * to `out[offset + 2 * i]` (a recording's frames, written as they arrive).
+ */
+export function interleaveG711(from: G711Law, payload: Uint8Array, to: G711Law, out: Uint8Array, offset: number): void {
+  const n = payload.length;
+  if (from === to) {
+    for (let i = 0; i < n; i++) out[offset + 2 * i] = payload[i] ?? 0;
+    return;
+  }
+  const table = from === 'PCMU' ? PCMU_TO_PCMA : PCMA_TO_PCMU;
+  for (let i = 0; i < n; i++) out[offset + 2 * i] = table[payload[i] ?? 0] ?? 0;
+}
+
 /** Copies G.711 bytes of law `from` into `out` at `offset` as law `to` (a plain copy when they are the same). */
 export function copyG711(from: G711Law, payload: Uint8Array, to: G711Law, out: Uint8Array, offset: number): void {
   if (from === to) {
