@@ -26,7 +26,7 @@ import { writeResultsSection } from './results.ts';
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    steps: { type: 'string', default: '50,100,200,300,400,500,600' },
+    steps: { type: 'string', default: '50,100,200,300,400,500,600,700,800' },
     window: { type: 'string', default: '10' },
     calls: { type: 'string', default: '200' },
     'far-ends': { type: 'string', default: '2' },
