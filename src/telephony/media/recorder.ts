@@ -61,8 +61,8 @@ export class StereoRecorder {
    * channel, so a flush writes this buffer as it is: no per-second interleaving, no copy.
    */
   private stereo: Uint8Array = new Uint8Array(2 * INITIAL_FRAMES);
-  /** The buffer the next flush moves to; undefined while its bytes are still being written. */
-  private spare: Uint8Array | undefined = new Uint8Array(2 * INITIAL_FRAMES);
+  /** The buffer the next flush moves to (the one written before, once its write is done); made at the first flush. */
+  private spare: Uint8Array | undefined;
   private base = 0;
   /** Where each channel ends on the call's timeline, in frames (audio and inserted silence). */
   private customerEnd = 0;
@@ -72,6 +72,7 @@ export class StereoRecorder {
   private failed: NodeJS.ErrnoException | undefined;
   /** The file's law, taken from the first audio (or the first flush); until then undefined. */
   private law: G711Law | undefined;
+  private readonly onError: ((err: NodeJS.ErrnoException) => void) | undefined;
 
   private constructor(
     private readonly writer: WavWriter,
@@ -84,8 +85,6 @@ export class StereoRecorder {
     this.timer.unref();
     this.onError = options.onError;
   }
-
-  private readonly onError: ((err: NodeJS.ErrnoException) => void) | undefined;
 
   static async create(path: string, options: StereoRecorderOptions = {}): Promise<StereoRecorder> {
     return new StereoRecorder(await WavWriter.create(path, RECORDING_LAYOUT), options);
