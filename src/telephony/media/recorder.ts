@@ -5,7 +5,7 @@
 // (decoding was a tenth of the media workers' time at 200 calls), straight into its channel of an
 // interleaved buffer that is written as it is once per flush interval: no allocation per packet,
 // no interleaving pass, one file write every 5 s per call.
-import { encodeG711, G711_SILENCE, interleaveG711, type G711Law } from '../rtp/g711.ts';
+import { encodeG711Into, G711_SILENCE, interleaveG711, type G711Law } from '../rtp/g711.ts';
 import { WavWriter, type WavLayout } from './wav.ts';
 
 export type RecordedParty = 'customer' | 'agent';
@@ -73,6 +73,8 @@ export class StereoRecorder {
   /** The file's law, taken from the first audio (or the first flush); until then undefined. */
   private law: G711Law | undefined;
   private readonly onError: ((err: NodeJS.ErrnoException) => void) | undefined;
+  /** write()'s PCM frame encoded, before it goes into its channel. */
+  private encoded = new Uint8Array(0);
 
   private constructor(
     private readonly writer: WavWriter,
@@ -98,7 +100,11 @@ export class StereoRecorder {
   write(party: RecordedParty, pcm: Int16Array): void {
     const law = this.law ?? this.lawFrom(DEFAULT_LAW);
     const at = this.placed(party, pcm.length);
-    if (at >= 0) interleaveG711(law, encodeG711(law, pcm), law, this.stereo, 2 * at + (party === 'customer' ? 0 : 1));
+    if (at < 0) return;
+    // Encoded into a scratch frame kept for the next one (frames are all one size), then placed.
+    if (this.encoded.length !== pcm.length) this.encoded = new Uint8Array(pcm.length);
+    encodeG711Into(law, pcm, this.encoded, 0);
+    interleaveG711(law, this.encoded, law, this.stereo, 2 * at + (party === 'customer' ? 0 : 1));
   }
 
   /** As write(), for a G.711 payload: its bytes go into the channel (through a table when the law differs). */

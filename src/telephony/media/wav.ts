@@ -173,10 +173,6 @@ export class WavWriter {
     return new WavWriter(path, layout, file);
   }
 
-  get format(): WavSampleFormat {
-    return this.layout.format;
-  }
-
   /**
    * Changes the G.711 law before any sample is written (a recording takes the law its first audio
    * came in). The header is rewritten at once, so a file cut off later still says its law.

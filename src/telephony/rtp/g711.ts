@@ -119,14 +119,9 @@ export function encodeG711Into(law: G711Law, pcm: Int16Array, out: Uint8Array, o
 
 export function decodeG711(law: G711Law, payload: Uint8Array): Int16Array {
   const out = new Int16Array(payload.length);
-  decodeG711Into(law, payload, out, 0);
-  return out;
-}
-
-/** Decodes `payload` into `out` from `offset` (a recorder's track): no allocation. */
-export function decodeG711Into(law: G711Law, payload: Uint8Array, out: Int16Array, offset: number): void {
   const table = decodeTableOf(law);
-  for (let i = 0; i < payload.length; i++) out[offset + i] = table[payload[i] ?? 0] ?? 0;
+  for (let i = 0; i < payload.length; i++) out[i] = table[payload[i] ?? 0] ?? 0;
+  return out;
 }
 
 /**
