@@ -2,8 +2,8 @@
 // today), each with its own SSRC, sequence numbers and timestamps. Between two G.711 legs the
 // payload is forwarded as it came, with its RTP timestamp (an RTP leg sends it at once, see
 // rtp-session.ts; bytes converted when one leg speaks PCMU and the other PCMA), and recorded as
-// the same bytes (recorder.ts); a leg that takes only PCM is fed decoded audio. The bridge knows legs only as MediaLeg (leg.ts), so an RTP leg and a WebRTC leg are
-// interchangeable.
+// the same bytes (recorder.ts); a leg that takes only PCM is fed decoded audio. The bridge knows
+// legs only as MediaLeg (leg.ts), so an RTP leg and a WebRTC leg are interchangeable.
 import { EventEmitter } from 'node:events';
 import type { G711Law } from '../rtp/g711.ts';
 import type { MediaLeg } from './leg.ts';
