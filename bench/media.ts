@@ -124,6 +124,9 @@ interface LoopDelay {
   p99: number;
   max: number;
   workers: number[];
+  /** Each media worker's busy share (0–1) as of its last report, and the legs it carried, at the window's end. */
+  utilization: number[];
+  legs: number[];
 }
 
 interface Measured {
@@ -189,7 +192,7 @@ async function measure(peer: string, calls: number, farEnds: FarEnds, peerCpuMs:
   const r = m.run;
   console.error(`${peer} ${calls} calls: ${r.received}/${r.expected} frames (worst leg ${(100 * r.worstDeliveredRatio).toFixed(2)}%), ` +
     `deviation p50/p99/max ${r.deviationP50Ms.toFixed(1)}/${r.deviationP99Ms.toFixed(1)}/${r.deviationMaxMs.toFixed(1)} ms, hole ${r.longestHoleMs.toFixed(0)} ms, ` +
-    `${m.cpuUsPerPacket.toFixed(1)} µs/packet, CPU ${((100 * cpuMs) / wallMs).toFixed(0)}%` + (loopDelay ? `, loop delay p99 ${loopDelay.p99.toFixed(1)} ms` : ''));
+    `${m.cpuUsPerPacket.toFixed(1)} µs/packet, CPU ${((100 * cpuMs) / wallMs).toFixed(0)}%` + (loopDelay ? `, loop delay p99 ${loopDelay.p99.toFixed(1)} ms, workers' legs ${loopDelay.legs.join('/')} busy ${loopDelay.utilization.map((u) => u.toFixed(2)).join('/')}` : ''));
   return m;
 }
 
@@ -499,6 +502,8 @@ const lines = [
   `The media workers' longest event-loop delay over the last 10 s of each window (beyond the 10 ms sampling timer, ` +
     `\`chokutsu_media_worker_loop_delay_max_seconds\`), one figure per worker, ms: ` +
     line.steps.map((s) => `${s.calls} calls ${s.loopDelay?.workers.map(f1).join(' / ') ?? 'n/a'}`).join('; ') + '.',
+  `Legs each media worker carried and its event loop's busy share at the end of each window (\`chokutsu_media_worker_utilization\`): ` +
+    line.steps.map((s) => `${s.calls} calls ${s.loopDelay?.legs.map((n, i) => `${n} legs, ${f2(s.loopDelay?.utilization[i] ?? NaN)}`).join(' / ') ?? 'n/a'}`).join('; ') + '.',
   `Registered phones: ${line.registered}. Calls placed: ${line.callsPlaced}; recordings written: ${line.recordings}. Line log lines: ${line.logLines}` +
     `${line.firstLogLines.length > 0 ? ` (first: ${line.firstLogLines.join(' | ')})` : ''}.` +
     (line.teardown ? ` After the last window: ${line.teardown}.` : ''),

@@ -7,6 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setPhonePassword } from '../../src/app/accounts.ts';
 import { startServer } from '../../src/app/start.ts';
 import { SqlitePhoneStore } from '../../src/store/phones.ts';
+import { MediaWorkerPool } from '../../src/telephony/media-worker/pool.ts';
 import { benchAgents, phonePassword, REALM } from '../bench-line.ts';
 import { serve } from './child.ts';
 
@@ -44,8 +45,12 @@ serve({
   endWindow: () => {
     delay.disable();
     // Each media worker's longest loop delay over its last 10 s (the window, at the default 10 s).
-    const workers = sip.media.figures().map((f) => f.loopDelayMaxMs);
-    return { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), workers };
+    const figures = sip.media.figures();
+    const workers = figures.map((f) => f.loopDelayMaxMs);
+    // Each worker's busy share over its last report interval, and the legs it carries: how the pool spread the calls.
+    const utilization = figures.map((f) => f.utilization);
+    const legs = sip.media instanceof MediaWorkerPool ? sip.media.workers.map((w) => w.load) : [];
+    return { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), workers, utilization, legs };
   },
   close: () => server.close(),
 });

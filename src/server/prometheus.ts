@@ -43,6 +43,8 @@ export interface MediaWorkerFigures {
   readonly majorGcs: number;
   /** The longest its event loop was late over the last 10 s, in ms. */
   readonly loopDelayMaxMs: number;
+  /** The share of its last report interval its event loop was busy, 0 to 1. */
+  readonly utilization: number;
 }
 
 /** Queues are labelled by name, as Connect's reports show them. */
@@ -106,6 +108,8 @@ export function createMetricsRegistry(getSnapshot: () => RealtimeSnapshot): Metr
     'A media worker thread\'s V8 heap used, read in the thread when its last major (mark-compact) GC was reported; absent until its first.', (h) => h.afterMajorGc);
   workerGauge('chokutsu_media_worker_loop_delay_max_seconds',
     'The longest a media worker thread\'s event loop was late over the last 10 s (sampled every 10 ms): frames it forwards wait that long.', (h) => h.loopDelayMaxMs / 1000);
+  workerGauge('chokutsu_media_worker_utilization',
+    'The share of its last report interval (500 ms) a media worker thread\'s event loop was busy, 0 to 1: how near it is to falling behind.', (h) => h.utilization);
   new Counter({
     name: 'chokutsu_media_worker_major_gcs_total', help: 'A media worker thread\'s major (mark-compact) GCs: its after-GC figure is as fresh as the last.',
     labelNames: ['worker'], registers: [registry],

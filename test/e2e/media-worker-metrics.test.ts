@@ -15,7 +15,7 @@ function byWorker(text: string, name: string): Map<string, number> {
 
 const plausible = (bytes: number | undefined): boolean => bytes !== undefined && bytes > 1e6 && bytes < 1e9;
 
-test('/metrics: each media worker\'s heap used, and after its major GCs, and its loop delay, labelled by its slot; a replaced worker keeps the label', { timeout: 60_000 }, async () => {
+test('/metrics: each media worker\'s heap used, and after its major GCs, its loop delay and busy share, labelled by its slot; a replaced worker keeps the label', { timeout: 60_000 }, async () => {
   const line = await startTestLine(undefined, {
     telephony: {
       sip: { host: '127.0.0.1', port: 0, realm: 'chokutsu' },
@@ -39,6 +39,10 @@ test('/metrics: each media worker\'s heap used, and after its major GCs, and its
     const loopDelay = byWorker(await metrics(), 'chokutsu_media_worker_loop_delay_max_seconds');
     assert.deepEqual([...loopDelay.keys()], ['0', '1'], 'each worker\'s loop delay, by its slot');
     assert.ok([...loopDelay.values()].every((s) => s >= 0 && s < 1), JSON.stringify([...loopDelay]));
+    const utilization = byWorker(await metrics(), 'chokutsu_media_worker_utilization');
+    assert.deepEqual([...utilization.keys()], ['0', '1'], 'each worker\'s busy share, by its slot');
+    // Idle, a worker's loop wakes only for its own timers.
+    assert.ok([...utilization.values()].every((u) => u >= 0 && u < 0.5), JSON.stringify([...utilization]));
 
     // Big prompts (16 MB each, outside V8's heap) make the worker collect: an idle one may not for minutes.
     const leg = await pool.openRtp();

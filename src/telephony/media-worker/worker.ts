@@ -2,7 +2,7 @@
 // thread of their own so pacing and recording do not wait for SIP or the flow. The classes are the
 // ones the line uses on its own thread (RtpSession, MediaBridge, StereoRecorder), driven by
 // messages (protocol.ts); between two legs bridged here no frame leaves the thread.
-import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, constants as perfConstants, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaBridge } from '../media/bridge.ts';
@@ -129,7 +129,7 @@ function onMessage(m: ToWorker): void {
 }
 
 /** This thread's heap: each isolate has its own, which the line's /metrics cannot read from its thread. */
-function watchHeap(): () => Omit<WorkerFigures, 'loopDelayMaxMs'> {
+function watchHeap(): () => Omit<WorkerFigures, 'loopDelayMaxMs' | 'utilization'> {
   let afterMajorGc: number | undefined;
   let majorGcs = 0;
   // As the line's thread does (server/prometheus.ts): the entries arrive a moment after the GC, little has been allocated since.
@@ -159,10 +159,22 @@ function watchLoopDelay(): () => number {
   };
 }
 
+/** The share of the time since it was last asked that this thread's loop was busy, 0 to 1. */
+function watchUtilization(): () => number {
+  let since: EventLoopUtilization = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(now, since);
+    since = now;
+    return utilization;
+  };
+}
+
 const heap = watchHeap();
 const loopDelayMaxMs = watchLoopDelay();
+const utilization = watchUtilization();
 port.on('message', onMessage);
 setInterval(() => {
-  post({ type: 'stats', legs: [...legs].map(([id, leg]) => [id, leg.session.stats()]), figures: { ...heap(), loopDelayMaxMs: loopDelayMaxMs() } });
+  post({ type: 'stats', legs: [...legs].map(([id, leg]) => [id, leg.session.stats()]), figures: { ...heap(), loopDelayMaxMs: loopDelayMaxMs(), utilization: utilization() } });
 }, statsIntervalMs).unref();
 post({ type: 'ready' });

@@ -55,6 +55,11 @@ export interface MediaThreadFigures {
    * waits that long, so it is the media thread's share of what the far end hears as jitter.
    */
   loopDelayMaxMs: number;
+  /**
+   * The share of its last report interval (500 ms) its event loop was busy, 0 to 1 (Node's event
+   * loop utilization): how near the thread is to falling behind its frames.
+   */
+  utilization: number;
 }
 
 export interface MediaPlane {

@@ -151,6 +151,7 @@ describe('the media plane', { timeout: 30_000 }, () => {
       assert.ok(pool.figures().every((h) => plausible(h.used)), JSON.stringify(pool.figures()));
       // An idle worker's loop is on time, give or take the machine: what exceeds the 10 ms sampling timer.
       assert.ok(pool.figures().every((h) => h.loopDelayMaxMs >= 0 && h.loopDelayMaxMs < 1000), JSON.stringify(pool.figures()));
+      assert.ok(pool.figures().every((h) => h.utilization >= 0 && h.utilization < 0.5), JSON.stringify(pool.figures()));
 
       // An idle worker may go minutes without a mark-compact: big prompts (16 MB each, held outside
       // V8's heap) push its external memory past V8's limit, which makes it collect.
