@@ -36,10 +36,11 @@ test('/metrics: each media worker\'s heap used, and after its major GCs, its loo
     }, 10_000, 200);
     assert.deepEqual([...used.keys()], ['0', '1']);
     assert.ok([...used.values()].every(plausible), JSON.stringify([...used]));
-    const loopDelay = byWorker(await metrics(), 'chokutsu_media_worker_loop_delay_max_seconds');
+    const scrape = await metrics();
+    const loopDelay = byWorker(scrape, 'chokutsu_media_worker_loop_delay_max_seconds');
     assert.deepEqual([...loopDelay.keys()], ['0', '1'], 'each worker\'s loop delay, by its slot');
     assert.ok([...loopDelay.values()].every((s) => s >= 0 && s < 1), JSON.stringify([...loopDelay]));
-    const utilization = byWorker(await metrics(), 'chokutsu_media_worker_utilization');
+    const utilization = byWorker(scrape, 'chokutsu_media_worker_utilization');
     assert.deepEqual([...utilization.keys()], ['0', '1'], 'each worker\'s busy share, by its slot');
     // Idle, a worker's loop wakes only for its own timers.
     assert.ok([...utilization.values()].every((u) => u >= 0 && u < 0.5), JSON.stringify([...utilization]));
